@@ -1,0 +1,151 @@
+"""Command-line interface: ``python -m ewarning COMMAND ...``.
+
+Every batch job the dashboard does has a command here. Exit status: 0 on
+success, 2 when an input was refused as a whole (or the arguments are wrong),
+1 on an unexpected failure (with a message, never a bare traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .config import GEODATA, STORE_ENV, default_store
+from .io import FORMATS, LAYERS, ReadError
+from .io.writers import EXPORT_FORMATS, export
+from .store import TABLES, open_store
+
+EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
+_SHOW_REASONS = 20
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ewarning",
+                                     description="Early-warning engine for peacekeeping missions (offline).")
+    parser.add_argument("--version", action="version", version=f"ewarning {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    store_help = f"store file (default: ${STORE_ENV} or {default_store()})"
+
+    p = sub.add_parser("import", help="import files into the store (stored + quarantined counts)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--store", help=store_help)
+    _read_options(p)
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("validate", help="run the import checks and report; nothing is written")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--store", help=store_help + "; used to spot ids already stored")
+    _read_options(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("export", help="export a layer (or the quarantine / import log)")
+    p.add_argument("--layer", required=True, choices=list(TABLES))
+    p.add_argument("--store", help=store_help)
+    p.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    p.add_argument("--out", required=True, metavar="PATH")
+    p.add_argument("--include-reporter-key", action="store_true",
+                   help="keep the pseudonymous reporter key (left out by default)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("demo", help="write the demo scenario into a store")
+    p.add_argument("--store", help=store_help)
+    p.add_argument("--force", action="store_true", help="replace a store that already holds data")
+    p.set_defaults(func=cmd_demo)
+
+    try:
+        from .engine_cli import add_commands
+    except ImportError:
+        pass
+    else:
+        add_commands(sub)
+    return parser
+
+
+def _read_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--layer", choices=LAYERS[:4], help="force the layer (default: detected)")
+    p.add_argument("--format", choices=list(FORMATS), help="force the format (default: detected by content)")
+    p.add_argument("--encoding", help="text encoding when the file is not UTF-8 (e.g. cp1252)")
+
+
+def cmd_import(args) -> int:
+    return _run_import(args, dry_run=False)
+
+
+def cmd_validate(args) -> int:
+    return _run_import(args, dry_run=True)
+
+
+def _run_import(args, dry_run: bool) -> int:
+    from .importing import import_files
+
+    store = open_store(args.store)
+    reports = import_files(store, args.paths, layer=args.layer, format=args.format, encoding=args.encoding,
+                           dry_run=dry_run)
+    refused = False
+    for report in reports:
+        print(report.summary())
+        for note in dict.fromkeys(report.notes):
+            print(f"  note: {note}")
+        refused |= report.status == "refused"
+        q = report.quarantine
+        for _, row in q.head(_SHOW_REASONS).iterrows():
+            print(f"  {row['source']} row {row['source_row']} ({row['layer']}): {row['reason']}")
+        if len(q) > _SHOW_REASONS:
+            more = "in the store: python -m ewarning export --layer quarantine" if not dry_run else "after import"
+            print(f"  ... and {len(q) - _SHOW_REASONS} more quarantined rows ({more})")
+    if not dry_run:
+        print(f"store: {store.location}")
+    return EXIT_REFUSED if refused else EXIT_OK
+
+
+def cmd_export(args) -> int:
+    store = open_store(args.store)
+    frame = store.read(args.layer)
+    n = export(frame, args.format, args.out, include_reporter_key=args.include_reporter_key, layer_name=args.layer)
+    store.record("export", json.dumps({"layer": args.layer, "format": args.format, "rows": n, "out": str(args.out),
+                                       "reporter_key": bool(args.include_reporter_key)}))
+    print(f"{n} {args.layer} rows written to {args.out}")
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from .demo import load_demo
+
+    path = Path(args.store or default_store())
+    if path.exists():
+        store = open_store(path)
+        if any(store.counts()[layer] for layer in ("alerts", "sites", "presence", "patrols")):
+            if not args.force:
+                print(f"{path} already holds data; use --force to replace it with the demo", file=sys.stderr)
+                return EXIT_REFUSED
+        path.unlink()
+    reports = load_demo(open_store(path))
+    for report in reports:
+        print(report.summary())
+    print(f"demo scenario written to {path} (synthetic data; see {GEODATA / 'README.md'})")
+    return EXIT_REFUSED if any(r.status == "refused" for r in reports) else EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ReadError, ValueError, KeyError, FileNotFoundError, NotImplementedError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as exc:  # an unexpected failure: say what, not a traceback
+        from .store.geopackage import StoreError
+
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED if isinstance(exc, StoreError) else EXIT_ERROR
+
+
+if __name__ == "__main__":
+    pd.options.mode.copy_on_write = True
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Where things live, and the environment variables that move them.
+
+============================  ==================================================
+``EWARNING_STORE``            the store: a GeoPackage path (default under the
+                              user's data directory)
+``EWARNING_SECRET``           pseudonymisation secret (else a 0600 key file
+                              beside the default store)
+``EWARNING_MAX_FILE_MB``      largest file an import accepts (default 200)
+``EWARNING_USER``             the name recorded in the import and audit logs
+                              (default: the login name)
+``EWARNING_TILES``            optional tile URL template for an online or mission
+                              tile server; the default basemap is offline
+============================  ==================================================
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+import platformdirs
+
+STORE_ENV = "EWARNING_STORE"
+USER_ENV = "EWARNING_USER"
+
+#: The repository root (where ``geodata/`` ships).
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+GEODATA = PROJECT_ROOT / "geodata"
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("ewarning", appauthor=False))
+
+
+def default_store() -> str:
+    """The store to use when none is given: ``$EWARNING_STORE`` or the user's data dir."""
+    return os.environ.get(STORE_ENV) or str(data_dir() / "ewarning.gpkg")
+
+
+def secret_file() -> Path:
+    return data_dir() / "pseudonym.key"
+
+
+def current_user() -> str:
+    """Who is acting, for the import and audit logs."""
+    name = os.environ.get(USER_ENV)
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -1,0 +1,209 @@
+"""The import pipeline: file -> reader -> validator -> store, all or nothing per file.
+
+Each file is read, every row validated (stored or quarantined with a reason),
+near-duplicate alerts linked to the first report of their incident, and the
+result written to the store in one transaction with an import-log entry. A
+file that cannot be read at all is *refused*: nothing of it is stored and the
+report says why. Patrol tables and route-point tables given in one call are
+joined (a patrols CSV and its route points), so they are stored together.
+
+Examples
+--------
+>>> import tempfile, os, pathlib
+>>> from ewarning.store import open_store
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "a.csv").write_text("lat,lon,category,occurred_at\\n4.79,20.68,killing,2018-11-15\\n0,0,looting,2018-11-14\\n")
+>>> [r] = import_files(open_store(d / "s.gpkg"), [d / "a.csv"], secret=b"k")
+>>> r.status, r.n_stored, r.n_quarantined
+('imported', 1, 1)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from . import alerts, patrols, presence, sites
+from .config import current_user, secret_file
+from .io import RawTable, ReadError, read
+from .security import load_secret
+from .validation import Validated, empty_quarantine, quarantine_rows
+
+VALIDATORS = {"alerts": alerts.validate, "sites": sites.validate, "presence": presence.validate,
+              "patrols": patrols.validate}
+
+
+@dataclass
+class ImportReport:
+    """What happened to one file (or one patrols + route-points group)."""
+
+    source: str
+    status: str  # "imported", "refused" or "checked" (validate only)
+    reason: str = ""
+    by_layer: dict[str, dict[str, int]] = field(default_factory=dict)
+    quarantine: pd.DataFrame = field(default_factory=empty_quarantine)
+    notes: list[str] = field(default_factory=list)
+    import_id: int | None = None
+
+    @property
+    def n_read(self) -> int:
+        return sum(v["read"] for v in self.by_layer.values())
+
+    @property
+    def n_stored(self) -> int:
+        return sum(v["stored"] for v in self.by_layer.values())
+
+    @property
+    def n_quarantined(self) -> int:
+        return sum(v["quarantined"] for v in self.by_layer.values())
+
+    @property
+    def n_linked(self) -> int:
+        return sum(v.get("linked", 0) for v in self.by_layer.values())
+
+    def summary(self) -> str:
+        if self.status == "refused":
+            return f"{self.source}: REFUSED, nothing stored: {self.reason}"
+        verb = "stored" if self.status == "imported" else "valid"
+        parts = [f"{layer}: {c['read']} read, {c['stored']} {verb}, {c['quarantined']} quarantined"
+                 + (f", {c['linked']} linked as duplicates" if c.get("linked") else "")
+                 for layer, c in self.by_layer.items()]
+        return f"{self.source}: " + "; ".join(parts)
+
+
+def import_files(store, paths, layer: str | None = None, format: str | None = None,
+                 encoding: str | None = None, secret: bytes | None = None, now: pd.Timestamp | None = None,
+                 dry_run: bool = False, user: str | None = None) -> list[ImportReport]:
+    """Import ``paths`` into ``store``; one report per file.
+
+    With ``dry_run`` (the ``validate`` command) every check runs, including
+    duplicates against the store, and nothing is written.
+    """
+    secret = load_secret(secret_file()) if secret is None else secret
+    now = now or pd.Timestamp.now(tz="UTC")
+    bbox = _bbox(store)
+    reports: list[ImportReport] = []
+    patrol_group: list[tuple[Path, RawTable]] = []
+    for path in map(Path, paths):
+        started = pd.Timestamp.now(tz="UTC")
+        try:
+            tables = read(path, layer=layer, format=format, encoding=encoding)
+        except ReadError as exc:
+            reports.append(ImportReport(path.name, "refused", reason=str(exc)))
+            continue
+        if any(t.layer in ("patrols", "patrol_points") for t in tables) and not _self_contained(tables):
+            patrol_group.extend((path, t) for t in tables)
+            continue
+        reports.append(_import_tables(store, [path], tables, bbox, secret, now, dry_run, user, started))
+    if patrol_group:
+        files = list(dict.fromkeys(p for p, _ in patrol_group))
+        reports.append(_import_tables(store, files, [t for _, t in patrol_group], bbox, secret, now, dry_run, user,
+                                      pd.Timestamp.now(tz="UTC")))
+    return reports
+
+
+def _self_contained(tables: list[RawTable]) -> bool:
+    """Patrols that carry their own routes (lines, tracks) need no partner file."""
+    layers = {t.layer for t in tables}
+    if "patrol_points" in layers and "patrols" in layers:
+        return True
+    return all(t.layer != "patrol_points" and "geometry" in t.frame.columns for t in tables
+               if t.layer in ("patrols", "patrol_points"))
+
+
+def _import_tables(store, paths: list[Path], tables: list[RawTable], bbox, secret: bytes, now: pd.Timestamp,
+                   dry_run: bool, user: str | None, started: pd.Timestamp) -> ImportReport:
+    source = " + ".join(p.name for p in paths)
+    report = ImportReport(source, "checked" if dry_run else "imported")
+    valid: dict[str, list[gpd.GeoDataFrame]] = {}
+    quarantined: list[pd.DataFrame] = []
+    points = [t for t in tables if t.layer == "patrol_points"]
+    routes = None
+    for table in points:
+        checked = patrols.validate_points(table, now=now, bbox=bbox)
+        table_routes = patrols.routes_from_points(checked.valid)
+        used, q = patrols.unplaced_points(checked, table_routes)
+        q = pd.concat([q, _rejected(table)], ignore_index=True)
+        _count(report, "patrol_points", table.n_read, len(used), len(q))
+        quarantined.append(q)
+        report.notes.extend(checked.notes)
+        routes = table_routes if routes is None else pd.concat([routes, table_routes], ignore_index=True)
+    if points and not any(t.layer == "patrols" for t in tables):
+        tables = tables + [RawTable("patrols", pd.DataFrame(), source, "own")]
+    for table in tables:
+        if table.layer == "patrol_points":
+            continue
+        existing = store.existing_keys(table.layer)
+        extra = {"routes": routes} if table.layer == "patrols" else {}
+        checked: Validated = VALIDATORS[table.layer](table, now=now, bbox=bbox, existing_ids=existing,
+                                                     secret=secret, **extra)
+        rejected = _rejected(table)
+        q = pd.concat([checked.quarantine, rejected], ignore_index=True) if len(rejected) else checked.quarantine
+        report.notes.extend(checked.notes)
+        frame = checked.valid
+        _count(report, table.layer, checked.n_read + len(rejected), len(frame), len(q))
+        quarantined.append(q)
+        valid.setdefault(table.layer, []).append(frame)
+    layers = {name: pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+              for name, frames in valid.items()}
+    if "alerts" in layers and len(layers["alerts"]):
+        layers["alerts"] = _link_duplicates(store, layers["alerts"])
+        report.by_layer["alerts"]["linked"] = int(layers["alerts"]["duplicate_of"].notna().sum())
+    report.quarantine = pd.concat(quarantined, ignore_index=True) if quarantined else empty_quarantine()
+    if dry_run:
+        return report
+    log = {"started_at": started, "finished_at": pd.Timestamp.now(tz="UTC"), "user": user or current_user(),
+           "source": source, "sha256": ",".join(_sha256(p) for p in paths), "format": ",".join(
+               sorted({t.format for t in tables})), "layers": ",".join(report.by_layer), "n_read": report.n_read,
+           "n_stored": report.n_stored, "n_quarantined": report.n_quarantined, "n_linked": report.n_linked,
+           "notes": json.dumps(report.notes, ensure_ascii=False)}
+    report.import_id = store.write_import(layers, report.quarantine, log)
+    return report
+
+
+def _count(report: ImportReport, layer: str, n_read: int, stored: int, quarantined: int) -> None:
+    c = report.by_layer.setdefault(layer, {"read": 0, "stored": 0, "quarantined": 0})
+    c["read"] += n_read
+    c["stored"] += stored
+    c["quarantined"] += quarantined
+
+
+def _rejected(table: RawTable) -> pd.DataFrame:
+    """Rows the reader itself could not interpret, as quarantine records."""
+    if table.rejected.empty:
+        return empty_quarantine()
+    raw = pd.DataFrame({"line": table.rejected["raw"]}, index=table.rejected.index)
+    return quarantine_rows(table.layer, table.source, raw, table.rejected["reason"])
+
+
+def _link_duplicates(store, new: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Link new alerts to earlier reports of the same incident, in the file or the store."""
+    when = new["occurred_at"].fillna(new["reported_at"])
+    margin = pd.Timedelta(hours=alerts.DUPLICATE_HOURS)
+    stored = store.alerts_between(when.min() - margin, when.max() + margin)
+    stored = stored[stored["duplicate_of"].isna()] if len(stored) else stored
+    both = pd.concat([stored[alerts.COLUMNS + ["geometry"]], new[alerts.COLUMNS + ["geometry"]]],
+                     ignore_index=True) if len(stored) else new[alerts.COLUMNS + ["geometry"]]
+    both = gpd.GeoDataFrame(both, geometry="geometry", crs="EPSG:4326")
+    links = alerts.link_near_duplicates(both).to_numpy()[len(stored):]
+    new = new.copy()
+    new["duplicate_of"] = new["duplicate_of"].where(new["duplicate_of"].notna(), pd.Series(links, index=new.index))
+    return new
+
+
+def _bbox(store) -> tuple[float, float, float, float] | None:
+    text = store.get_setting("mission_bbox")
+    return tuple(json.loads(text)) if text else None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

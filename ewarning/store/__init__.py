@@ -1,0 +1,68 @@
+"""The store: where validated layers, quarantine and logs are kept.
+
+:class:`Store` is the interface; :class:`~ewarning.store.geopackage.GeoPackageStore`
+(an embedded GeoPackage file, opens in QGIS) implements it now, and a
+PostGIS backend for a multi-user JOC will implement the same methods.
+
+Examples
+--------
+>>> import tempfile, os
+>>> store = open_store(os.path.join(tempfile.mkdtemp(), "joc.gpkg"))
+>>> store.read("alerts").empty
+True
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import geopandas as gpd
+import pandas as pd
+
+from ..config import default_store
+from .schema import LAYER_SCHEMAS, TABLES
+
+
+class Store(Protocol):
+    """What every storage backend provides."""
+
+    location: str
+
+    def read(self, layer: str) -> gpd.GeoDataFrame | pd.DataFrame:
+        """A domain layer (GeoDataFrame) or a log table (DataFrame)."""
+
+    def existing_keys(self, layer: str) -> set[str]:
+        """Natural keys already stored in a layer (to refuse re-imports)."""
+
+    def write_import(self, layers: dict[str, gpd.GeoDataFrame], quarantine: pd.DataFrame, log: dict) -> int:
+        """Store one file's rows, its quarantine and its log entry atomically; return the import id."""
+
+    def alerts_between(self, start: pd.Timestamp, end: pd.Timestamp) -> gpd.GeoDataFrame:
+        """Alerts whose occurrence (else report) time lies in [start, end]."""
+
+    def record(self, action: str, detail: str, user: str | None = None) -> None:
+        """Append to the audit log (who saw or exported what)."""
+
+    def get_setting(self, key: str) -> str | None: ...
+
+    def set_setting(self, key: str, value: str) -> None: ...
+
+    def state_token(self) -> str:
+        """Changes whenever stored data changes; a cache key for pages."""
+
+
+def open_store(location: str | None = None) -> Store:
+    """Open (creating if needed) the store at ``location``.
+
+    ``None`` means :func:`ewarning.config.default_store`. A path opens a
+    GeoPackage; ``postgresql://`` URLs are reserved for the PostGIS backend.
+    """
+    location = str(location or default_store())
+    if location.startswith(("postgresql://", "postgres://")):
+        raise NotImplementedError("the PostGIS store is not available yet; use a .gpkg path")
+    from .geopackage import GeoPackageStore
+
+    return GeoPackageStore(location)
+
+
+__all__ = ["LAYER_SCHEMAS", "TABLES", "Store", "open_store"]

@@ -1,0 +1,306 @@
+"""The embedded store: one GeoPackage file (OGC GeoPackage 1.3, opens in QGIS).
+
+Written with the standard library's sqlite3 so that one file's rows, its
+quarantine and its import-log entry commit in a single transaction: an import
+is all or nothing. Geometries are GeoPackage binary (a small header + WKB),
+EPSG:4326. Times are ISO 8601 UTC text, which sorts and compares as time.
+Every statement is parameterised; table and column names come only from
+:mod:`ewarning.store.schema`, never from input.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import struct
+from contextlib import closing
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from ..config import current_user
+from .schema import LAYER_SCHEMAS, LOG_SCHEMAS, TABLES, TableSchema
+
+_APPLICATION_ID = 0x47504B47  # "GPKG"
+_USER_VERSION = 10300         # GeoPackage 1.3
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+_SQL_TYPES = {"text": "TEXT", "datetime": "DATETIME", "integer": "INTEGER", "real": "REAL", "boolean": "BOOLEAN"}
+_GEOM_HEADER = b"GP" + bytes([0, 0b00000001]) + struct.pack("<i", 4326)  # v0, little-endian, no envelope
+_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+
+
+class StoreError(RuntimeError):
+    """The store file cannot be used (not a GeoPackage, locked, newer schema...)."""
+
+
+class GeoPackageStore:
+    """A GeoPackage file holding the four layers, quarantine, imports and audit log.
+
+    Parameters
+    ----------
+    location : str or Path
+        The ``.gpkg`` file; created with every table if it does not exist.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> store = GeoPackageStore(os.path.join(tempfile.mkdtemp(), "demo.gpkg"))
+    >>> sorted(store.read("presence").columns)[:3]
+    ['base_id', 'civilian', 'cla']
+    """
+
+    def __init__(self, location: str | Path):
+        self.location = str(location)
+        path = Path(self.location)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(self._connect()) as con:
+            try:
+                if con.execute("PRAGMA application_id").fetchone()[0] != _APPLICATION_ID:
+                    if con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                        raise StoreError(f"{self.location}: not a GeoPackage")
+                    self._create(con)
+                else:
+                    self._create_missing_tables(con)
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.location}: cannot open store ({exc})") from None
+
+    # -- connection and schema -------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.location, timeout=30, isolation_level=None)
+        con.execute("PRAGMA foreign_keys = ON")
+        return con
+
+    def _create(self, con: sqlite3.Connection) -> None:
+        wgs84 = pyproj.CRS.from_epsg(4326).to_wkt("WKT1_GDAL")
+        con.execute("BEGIN")
+        con.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
+        con.execute(f"PRAGMA user_version = {_USER_VERSION}")
+        con.execute("""CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY,
+            organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL,
+            description TEXT)""")
+        con.executemany("INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)", [
+            ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
+            ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
+            ("WGS 84 geodetic", 4326, "EPSG", 4326, wgs84, "longitude/latitude coordinates in decimal degrees"),
+        ])
+        con.execute("""CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL,
+            identifier TEXT UNIQUE, description TEXT DEFAULT '',
+            last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+            min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+            CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))""")
+        con.execute("""CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,
+            geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+            CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+            CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+            CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))""")
+        for schema in TABLES.values():
+            self._create_table(con, schema)
+        con.execute("COMMIT")
+
+    def _create_missing_tables(self, con: sqlite3.Connection) -> None:
+        have = {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")}
+        missing = [s for name, s in TABLES.items() if name not in have]
+        if missing:
+            con.execute("BEGIN")
+            for schema in missing:
+                self._create_table(con, schema)
+            con.execute("COMMIT")
+
+    @staticmethod
+    def _create_table(con: sqlite3.Connection, schema: TableSchema) -> None:
+        cols = ["fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL"]
+        if schema.geometry:
+            cols.append(f"geom {schema.geometry}")
+        cols += [f'"{c}" {_SQL_TYPES[t]}' for c, t in schema.columns.items()]
+        con.execute(f'CREATE TABLE "{schema.name}" ({", ".join(cols)})')
+        if schema.key:
+            key = ", ".join(f'"{k}"' for k in schema.key)
+            con.execute(f'CREATE UNIQUE INDEX "{schema.name}_key" ON "{schema.name}" ({key})')
+        data_type = "features" if schema.geometry else "attributes"
+        con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+                    "VALUES (?, ?, ?, ?, ?)", (schema.name, data_type, schema.name, schema.description,
+                                               4326 if schema.geometry else None))
+        if schema.geometry:
+            con.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, 4326, 0, 0)",
+                        (schema.name, schema.geometry))
+        if schema.name == "alerts":
+            con.execute('CREATE INDEX "alerts_reported_at" ON "alerts" ("reported_at")')
+
+    # -- reading -----------------------------------------------------------------
+    def read(self, layer: str, where: str = "", params: tuple = ()) -> gpd.GeoDataFrame | pd.DataFrame:
+        """A layer as a typed GeoDataFrame (EPSG:4326), or a log table as a DataFrame."""
+        schema = TABLES.get(layer)
+        if schema is None:
+            raise KeyError(f"unknown layer {layer!r}; expected one of {', '.join(TABLES)}")
+        names = list(schema.columns)
+        select = ", ".join(["fid"] + (["geom"] if schema.geometry else []) + [f'"{c}"' for c in names])
+        with closing(self._connect()) as con:
+            rows = con.execute(f'SELECT {select} FROM "{layer}" {where} ORDER BY fid', params).fetchall()
+        offset = 2 if schema.geometry else 1
+        columns = list(zip(*rows)) if rows else [()] * (offset + len(names))
+        frame = pd.DataFrame({c: _from_sql(columns[i + offset], schema.columns[c]) for i, c in enumerate(names)})
+        if layer == "imports" or layer == "quarantine" or layer == "audit":
+            frame.insert(0, "fid", pd.Series(columns[0], dtype="int64"))
+        if not schema.geometry:
+            return frame
+        geometry = _from_gpkg_blobs(columns[1])
+        return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
+
+    def alerts_between(self, start: pd.Timestamp, end: pd.Timestamp) -> gpd.GeoDataFrame:
+        lo, hi = _time_text(start), _time_text(end)
+        return self.read("alerts", "WHERE coalesce(occurred_at, reported_at) BETWEEN ? AND ?", (lo, hi))
+
+    def existing_keys(self, layer: str) -> set[str]:
+        schema = LAYER_SCHEMAS[layer]
+        key = " || '|' || ".join(
+            f"substr(\"{k}\", 1, 10)" if schema.columns[k] == "datetime" else f'"{k}"' for k in schema.key)
+        with closing(self._connect()) as con:
+            return {r[0] for r in con.execute(f'SELECT {key} FROM "{layer}"')}
+
+    def counts(self) -> dict[str, int]:
+        with closing(self._connect()) as con:
+            return {name: con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in TABLES}
+
+    def state_token(self) -> str:
+        st = os.stat(self.location)
+        return f"{self.location}:{st.st_mtime_ns}:{st.st_size}"
+
+    def get_setting(self, key: str) -> str | None:
+        with closing(self._connect()) as con:
+            row = con.execute('SELECT value FROM "settings" WHERE key = ?', (key,)).fetchone()
+        return row[0] if row else None
+
+    # -- writing -----------------------------------------------------------------
+    def set_setting(self, key: str, value: str) -> None:
+        with closing(self._connect()) as con:
+            con.execute('INSERT INTO "settings" (key, value) VALUES (?, ?) '
+                        'ON CONFLICT(key) DO UPDATE SET value = excluded.value', (key, value))
+
+    def record(self, action: str, detail: str, user: str | None = None) -> None:
+        with closing(self._connect()) as con:
+            con.execute('INSERT INTO "audit" (at, user, action, detail) VALUES (?, ?, ?, ?)',
+                        (_time_text(pd.Timestamp.now(tz="UTC")), user or current_user(), action, detail))
+
+    def write_import(self, layers: dict[str, gpd.GeoDataFrame], quarantine: pd.DataFrame, log: dict) -> int:
+        """Write one file's valid rows, quarantine and log entry in one transaction.
+
+        Raises
+        ------
+        StoreError
+            When the write fails; nothing of the file is then stored.
+        """
+        with closing(self._connect()) as con:
+            try:
+                con.execute("BEGIN IMMEDIATE")
+                log_row = {c: log.get(c) for c in LOG_SCHEMAS["imports"].columns}
+                import_id = self._insert(con, LOG_SCHEMAS["imports"], pd.DataFrame([log_row]), None)
+                for layer, frame in layers.items():
+                    if len(frame):
+                        frame = frame.assign(import_id=import_id)
+                        self._insert(con, LAYER_SCHEMAS[layer], frame, frame.geometry)
+                        self._touch(con, layer, frame)
+                if len(quarantine):
+                    self._insert(con, LOG_SCHEMAS["quarantine"], quarantine.assign(import_id=import_id), None)
+                con.execute("COMMIT")
+            except sqlite3.Error as exc:
+                con.execute("ROLLBACK")
+                raise StoreError(f"import not stored, nothing written ({exc})") from None
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return import_id
+
+    def _insert(self, con: sqlite3.Connection, schema: TableSchema, frame: pd.DataFrame, geometry) -> int:
+        names = list(schema.columns)
+        values = [_to_sql(frame[c], schema.columns[c]) if c in frame.columns else [None] * len(frame) for c in names]
+        cols = [f'"{c}"' for c in names]
+        if geometry is not None:
+            values.insert(0, _to_gpkg_blobs(np.asarray(geometry)))
+            cols.insert(0, "geom")
+        marks = ", ".join("?" * len(cols))
+        cur = con.executemany(f'INSERT INTO "{schema.name}" ({", ".join(cols)}) VALUES ({marks})', zip(*values))
+        return con.execute("SELECT last_insert_rowid()").fetchone()[0] if cur.rowcount else 0
+
+    @staticmethod
+    def _touch(con: sqlite3.Connection, layer: str, frame: gpd.GeoDataFrame) -> None:
+        x0, y0, x1, y1 = frame.total_bounds
+        con.execute("""UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now'),
+            min_x = min(coalesce(min_x, ?), ?), min_y = min(coalesce(min_y, ?), ?),
+            max_x = max(coalesce(max_x, ?), ?), max_y = max(coalesce(max_y, ?), ?) WHERE table_name = ?""",
+                    (x0, x0, y0, y0, x1, x1, y1, y1, layer))
+
+    def replace_rows(self, layer: str, frame: gpd.GeoDataFrame, action: str, detail: str,
+                     user: str | None = None) -> None:
+        """Overwrite rows of ``layer`` matched by key (for triage edits), audited, in one transaction."""
+        schema = LAYER_SCHEMAS[layer]
+        with closing(self._connect()) as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                where = " AND ".join(f'"{k}" = ?' for k in schema.key)
+                keys = zip(*(_to_sql(frame[k], schema.columns[k]) for k in schema.key))
+                con.executemany(f'DELETE FROM "{layer}" WHERE {where}', keys)
+                self._insert(con, schema, frame, frame.geometry)
+                con.execute('INSERT INTO "audit" (at, user, action, detail) VALUES (?, ?, ?, ?)',
+                            (_time_text(pd.Timestamp.now(tz="UTC")), user or current_user(), action, detail))
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+
+# -- conversions ---------------------------------------------------------------
+def _time_text(ts: pd.Timestamp) -> str:
+    ts = pd.Timestamp(ts)
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    return ts.strftime(_TIME_FORMAT)
+
+
+def _to_sql(series: pd.Series, kind: str) -> list:
+    if kind == "datetime":
+        text = pd.to_datetime(series, utc=True).dt.strftime(_TIME_FORMAT)
+        return text.astype(object).where(text.notna(), None).tolist()
+    if kind == "integer":
+        numbers = pd.to_numeric(series, errors="coerce")
+        return [None if pd.isna(v) else int(v) for v in numbers.tolist()]
+    if kind == "real":
+        return [None if pd.isna(v) else float(v) for v in pd.to_numeric(series, errors="coerce").tolist()]
+    if kind == "boolean":
+        return [None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else int(bool(v))
+                for v in series.astype(object).tolist()]
+    values = series.astype(object).tolist()
+    return [None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values]
+
+
+def _from_sql(values, kind: str) -> pd.Series:
+    if kind == "datetime":
+        return pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601", utc=True)
+    if kind == "integer":
+        series = pd.Series(values, dtype="float64")
+        return series.astype("int64") if series.notna().all() else series
+    if kind == "real":
+        return pd.Series(values, dtype="float64")
+    if kind == "boolean":
+        return pd.Series(values, dtype="float64").fillna(0).astype(bool)
+    return pd.Series(values, dtype=object)
+
+
+def _to_gpkg_blobs(geoms: np.ndarray) -> list:
+    wkb = shapely.to_wkb(geoms, byte_order=1, output_dimension=2)
+    return [None if w is None else _GEOM_HEADER + w for w in wkb]
+
+
+def _from_gpkg_blobs(blobs) -> np.ndarray:
+    """GeoPackage binary to shapely, honouring any envelope QGIS may have written."""
+    wkb = []
+    for blob in blobs:
+        if blob is None:
+            wkb.append(None)
+            continue
+        flags = blob[3]
+        start = 8 + _ENVELOPE_BYTES.get((flags >> 1) & 0b111, 0)
+        wkb.append(bytes(blob[start:]))
+    return shapely.from_wkb(np.array(wkb, dtype=object))

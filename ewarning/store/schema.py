@@ -1,0 +1,66 @@
+"""Stored column types for every layer and log table, backend-neutral."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import alerts, patrols, presence, sites
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    columns: dict[str, str]          # column -> text | datetime | integer | real | boolean
+    geometry: str | None = None      # POINT, LINESTRING or None for attribute tables
+    key: tuple[str, ...] = ()        # natural key, unique
+    description: str = ""
+
+
+def _types(names: list[str], overrides: dict[str, str]) -> dict[str, str]:
+    return {n: overrides.get(n, "text") for n in names}
+
+
+LAYER_SCHEMAS = {
+    "alerts": TableSchema(
+        "alerts",
+        _types(alerts.COLUMNS + ["import_id"], {
+            "reported_at": "datetime", "occurred_at": "datetime", "severity": "integer", "killed": "integer",
+            "injured": "integer", "import_id": "integer"}),
+        "POINT", ("id",), "Alert reports (reporters pseudonymised)"),
+    "sites": TableSchema(
+        "sites",
+        _types(sites.COLUMNS + ["import_id"], {"population": "real", "opened": "datetime", "closed": "datetime",
+                                              "import_id": "integer"}),
+        "POINT", ("site_id",), "IDP sites"),
+    "presence": TableSchema(
+        "presence",
+        _types(presence.COLUMNS + ["import_id"], {**{c: "integer" for c in presence.COUNT_COLUMNS},
+                                                 "start": "datetime", "end": "datetime", "import_id": "integer"}),
+        "POINT", ("base_id", "start"), "Bases and the components present, by period"),
+    "patrols": TableSchema(
+        "patrols",
+        _types(patrols.COLUMNS + ["import_id"], {
+            "start": "datetime", "end": "datetime", "engagements": "integer", "cla_present": "boolean",
+            "female_engagement_team": "boolean", "import_id": "integer"}),
+        "LINESTRING", ("patrol_id",), "Patrol routes"),
+}
+
+LOG_SCHEMAS = {
+    "quarantine": TableSchema(
+        "quarantine",
+        {"import_id": "integer", "layer": "text", "source": "text", "source_row": "integer", "reason": "text",
+         "raw": "text"},
+        None, (), "Rows refused at import, with the reason, to fix and re-import"),
+    "imports": TableSchema(
+        "imports",
+        {"started_at": "datetime", "finished_at": "datetime", "user": "text", "source": "text", "sha256": "text",
+         "format": "text", "layers": "text", "n_read": "integer", "n_stored": "integer",
+         "n_quarantined": "integer", "n_linked": "integer", "notes": "text"},
+        None, (), "One row per imported file"),
+    "audit": TableSchema(
+        "audit", {"at": "datetime", "user": "text", "action": "text", "detail": "text"},
+        None, (), "Who saw or exported what"),
+    "settings": TableSchema("settings", {"key": "text", "value": "text"}, None, ("key",), "Store settings"),
+}
+
+TABLES = {**LAYER_SCHEMAS, **LOG_SCHEMAS}

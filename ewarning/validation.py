@@ -1,0 +1,308 @@
+"""Row checks shared by every layer, vectorised so 100,000 rows take a second.
+
+A :class:`RowChecker` walks a raw table once per column, turning values into
+typed columns and recording, per row, every reason the row cannot be stored.
+Rows with at least one reason go to quarantine with all of them joined, so a
+user fixes a row once instead of meeting its problems one import at a time.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .vocab import lookup_table, normalise_code
+
+#: Reasons are prefixed with the column they concern, e.g. ``lat: ...``.
+QUARANTINE_COLUMNS = ["layer", "source", "source_row", "reason", "raw"]
+
+
+@dataclass
+class Validated:
+    """The outcome of validating one raw table.
+
+    Attributes
+    ----------
+    layer : str
+    valid : geopandas.GeoDataFrame
+        Rows that passed, typed, in EPSG:4326. ``source_row`` is kept.
+    quarantine : pandas.DataFrame
+        Rows that failed: ``layer, source, source_row, reason, raw`` where
+        ``raw`` is the row as read (JSON), identities already pseudonymised.
+    n_read : int
+        Rows read; always ``len(valid) + len(quarantine)``.
+    notes : list of str
+    """
+
+    layer: str
+    valid: gpd.GeoDataFrame
+    quarantine: pd.DataFrame
+    n_read: int
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Every row is accounted for: the invariant the importer relies on.
+        if len(self.valid) + len(self.quarantine) != self.n_read:
+            raise AssertionError(
+                f"{self.layer}: {len(self.valid)} valid + {len(self.quarantine)} quarantined != {self.n_read} read"
+            )
+
+
+def empty_quarantine() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "source_row" else object) for c in QUARANTINE_COLUMNS})
+
+
+class RowChecker:
+    """Accumulates typed columns and per-row problems for one raw table.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Raw values in canonical column names; the index is the source row.
+    now : pandas.Timestamp
+        Reference for "in the future" checks (UTC).
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"severity": ["3", "x", None]}, index=[1, 2, 3])
+    >>> rc = RowChecker(raw, now=pd.Timestamp("2024-01-01", tz="UTC"))
+    >>> rc.integer("severity", low=1, high=5).tolist()
+    [3.0, nan, nan]
+    >>> rc.reasons().to_dict()
+    {2: "severity: 'x' is not a whole number"}
+    """
+
+    def __init__(self, frame: pd.DataFrame, now: pd.Timestamp):
+        self.raw = frame
+        self.now = now
+        self._problems: list[pd.Series] = []
+
+    # -- bookkeeping -------------------------------------------------------
+    def fail(self, mask: pd.Series | np.ndarray, message: str | pd.Series) -> None:
+        """Record ``message`` for the rows where ``mask`` is true."""
+        mask = pd.Series(np.asarray(mask, dtype=bool), index=self.raw.index)
+        if not mask.any():
+            return
+        if isinstance(message, pd.Series):
+            picked = message[mask].astype(object)
+            self._problems.append(picked.where(picked.notna(), "invalid value").map(str))
+        else:
+            self._problems.append(pd.Series(message, index=self.raw.index[mask.to_numpy()]))
+
+    def reasons(self) -> pd.Series:
+        """One string per failing row: its problems joined with '; '."""
+        if not self._problems:
+            return pd.Series(dtype=str)
+        return pd.concat(self._problems).groupby(level=0, sort=True).agg("; ".join)
+
+    def column(self, name: str) -> pd.Series:
+        """The raw column as stripped strings, missing values as NA."""
+        if name not in self.raw.columns:
+            return pd.Series(pd.NA, index=self.raw.index, dtype="string")
+        col = self.raw[name]
+        if col.dtype != object and str(col.dtype) not in ("string", "str"):
+            # Numbers read by a binary reader (Excel, GeoPackage): keep as text.
+            col = col.astype("string")
+        col = col.astype("string").str.strip()
+        return col.mask(col.isin(["", "nan", "NaN", "None", "NULL", "null", "NA", "N/A", "<NA>", "NaT"]))
+
+    # -- typed columns -----------------------------------------------------
+    def text(self, name: str, max_length: int = 10_000) -> pd.Series:
+        col = self.column(name)
+        too_long = col.str.len().fillna(0) > max_length
+        self.fail(too_long, f"{name}: longer than {max_length:,} characters")
+        return col
+
+    def required(self, name: str, what: str | None = None) -> pd.Series:
+        col = self.column(name)
+        self.fail(col.isna(), f"{name}: missing{(' ' + what) if what else ''}")
+        return col
+
+    def number(self, name: str, low: float | None = None, high: float | None = None) -> pd.Series:
+        raw = self.column(name)
+        # Accept a decimal comma ("4,35"), common in francophone missions.
+        values = pd.to_numeric(raw.str.replace(",", ".", regex=False), errors="coerce")
+        self.fail(raw.notna() & values.isna(), f"{name}: " + ("'" + raw.fillna("") + "' is not a number"))
+        if low is not None:
+            self.fail(values < low, f"{name}: " + values.astype(str) + f" is below {low:g}")
+        if high is not None:
+            self.fail(values > high, f"{name}: " + values.astype(str) + f" is above {high:g}")
+        return values.astype("float64")
+
+    def integer(self, name: str, low: float | None = None, high: float | None = None) -> pd.Series:
+        raw = self.column(name)
+        values = pd.to_numeric(raw.str.replace(",", ".", regex=False), errors="coerce").astype("float64")
+        bad = raw.notna() & (values.isna() | (values.fillna(0) % 1 != 0))
+        self.fail(bad, f"{name}: " + ("'" + raw.fillna("") + "' is not a whole number"))
+        values = values.mask(bad)
+        if low is not None:
+            self.fail(values < low, f"{name}: " + values.astype("Int64").astype(str) + f" is below {low:g}")
+        if high is not None:
+            self.fail(values > high, f"{name}: " + values.astype("Int64").astype(str) + f" is above {high:g}")
+        return values
+
+    def flag(self, name: str) -> pd.Series:
+        """Yes/no column: 1/0, true/false, yes/no, oui/non, or a count (>0 = yes)."""
+        raw = self.column(name)
+        low = raw.str.lower()
+        truthy = low.isin(["1", "true", "yes", "y", "oui", "x"])
+        falsy = low.isin(["0", "false", "no", "n", "non"])
+        as_num = pd.to_numeric(raw, errors="coerce")
+        bad = raw.notna() & ~truthy & ~falsy & as_num.isna()
+        self.fail(bad, f"{name}: " + ("'" + raw.fillna("") + "' is not yes/no"))
+        return (truthy | (as_num.fillna(0) > 0)).astype(bool)
+
+    def choice(self, name: str, codes: dict[str, str], synonyms: dict[str, str] | None = None,
+               default: str | None = None) -> pd.Series:
+        raw = self.column(name)
+        table = lookup_table(codes, synonyms)
+        uniques = raw.dropna().unique()
+        mapping = {u: table.get(normalise_code(u)) for u in uniques}
+        coded = raw.astype(object).map(mapping).astype(object)
+        unknown = raw.notna() & coded.isna()
+        allowed = ", ".join(codes)
+        self.fail(unknown, f"{name}: unknown value " + ("'" + raw.fillna("") + "'") + f" (expected one of: {allowed})")
+        if default is None:
+            self.fail(raw.isna(), f"{name}: missing")
+        else:
+            coded = coded.where(raw.notna(), default)
+        return coded.astype(object)
+
+    def timestamp(self, name: str, required: bool = False, allow_future: bool = False) -> pd.Series:
+        """Parse times to UTC. Naive times are taken as UTC; a bare date is midnight."""
+        raw = self.column(name)
+        parsed = parse_times(raw)
+        unparsed = raw.notna() & parsed.isna()
+        self.fail(unparsed, f"{name}: " + ("'" + raw.fillna("") + "' is not a date"))
+        if required:
+            self.fail(raw.isna(), f"{name}: missing")
+        if not allow_future:
+            future = parsed > self.now
+            self.fail(future, f"{name}: " + parsed.dt.strftime("%Y-%m-%d %H:%M").fillna("") + " is in the future")
+        return parsed
+
+    def coordinates(self, bbox: tuple[float, float, float, float] | None = None) -> tuple[pd.Series, pd.Series]:
+        """Latitude and longitude, with the checks analysts meet in real files.
+
+        Catches missing or non-numeric values, 0/0 ("null island", what many
+        phones write when they have no fix), out-of-range values, and swapped
+        columns: either lat outside +-90 while lon would fit, or, given a
+        mission ``bbox`` (min_lon, min_lat, max_lon, max_lat), a point that
+        falls outside it but inside once swapped.
+        """
+        lat_raw, lon_raw = self.column("lat"), self.column("lon")
+        lat = pd.to_numeric(lat_raw.str.replace(",", ".", regex=False), errors="coerce")
+        lon = pd.to_numeric(lon_raw.str.replace(",", ".", regex=False), errors="coerce")
+        self.fail(lat_raw.isna() | lon_raw.isna(), "lat/lon: missing coordinates")
+        self.fail(lat_raw.notna() & lat.isna(), "lat: " + ("'" + lat_raw.fillna("") + "' is not a number"))
+        self.fail(lon_raw.notna() & lon.isna(), "lon: " + ("'" + lon_raw.fillna("") + "' is not a number"))
+        null_island = (lat == 0) & (lon == 0)
+        self.fail(null_island, "lat/lon: 0/0 is not a location (device had no fix?)")
+        pair = "(lat " + lat.astype(str) + ", lon " + lon.astype(str) + ")"
+        swapped = (lat.abs() > 90) & (lat.abs() <= 180) & (lon.abs() <= 90)
+        self.fail(swapped, "lat/lon: latitude and longitude look swapped " + pair)
+        lat_bad = (lat.abs() > 90) & ~swapped
+        lon_bad = lon.abs() > 180
+        self.fail(lat_bad, "lat: " + lat.astype(str) + " is outside [-90, 90]")
+        self.fail(lon_bad, "lon: " + lon.astype(str) + " is outside [-180, 180]")
+        if bbox is not None:
+            x0, y0, x1, y1 = bbox
+            inside = lon.between(x0, x1) & lat.between(y0, y1)
+            inside_swapped = lat.between(x0, x1) & lon.between(y0, y1)
+            checked = lat.notna() & lon.notna() & ~null_island & ~swapped & ~lat_bad & ~lon_bad
+            self.fail(checked & ~inside & inside_swapped,
+                      "lat/lon: latitude and longitude look swapped " + pair)
+            self.fail(checked & ~inside & ~inside_swapped,
+                      "lat/lon: " + pair + f" is outside the mission area {bbox}")
+        return lat.astype("float64"), lon.astype("float64")
+
+    def identifiers(self, name: str, generated: pd.Series, existing: set[str] | None = None) -> pd.Series:
+        """Ids: given ones kept, missing ones replaced by ``generated``.
+
+        A repeated id inside the file quarantines every later copy, naming the
+        row of the first; an id already in the store is refused as a re-import.
+        """
+        given = self.column(name)
+        ids = given.fillna(generated).astype(str)
+        first_row = pd.Series(ids.index, index=ids.index).groupby(ids.values).transform("first")
+        dup = ids.duplicated(keep="first")
+        self.fail(dup, f"{name}: duplicate id " + ("'" + ids + "'") + " (first on row " + first_row.astype(str) + ")")
+        if existing:
+            already = ids.isin(existing) & ~dup
+            self.fail(already, f"{name}: id " + ("'" + ids + "'") + " is already in the store")
+        return ids
+
+    # -- result --------------------------------------------------------------
+    def split(self, layer: str, source: str, typed: pd.DataFrame, geometry,
+              columns: list[str], redact_raw: dict[str, pd.Series] | None = None) -> Validated:
+        """Divide typed rows into valid (GeoDataFrame) and quarantined."""
+        reasons = self.reasons()
+        bad = typed.index.isin(reasons.index)
+        valid = gpd.GeoDataFrame(typed.loc[~bad, columns], geometry=gpd.GeoSeries(geometry, index=typed.index)[~bad],
+                                 crs="EPSG:4326")
+        valid.insert(len(columns), "source_row", valid.index.astype("int64"))
+        valid = valid.reset_index(drop=True)
+        quarantine = quarantine_rows(layer, source, self.raw.loc[bad], reasons, redact_raw)
+        return Validated(layer, valid, quarantine, n_read=len(typed))
+
+
+def quarantine_rows(layer: str, source: str, raw: pd.DataFrame, reasons: pd.Series,
+                    redact: dict[str, pd.Series] | None = None) -> pd.DataFrame:
+    """Quarantine records for ``raw`` rows, raw values kept as JSON for repair."""
+    if raw.empty:
+        return empty_quarantine()
+    raw = raw.copy()
+    for col, replacement in (redact or {}).items():
+        if col in raw.columns:
+            raw[col] = replacement.reindex(raw.index)
+    if "geometry" in raw.columns:
+        raw["geometry"] = raw["geometry"].map(lambda g: None if g is None else getattr(g, "wkt", str(g)))
+    records = raw.astype(object).where(raw.notna(), None).to_dict(orient="records")
+    return pd.DataFrame({
+        "layer": layer,
+        "source": source,
+        "source_row": raw.index.astype("int64"),
+        "reason": reasons.reindex(raw.index).fillna("unreadable row").to_numpy(),
+        "raw": [json.dumps(r, default=str, ensure_ascii=False) for r in records],
+    })
+
+
+_ISO = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
+
+
+def parse_times(raw: pd.Series) -> pd.Series:
+    """Parse a column of date/time strings to UTC timestamps (NaT if unparseable).
+
+    ISO 8601 is parsed fast; anything else is tried day-first (``15/11/2018``,
+    the usage in francophone missions), then month-first.
+    """
+    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns, UTC]")
+    present = raw.dropna()
+    if present.empty:
+        return out
+    iso = present.str.match(_ISO)
+    if iso.any():
+        out.loc[iso[iso].index] = pd.to_datetime(present[iso], format="ISO8601", utc=True, errors="coerce")
+    rest = present[~iso]
+    if not rest.empty:
+        unique = rest.unique()
+        parsed = {}
+        for value in unique:
+            parsed[value] = _parse_one(value)
+        out.loc[rest.index] = pd.to_datetime(rest.map(parsed), utc=True, errors="coerce")
+    return out
+
+
+def _parse_one(value: str):
+    for dayfirst in (True, False):
+        try:
+            ts = pd.to_datetime(value, dayfirst=dayfirst, utc=True)
+        except (ValueError, TypeError, OverflowError):
+            continue
+        if not pd.isna(ts):
+            return ts
+    return pd.NaT

@@ -1,0 +1,145 @@
+"""Controlled vocabularies shared by every layer, reader and page.
+
+Each vocabulary maps canonical codes to a human label, plus synonyms that
+readers and users commonly write. Codes are lower-case snake case and are
+what the store holds; labels are what pages and briefings show.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+CATEGORIES = {
+    "killing": "Killing",
+    "armed_attack": "Armed attack",
+    "abduction": "Abduction",
+    "sexual_violence": "Sexual violence",
+    "looting": "Looting",
+    "arson": "Arson",
+    "displacement": "Displacement",
+    "armed_group_movement": "Armed-group movement",
+    "intercommunal_tension": "Intercommunal tension",
+    "threat_or_rumour": "Threat or rumour",
+    "checkpoint_extortion": "Checkpoint or extortion",
+}
+
+CATEGORY_SYNONYMS = {
+    "murder": "killing", "kill": "killing", "killed": "killing", "massacre": "killing",
+    "attack": "armed_attack", "armed attack": "armed_attack", "clash": "armed_attack",
+    "clashes": "armed_attack", "battle": "armed_attack", "shooting": "armed_attack",
+    "kidnapping": "abduction", "kidnap": "abduction",
+    "sgbv": "sexual_violence", "crsv": "sexual_violence", "rape": "sexual_violence", "gbv": "sexual_violence",
+    "pillage": "looting", "theft": "looting",
+    "burning": "arson", "house burning": "arson",
+    "idp movement": "displacement", "displaced": "displacement",
+    "armed group movement": "armed_group_movement", "ag movement": "armed_group_movement",
+    "movement": "armed_group_movement",
+    "tension": "intercommunal_tension", "intercommunal": "intercommunal_tension",
+    "threat": "threat_or_rumour", "rumour": "threat_or_rumour", "rumor": "threat_or_rumour",
+    "threat or rumor": "threat_or_rumour",
+    "checkpoint": "checkpoint_extortion", "extortion": "checkpoint_extortion",
+    "illegal checkpoint": "checkpoint_extortion",
+}
+
+#: Default severity (1 = low, 5 = grave) when a report gives none. Killings,
+#: sexual violence and abductions weigh more, as the design requires.
+CATEGORY_SEVERITY = {
+    "killing": 5, "sexual_violence": 4, "abduction": 4, "armed_attack": 4,
+    "arson": 3, "looting": 3, "displacement": 3,
+    "armed_group_movement": 2, "intercommunal_tension": 2, "checkpoint_extortion": 2,
+    "threat_or_rumour": 1,
+}
+
+CHANNELS = {
+    "can_call": "Community alert network: call",
+    "can_sms": "Community alert network: SMS",
+    "hotline": "Toll-free hotline",
+    "patrol_report": "Patrol report",
+    "joint_protection_team": "Joint protection team",
+    "liaison_assistant": "Community liaison assistant",
+    "partner_ngo": "Partner NGO",
+    "media": "Media",
+    "other": "Other",
+    "unknown": "Unknown",
+}
+CHANNEL_SYNONYMS = {
+    "can": "can_call", "call": "can_call", "phone": "can_call", "can call": "can_call",
+    "sms": "can_sms", "text": "can_sms", "can sms": "can_sms",
+    "toll free": "hotline", "toll-free": "hotline", "hotline call": "hotline",
+    "patrol": "patrol_report",
+    "jpt": "joint_protection_team", "joint protection": "joint_protection_team",
+    "cla": "liaison_assistant", "community liaison assistant": "liaison_assistant",
+    "ngo": "partner_ngo", "partner": "partner_ngo",
+    "press": "media", "news": "media", "radio": "media",
+}
+
+VERIFICATION = {"unverified": "Unverified", "verified": "Verified", "discounted": "Discounted"}
+VERIFICATION_SYNONYMS = {"confirmed": "verified", "false": "discounted", "rejected": "discounted", "new": "unverified", "pending": "unverified"}
+
+#: Admiralty code: reliability of the source (A-F) and credibility of the
+#: information (1-6). F and 6 mean "cannot be judged", the honest default.
+RELIABILITY = {c: c for c in "ABCDEF"}
+CREDIBILITY = {c: c for c in "123456"}
+
+#: Location precision and the radius (metres) within which the event lies.
+PRECISION_RADIUS_M = {"exact": 500.0, "village": 5_000.0, "district": 25_000.0, "province": 100_000.0}
+PRECISION = {k: k.capitalize() for k in PRECISION_RADIUS_M}
+PRECISION_SYNONYMS = {"gps": "exact", "point": "exact", "town": "village", "locality": "village",
+                      "admin2": "district", "prefecture": "province", "admin1": "province", "region": "province"}
+
+SITE_KINDS = {
+    "idp_camp": "IDP camp",
+    "poc_site": "Protection-of-civilians site",
+    "refugee_camp": "Refugee camp",
+    "host_community": "Host community",
+}
+SITE_KIND_SYNONYMS = {"idp": "idp_camp", "camp": "idp_camp", "idp site": "idp_camp", "poc": "poc_site",
+                      "refugees": "refugee_camp", "host": "host_community"}
+
+BASE_KINDS = {
+    "mission_hq": "Mission HQ",
+    "sector_hq": "Sector HQ",
+    "company_base": "Company operating base",
+    "temporary_base": "Temporary operating base",
+    "field_office": "Field office",
+    "police_post": "Police post",
+    "other": "Other",
+}
+BASE_KIND_SYNONYMS = {"hq": "mission_hq", "cob": "company_base", "tob": "temporary_base",
+                      "company operating base": "company_base", "temporary operating base": "temporary_base",
+                      "office": "field_office", "police": "police_post", "fpu base": "police_post"}
+
+#: Components of a multidimensional presence. ``cla`` (community liaison
+#: assistants) are civilians too, but the design tracks them on their own
+#: because their absence was decisive at Alindao.
+COMPONENTS = {"military": "Military", "police": "Police", "civilian": "Civilian", "cla": "Liaison assistants"}
+
+PATROL_COMPONENTS = {"military": "Military", "police": "Police", "civilian": "Civilian",
+                     "integrated": "Integrated", "unknown": "Unknown"}
+PATROL_TYPES = {"dismounted": "Dismounted", "vehicle": "Vehicle", "integrated": "Integrated",
+                "air": "Air", "riverine": "Riverine", "unknown": "Unknown"}
+PATROL_TYPE_SYNONYMS = {"foot": "dismounted", "mounted": "vehicle", "motorised": "vehicle", "motorized": "vehicle",
+                        "helicopter": "air", "boat": "riverine", "joint": "integrated"}
+PATROL_COMPONENT_SYNONYMS = {"force": "military", "unpol": "police", "fpu": "police", "joint": "integrated"}
+
+
+def normalise_code(value: object) -> str:
+    """Lower-case, accent-free, single-spaced form used to match synonyms.
+
+    >>> normalise_code("  Armed-Group  Movement ")
+    'armed group movement'
+    """
+    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
+    return re.sub(r"[\s_\-/]+", " ", text.strip().lower()).strip()
+
+
+def lookup_table(codes: dict[str, str], synonyms: dict[str, str] | None = None) -> dict[str, str]:
+    """Map every accepted spelling (code, label, synonym) to its code."""
+    table: dict[str, str] = {}
+    for code, label in codes.items():
+        table[normalise_code(code)] = code
+        table[normalise_code(label)] = code
+    for word, code in (synonyms or {}).items():
+        table[normalise_code(word)] = code
+    return table
