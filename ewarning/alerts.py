@@ -44,14 +44,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from . import vocab
 from .geo import metric_crs
 from .io.base import RawTable
 from .security import pseudonymise
-from .validation import RowChecker, Validated
+from .validation import RowChecker, Validated, empty_result
 
 COLUMNS = [
     "id", "reported_at", "occurred_at", "category", "severity", "killed", "injured", "channel",
@@ -69,6 +68,8 @@ def validate(raw: RawTable, now: pd.Timestamp | None = None, bbox=None,
              existing_ids: set[str] | None = None, secret: bytes = b"") -> Validated:
     """Check and type an alerts table; every row ends valid or quarantined."""
     now = now or pd.Timestamp.now(tz="UTC")
+    if raw.frame.empty:
+        return empty_result("alerts", COLUMNS, raw.notes)
     rc = RowChecker(raw.frame, now)
     df = pd.DataFrame(index=raw.frame.index)
     lat, lon = rc.coordinates(bbox)
@@ -99,7 +100,7 @@ def validate(raw: RawTable, now: pd.Timestamp | None = None, bbox=None,
     df["reporter_key"] = reporter_keys
     df["origin"] = raw.format
     df["duplicate_of"] = None
-    df["id"] = rc.identifiers("id", _content_ids(raw.frame, lat, lon, df), existing_ids)
+    df["id"] = rc.identifiers("id", _content_ids(raw.frame), existing_ids)
 
     geometry = gpd.points_from_xy(lon.fillna(0), lat.fillna(0))
     result = rc.split("alerts", raw.source, df, geometry, COLUMNS, redact_raw={"reporter": reporter_keys})
@@ -116,12 +117,16 @@ def default_severity(category: pd.Series, killed: pd.Series) -> pd.Series:
     return base.where(killed < 5, 5).astype("int64")
 
 
-def _content_ids(frame: pd.DataFrame, lat: pd.Series, lon: pd.Series, typed: pd.DataFrame) -> pd.Series:
-    """Stable ids for rows that have none: a hash of what the row says."""
-    parts = zip(*(map(str, col) for col in (typed["reported_at"], lat, lon, typed["category"],
-                                            typed["text"].astype(object).fillna(""))))
-    ids = ["A-" + hashlib.sha1("|".join(p).encode("utf-8", "surrogateescape")).hexdigest()[:12] for p in parts]
-    return pd.Series(ids, index=typed.index, dtype=object)
+def _content_ids(frame: pd.DataFrame) -> pd.Series:
+    """Stable ids for rows that have none: a hash of everything the row says.
+
+    Two rows get the same id only when they are identical, which the id
+    check then reports as a repeated row.
+    """
+    values = frame.drop(columns=[c for c in ("id", "geometry") if c in frame.columns]).astype(object)
+    ids = ["A-" + hashlib.sha1("\x1f".join(map(str, row)).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+           for row in values.itertuples(index=False, name=None)]
+    return pd.Series(ids, index=frame.index, dtype=object)
 
 
 def precision_radius(alerts: pd.DataFrame) -> np.ndarray:
@@ -136,8 +141,8 @@ def link_near_duplicates(alerts: gpd.GeoDataFrame, hours: float = DUPLICATE_HOUR
     Two reports are of one incident when they share a category, happened
     within ``hours`` of each other, and lie within ``radius_m`` widened by
     the coarser of their location precisions. Linked reports are kept: the
-    duplicate only points to the first (earliest reported) report of its
-    group, so counts can use one report per incident while nothing is lost.
+    duplicate only points to the first (earliest reported) report it matches,
+    so counts can use one report per incident while nothing is lost.
 
     Reports already marked ``duplicate_of`` keep their link.
     """
@@ -163,14 +168,19 @@ def link_near_duplicates(alerts: gpd.GeoDataFrame, hours: float = DUPLICATE_HOUR
         rows, cols = i[keep], j[keep]
     if len(rows) == 0:
         return out
-    n = len(alerts)
-    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-    _, label = connected_components(graph, directed=False)
-    order = pd.DataFrame({"label": label, "reported": alerts["reported_at"].to_numpy(),
-                          "id": alerts["id"].to_numpy()}).reset_index(drop=True)
-    first = order.sort_values(["reported", "id"]).groupby("label")["id"].first()
-    head = order["label"].map(first).to_numpy()
+    # Greedy in report order: a report joins the earliest *first report* it
+    # matches directly, so links never chain across a string of reports.
+    order = np.lexsort((alerts["id"].to_numpy().astype(str), alerts["reported_at"].to_numpy()))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(alerts),) * 2)
+    graph = (graph + graph.T).tocsr()
+    head_of = np.full(len(alerts), -1, dtype=np.int64)
+    for node in order:
+        neighbours = graph.indices[graph.indptr[node]:graph.indptr[node + 1]]
+        earlier_heads = [m for m in neighbours if rank[m] < rank[node] and head_of[m] == m]
+        head_of[node] = min(earlier_heads, key=rank.__getitem__) if earlier_heads else node
     ids = alerts["id"].to_numpy()
-    linked = np.where(head != ids, head, None)
+    linked = np.where(head_of != np.arange(len(alerts)), ids[head_of], None)
     out[:] = linked
     return out

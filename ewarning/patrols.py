@@ -33,7 +33,7 @@ from shapely.geometry import LineString, MultiLineString
 
 from . import vocab
 from .io.base import RawTable
-from .validation import RowChecker, Validated, quarantine_rows
+from .validation import RowChecker, Validated, empty_result, quarantine_rows
 
 COLUMNS = ["patrol_id", "unit", "component", "type", "start", "end", "engagements", "cla_present",
            "female_engagement_team"]
@@ -42,6 +42,8 @@ POINT_COLUMNS = ["patrol_id", "seq", "time"]
 
 def validate_points(raw: RawTable, now: pd.Timestamp | None = None, bbox=None) -> Validated:
     """Check route points one by one (a bad GPS fix loses one point, not the patrol)."""
+    if raw.frame.empty:
+        return empty_result("patrol_points", POINT_COLUMNS, raw.notes)
     rc = RowChecker(raw.frame, now or pd.Timestamp.now(tz="UTC"))
     df = pd.DataFrame(index=raw.frame.index)
     lat, lon = rc.coordinates(bbox)
@@ -94,6 +96,8 @@ def validate(raw: RawTable, now: pd.Timestamp | None = None, bbox=None,
         frame, added = _attach_routes(frame, routes)
         if added:
             notes.append(f"{added} patrol(s) came only from route points; their unit, component and type are unknown")
+    if frame.empty:
+        return empty_result("patrols", COLUMNS, notes)
     rc = RowChecker(frame, now or pd.Timestamp.now(tz="UTC"))
     df = pd.DataFrame(index=frame.index)
     df["unit"] = rc.column("unit")
@@ -146,7 +150,8 @@ def _attach_routes(frame: pd.DataFrame, routes: gpd.GeoDataFrame) -> tuple[pd.Da
         if col not in frame.columns:
             frame[col] = None
         from_points = ids.map(by_id[col].dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
-        frame[col] = frame[col].where(frame[col].notna(), from_points)
+        given = frame[col].notna() & frame[col].astype(str).str.strip().ne("")
+        frame[col] = frame[col].where(given, from_points)
     missing = routes[~routes["patrol_id"].isin(set(ids)) & routes.geometry.notna()]
     if len(missing):
         start = (frame.index.max() if len(frame) else 0) + 1

@@ -37,7 +37,7 @@ import pandas as pd
 
 from . import vocab
 from .io.base import RawTable
-from .validation import RowChecker, Validated
+from .validation import RowChecker, Validated, empty_result
 
 COUNT_COLUMNS = ["military", "police", "civilian", "cla", "cla_female"]
 COLUMNS = ["base_id", "name", "kind", *COUNT_COLUMNS, "start", "end"]
@@ -51,6 +51,8 @@ def validate(raw: RawTable, now: pd.Timestamp | None = None, bbox=None,
 
     ``existing_ids`` holds ``base_id|start`` keys already stored.
     """
+    if raw.frame.empty:
+        return empty_result("presence", COLUMNS, raw.notes)
     rc = RowChecker(raw.frame, now or pd.Timestamp.now(tz="UTC"))
     df = pd.DataFrame(index=raw.frame.index)
     lat, lon = rc.coordinates(bbox)

@@ -24,7 +24,7 @@ import pandas as pd
 
 from . import vocab
 from .io.base import RawTable
-from .validation import RowChecker, Validated
+from .validation import RowChecker, Validated, empty_result
 
 COLUMNS = ["site_id", "name", "kind", "population", "opened", "closed"]
 
@@ -32,6 +32,8 @@ COLUMNS = ["site_id", "name", "kind", "population", "opened", "closed"]
 def validate(raw: RawTable, now: pd.Timestamp | None = None, bbox=None,
              existing_ids: set[str] | None = None, secret: bytes = b"") -> Validated:
     """Check and type a sites table; every row ends valid or quarantined."""
+    if raw.frame.empty:
+        return empty_result("sites", COLUMNS, raw.notes)
     rc = RowChecker(raw.frame, now or pd.Timestamp.now(tz="UTC"))
     df = pd.DataFrame(index=raw.frame.index)
     lat, lon = rc.coordinates(bbox)

@@ -9,6 +9,7 @@ user fixes a row once instead of meeting its problems one import at a time.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -52,6 +53,13 @@ class Validated:
             )
 
 
+def empty_result(layer: str, columns: list[str], notes: list[str] | None = None) -> Validated:
+    """The valid, empty outcome of a table with no rows."""
+    valid = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in columns + ["source_row"]},
+                             geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
+    return Validated(layer, valid, empty_quarantine(), n_read=0, notes=list(notes or []))
+
+
 def empty_quarantine() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="int64" if c == "source_row" else object) for c in QUARANTINE_COLUMNS})
 
@@ -84,7 +92,8 @@ class RowChecker:
     # -- bookkeeping -------------------------------------------------------
     def fail(self, mask: pd.Series | np.ndarray, message: str | pd.Series) -> None:
         """Record ``message`` for the rows where ``mask`` is true."""
-        mask = pd.Series(np.asarray(mask, dtype=bool), index=self.raw.index)
+        # Comparisons with missing values give NA: a missing value fails no range check.
+        mask = pd.Series(pd.array(mask, dtype="boolean"), index=self.raw.index).fillna(False).astype(bool)
         if not mask.any():
             return
         if isinstance(message, pd.Series):
@@ -136,13 +145,15 @@ class RowChecker:
     def integer(self, name: str, low: float | None = None, high: float | None = None) -> pd.Series:
         raw = self.column(name)
         values = pd.to_numeric(raw.str.replace(",", ".", regex=False), errors="coerce").astype("float64")
-        bad = raw.notna() & (values.isna() | (values.fillna(0) % 1 != 0))
+        # Beyond 2**53 a float no longer holds every whole number: no count is that large.
+        bad = raw.notna() & (values.isna() | (values.fillna(0) % 1 != 0) | (values.abs() > 2**53))
         self.fail(bad, f"{name}: " + ("'" + raw.fillna("") + "' is not a whole number"))
         values = values.mask(bad)
+        shown = values.map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
         if low is not None:
-            self.fail(values < low, f"{name}: " + values.astype("Int64").astype(str) + f" is below {low:g}")
+            self.fail(values < low, f"{name}: " + shown + f" is below {low:g}")
         if high is not None:
-            self.fail(values > high, f"{name}: " + values.astype("Int64").astype(str) + f" is above {high:g}")
+            self.fail(values > high, f"{name}: " + shown + f" is above {high:g}")
         return values
 
     def flag(self, name: str) -> pd.Series:
@@ -230,7 +241,9 @@ class RowChecker:
         ids = given.fillna(generated).astype(str)
         first_row = pd.Series(ids.index, index=ids.index).groupby(ids.values).transform("first")
         dup = ids.duplicated(keep="first")
-        self.fail(dup, f"{name}: duplicate id " + ("'" + ids + "'") + " (first on row " + first_row.astype(str) + ")")
+        self.fail(dup & given.notna(),
+                  f"{name}: duplicate id " + ("'" + ids + "'") + " (first on row " + first_row.astype(str) + ")")
+        self.fail(dup & given.isna(), "row: repeats row " + first_row.astype(str) + " exactly")
         if existing:
             already = ids.isin(existing) & ~dup
             self.fail(already, f"{name}: id " + ("'" + ids + "'") + " is already in the store")
@@ -284,25 +297,32 @@ def parse_times(raw: pd.Series) -> pd.Series:
     present = raw.dropna()
     if present.empty:
         return out
-    iso = present.str.match(_ISO)
+    iso = present.str.match(_ISO).astype(bool)
     if iso.any():
-        out.loc[iso[iso].index] = pd.to_datetime(present[iso], format="ISO8601", utc=True, errors="coerce")
+        out.loc[iso[iso].index] = _plausible(pd.to_datetime(present[iso], format="ISO8601", utc=True,
+                                                            errors="coerce"))
     rest = present[~iso]
     if not rest.empty:
-        unique = rest.unique()
-        parsed = {}
-        for value in unique:
-            parsed[value] = _parse_one(value)
-        out.loc[rest.index] = pd.to_datetime(rest.map(parsed), utc=True, errors="coerce")
+        parsed = {value: _parse_one(value) for value in rest.unique()}
+        out.loc[rest.index] = _plausible(pd.to_datetime(rest.astype(object).map(parsed), utc=True,
+                                                        errors="coerce"))
     return out
+
+
+def _plausible(parsed: pd.Series) -> pd.Series:
+    """Years 1900-2200 only (anything else is a typo), in nanosecond precision."""
+    ok = parsed.notna() & parsed.dt.year.between(1900, 2200)
+    return parsed.where(ok).astype("datetime64[ns, UTC]")
 
 
 def _parse_one(value: str):
     for dayfirst in (True, False):
         try:
-            ts = pd.to_datetime(value, dayfirst=dayfirst, utc=True)
-        except (ValueError, TypeError, OverflowError):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # dateutil's guesses about formats, not the user's problem
+                ts = pd.to_datetime(value, dayfirst=dayfirst, utc=True)
+        except Exception:  # noqa: BLE001 - dateutil and pandas raise many kinds on junk; junk is unparseable
             continue
-        if not pd.isna(ts):
-            return ts
+        if not pd.isna(ts) and 1900 <= ts.year <= 2200:
+            return ts.as_unit("ns")
     return pd.NaT

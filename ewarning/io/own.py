@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pyogrio
 
@@ -79,7 +80,7 @@ def read_vector(path: Path, layer: str | None = None, encoding: str | None = Non
         if gdf.crs is not None and not gdf.empty and gdf.crs.to_epsg() != 4326:
             gdf = gdf.to_crs("EPSG:4326")
         frame = canonical_columns(pd.DataFrame(gdf))
-        geom = frame.pop("geometry") if "geometry" in frame.columns else None
+        geom = gpd.GeoSeries(frame.pop("geometry")) if "geometry" in frame.columns else None
         if geom is not None and len(geom) and (geom.dropna().geom_type == "Point").all() and not geom.isna().all():
             if "lat" not in frame.columns or "lon" not in frame.columns:
                 frame["lat"] = geom.map(lambda g: None if g is None else repr(g.y)).to_numpy()

@@ -1,0 +1,33 @@
+# The two commands of README.md:
+#   make dashboard   install everything, load the demo scenario, start the dashboard
+#   make test        install everything (with the browser) and run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+DEMO_STORE ?= $(CURDIR)/.data/demo.gpkg
+PORT ?= 8501
+
+.PHONY: install install-browser dashboard demo-store test benchmark
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install-browser:
+	@command -v chromium >/dev/null 2>&1 || bash scripts/install-browser.sh
+
+demo-store: install
+	$(PY) -m ewarning demo --store $(DEMO_STORE) --force
+
+dashboard: demo-store
+	EWARNING_STORE=$(DEMO_STORE) $(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
+
+test: install install-browser
+	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+benchmark: install
+	$(PY) benchmarks/bench_import.py

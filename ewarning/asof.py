@@ -1,0 +1,182 @@
+"""The as-of view: what the mission knew at a given time ``T``.
+
+Every analytic takes an ``as_of`` time and sees only alerts *reported strictly
+before* it; presence, sites and patrols are taken as they stood at ``T``.
+Replay, training and the backtest all rely on this one function, so the
+no-look-ahead rule lives in a single place.
+
+A bare date means the *start* of that day in UTC: ``as_of("2018-11-15")``
+sees everything reported up to the end of 14 November, and a report dated
+15 November with no time of day does not count yet.
+
+Examples
+--------
+>>> parse_as_of("2018-11-15")
+Timestamp('2018-11-15 00:00:00+0000', tz='UTC')
+>>> parse_as_of("2018-11-15T06:30")
+Timestamp('2018-11-15 06:30:00+0000', tz='UTC')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import geopandas as gpd
+import pandas as pd
+
+from . import presence as presence_mod
+from . import sites as sites_mod
+
+__all__ = ["AsOfView", "as_of", "parse_as_of", "date_range"]
+
+_EARLIEST = pd.Timestamp("1900-01-01", tz="UTC")
+_LATEST = pd.Timestamp("2200-01-01", tz="UTC")
+
+
+def parse_as_of(value) -> pd.Timestamp:
+    """An as-of time in UTC; a bare date is the start of that day.
+
+    Parameters
+    ----------
+    value : str, datetime.date, datetime.datetime or pandas.Timestamp
+        ``"2018-11-15"`` (start of day UTC), ``"2018-11-15T06:30"`` (UTC
+        when no offset is given), ``"2018-11-15T06:30+01:00"`` (converted).
+
+    Returns
+    -------
+    pandas.Timestamp
+        Time-zone aware, UTC.
+
+    Raises
+    ------
+    ValueError
+        When ``value`` is not a date, with a message saying what was expected.
+
+    Examples
+    --------
+    >>> parse_as_of("2018-11-15") == parse_as_of("2018-11-15T00:00Z")
+    True
+    """
+    if isinstance(value, pd.Timestamp):
+        ts = value
+    elif isinstance(value, (datetime, date)):
+        ts = pd.Timestamp(value)
+    else:
+        text = str(value).strip()
+        if not text:
+            raise ValueError("as-of date is empty; give a date like 2018-11-15")
+        try:
+            ts = pd.Timestamp(text)
+        except (ValueError, TypeError, OverflowError):
+            raise ValueError(f"as-of date {text!r} is not a date; give a date like 2018-11-15 "
+                             "or a time like 2018-11-15T06:30") from None
+    if ts is pd.NaT or pd.isna(ts):
+        raise ValueError(f"as-of date {value!r} is not a date; give a date like 2018-11-15")
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    if not (_EARLIEST <= ts <= _LATEST):
+        raise ValueError(f"as-of date {ts.date()} is outside 1900-2200")
+    return ts
+
+
+def date_range(start, end, every: str = "7D") -> list[pd.Timestamp]:
+    """As-of dates from ``start`` to ``end`` (inclusive) every ``every``.
+
+    Examples
+    --------
+    >>> [str(d.date()) for d in date_range("2018-11-01", "2018-11-15", "7D")]
+    ['2018-11-01', '2018-11-08', '2018-11-15']
+    """
+    t0, t1 = parse_as_of(start), parse_as_of(end)
+    if t1 < t0:
+        raise ValueError(f"--from {t0.date()} is after --to {t1.date()}")
+    try:
+        step = pd.Timedelta(every)
+    except ValueError:
+        raise ValueError(f"--every {every!r} is not a period; give e.g. 7D or 1D") from None
+    if step <= pd.Timedelta(0):
+        raise ValueError(f"--every {every!r} must be a positive period")
+    return list(pd.date_range(t0, t1, freq=step))
+
+
+@dataclass
+class AsOfView:
+    """The layers as they stood at ``as_of``.
+
+    Attributes
+    ----------
+    as_of : pandas.Timestamp
+    alerts : geopandas.GeoDataFrame
+        Reported strictly before ``as_of``.
+    sites : geopandas.GeoDataFrame or None
+        Open at ``as_of``.
+    presence : geopandas.GeoDataFrame or None
+        Base periods active at ``as_of``.
+    patrols : geopandas.GeoDataFrame or None
+        Patrols that had started before ``as_of``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> a = gpd.GeoDataFrame({"reported_at": pd.to_datetime(["2018-11-14", "2018-11-15"], utc=True)},
+    ...                      geometry=gpd.points_from_xy([20.6, 20.7], [4.7, 4.8]), crs="EPSG:4326")
+    >>> len(as_of({"alerts": a}, "2018-11-15").alerts)
+    1
+    """
+
+    as_of: pd.Timestamp
+    alerts: gpd.GeoDataFrame
+    sites: gpd.GeoDataFrame | None = None
+    presence: gpd.GeoDataFrame | None = None
+    patrols: gpd.GeoDataFrame | None = None
+
+
+def known_alerts(alerts: gpd.GeoDataFrame, when: pd.Timestamp) -> gpd.GeoDataFrame:
+    """Alerts reported strictly before ``when``."""
+    if alerts is None:
+        return None
+    return alerts[alerts["reported_at"] < when]
+
+
+def known_patrols(patrols: gpd.GeoDataFrame | None, when: pd.Timestamp) -> gpd.GeoDataFrame | None:
+    """Patrols that had started before ``when`` (their end is clipped by the caller's reading)."""
+    if patrols is None:
+        return None
+    return patrols[patrols["start"] < when]
+
+
+def as_of(layers, when) -> AsOfView:
+    """What was known at ``when``.
+
+    Parameters
+    ----------
+    layers : dict or AsOfView
+        ``{"alerts": ..., "sites": ..., "presence": ..., "patrols": ...}``;
+        any may be missing or None except alerts (an empty frame is fine).
+    when : str, date or Timestamp
+        Parsed with :func:`parse_as_of`.
+
+    Returns
+    -------
+    AsOfView
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> v = as_of({"alerts": gpd.GeoDataFrame({"reported_at": []}, geometry=[], crs="EPSG:4326")}, "2020-01-01")
+    >>> len(v.alerts), v.sites is None
+    (0, True)
+    """
+    when = parse_as_of(when)
+    if isinstance(layers, AsOfView):
+        layers = {"alerts": layers.alerts, "sites": layers.sites, "presence": layers.presence,
+                  "patrols": layers.patrols}
+    sites = layers.get("sites")
+    presence = layers.get("presence")
+    return AsOfView(
+        as_of=when,
+        alerts=known_alerts(layers.get("alerts"), when),
+        sites=None if sites is None else sites_mod.open_on(sites, when),
+        presence=None if presence is None else presence_mod.on(presence, when),
+        patrols=known_patrols(layers.get("patrols"), when),
+    )

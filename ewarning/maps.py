@@ -1,0 +1,828 @@
+"""Map layers: pure functions from validated layers to folium objects.
+
+Every function here takes GeoDataFrames (EPSG:4326, the columns documented
+in :mod:`ewarning.alerts`, :mod:`ewarning.sites`, :mod:`ewarning.presence`,
+:mod:`ewarning.patrols`) and returns a folium object; nothing here knows of
+Streamlit, so pages, briefings and tests render the very same layers.
+
+Three rules hold for every layer:
+
+- **Offline.** folium's CDN links are rewritten to the files vendored by
+  ``scripts/vendor_assets.py`` (:func:`localise_assets`); an element whose
+  assets were not vendored raises :class:`OfflineAssetError` instead of
+  quietly loading from the internet. No tiles unless configured.
+- **Escaped.** Every text that reaches a popup or tooltip goes through
+  :func:`ewarning.security.escape` in Python; the browser only concatenates
+  escaped strings. Reporter keys are never sent to the map.
+- **Small.** Points and lines are sent as one compact JSON array per layer
+  and drawn by a short JavaScript function (no per-marker markup), dense
+  alert layers are clustered, lines are simplified and coordinates rounded.
+
+Examples
+--------
+>>> import geopandas as gpd, pandas as pd
+>>> from shapely.geometry import Point
+>>> alerts = gpd.GeoDataFrame({"id": ["A1"], "category": ["killing"], "severity": [5],
+...     "reported_at": [pd.Timestamp("2018-11-15", tz="UTC")], "text": ["<b>x</b>"]},
+...     geometry=[Point(20.68, 4.79)], crs="EPSG:4326")
+>>> m = situation_map(alerts=alerts)
+>>> html = m.get_root().render()
+>>> "&lt;b&gt;x&lt;/b&gt;" in html, "<b>x</b>" in html
+(True, False)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+from pathlib import Path
+from typing import Iterable
+
+import folium
+import folium.plugins
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from . import style, vocab
+from .security import escape
+
+#: Where ``scripts/vendor_assets.py`` puts the vendored assets.
+ASSET_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor"
+#: URL under which Streamlit serves :data:`ASSET_DIR` (static serving).
+DEFAULT_ASSET_BASE = "/app/static/vendor"
+#: Environment variables: asset URL base (e.g. behind a proxy prefix), an
+#: optional tile URL template and its attribution.
+ASSET_BASE_ENV = "EWARNING_ASSET_BASE"
+TILES_ENV = "EWARNING_TILES"
+TILES_ATTR_ENV = "EWARNING_TILES_ATTR"
+
+#: Above this many alerts, markers are clustered.
+CLUSTER_ABOVE = 300
+#: Characters of free text sent to a map popup (full text is in the desk).
+POPUP_TEXT_CHARS = 280
+#: Coordinate decimals sent to the browser (5 decimals ~ 1 m).
+DECIMALS = 5
+#: Line simplification tolerance in degrees (~20 m) for patrol tracks.
+LINE_TOLERANCE = 0.0002
+#: Basemap simplification tolerance in degrees (~100 m).
+BASEMAP_TOLERANCE = 0.001
+
+
+class OfflineAssetError(RuntimeError):
+    """A map element would load a script or stylesheet that is not vendored."""
+
+
+# --------------------------------------------------------------------------
+# offline assets
+
+
+@functools.lru_cache(maxsize=4)
+def _manifest(asset_dir: str) -> dict[str, str]:
+    path = Path(asset_dir) / "manifest.json"
+    if not path.exists():
+        raise OfflineAssetError(f"{path} is missing: run `python scripts/vendor_assets.py` once (needs npm)")
+    return json.loads(path.read_text(encoding="utf-8"))["assets"]
+
+
+def asset_base() -> str:
+    """URL prefix of the vendored assets: ``$EWARNING_ASSET_BASE`` or ``/app/static/vendor``."""
+    return os.environ.get(ASSET_BASE_ENV) or DEFAULT_ASSET_BASE
+
+
+def _is_remote(url: str) -> bool:
+    return url.startswith(("http://", "https://", "//"))
+
+
+def _walk(element) -> Iterable:
+    yield element
+    for child in list(getattr(element, "_children", {}).values()):
+        yield from _walk(child)
+
+
+def localise_assets(root, base: str | None = None, asset_dir: Path = ASSET_DIR):
+    """Point every script and stylesheet of ``root``'s tree to the vendored copy.
+
+    ``base`` is the URL prefix (default :func:`asset_base`); a ``file://``
+    URI of :data:`ASSET_DIR` makes a stand-alone HTML file work from disk.
+    Raises :class:`OfflineAssetError` for an asset that was not vendored and
+    for branca colormaps (streamlit-folium then loads d3 from a CDN).
+    """
+    import branca.colormap
+
+    base = (base or asset_base()).rstrip("/")
+    table = _manifest(str(asset_dir))
+    for element in _walk(root):
+        if isinstance(element, branca.colormap.ColorMap):
+            raise OfflineAssetError("branca colormaps make streamlit-folium load d3 from a CDN; "
+                                    "use ewarning.maps.legend() instead")
+        originals = element.__dict__.setdefault("_ew_cdn_assets", {})
+        for attr in ("default_js", "default_css"):
+            # Keep what folium asked for, so a second call can move the base.
+            links = originals.setdefault(attr, list(getattr(element, attr, None) or []))
+            if not links:
+                continue
+            local = []
+            for name, url in links:
+                if _is_remote(url):
+                    if url not in table:
+                        raise OfflineAssetError(
+                            f"{type(element).__name__} loads {url}, which is not vendored: add its npm package "
+                            "to scripts/vendor_assets.py and run it")
+                    url = f"{base}/{table[url]}"
+                local.append((name, url))
+            setattr(element, attr, local)
+    return root
+
+
+# --------------------------------------------------------------------------
+# the one element every layer uses: compact data + a drawing function
+
+
+def _safe_json(data) -> str:
+    """JSON for inclusion in a <script>: no ``<``/``>`` can close the tag.
+
+    Texts are already HTML-escaped (so they hold ``&lt;`` and never ``<``);
+    this is a second guard for anything that was not.
+    """
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+class _Draw(MacroElement):
+    """Calls ``factory(data, parent)`` once in the browser.
+
+    ``data`` is serialised with :func:`_safe_json`; ``factory`` is trusted
+    JavaScript from this module (never built from data).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        ({{ this.factory }})({{ this.data_json }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, data, factory: str, css: bool = True):
+        super().__init__()
+        self._name = "EwDraw"
+        self.data_json = _safe_json(data)
+        self.factory = factory
+        self.css = css
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        if self.css and hasattr(figure, "header"):
+            figure.header.add_child(Element(f"<style>{_CSS}</style>"), name="ewarning_map_css")
+        super().render(**kwargs)
+
+
+def _round(values, decimals: int = DECIMALS) -> list:
+    return [None if v is None or (isinstance(v, float) and math.isnan(v)) else round(float(v), decimals)
+            for v in values]
+
+
+def _text_column(frame: pd.DataFrame, column: str, limit: int | None = None) -> list[str]:
+    if column not in frame.columns:
+        return [""] * len(frame)
+    out = []
+    for value in frame[column].tolist():
+        if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+            out.append("")
+            continue
+        text = str(value)
+        if limit is not None and len(text) > limit:
+            text = text[:limit].rstrip() + "…"
+        out.append(escape(text))
+    return out
+
+
+def _time_column(frame: pd.DataFrame, column: str, fmt: str = "%Y-%m-%d %H:%M") -> list[str]:
+    if column not in frame.columns:
+        return [""] * len(frame)
+    values = pd.to_datetime(frame[column], utc=True, errors="coerce")
+    return values.dt.strftime(fmt).fillna("").tolist()
+
+
+def _int_column(frame: pd.DataFrame, column: str, default: int = 0) -> list[int]:
+    if column not in frame.columns:
+        return [default] * len(frame)
+    return pd.to_numeric(frame[column], errors="coerce").fillna(default).astype("int64").tolist()
+
+
+def _codes(frame: pd.DataFrame, column: str, codes: list[str], default: str | None = None) -> list[int]:
+    """Index of each row's code in ``codes`` (-1 when unknown)."""
+    index = {c: i for i, c in enumerate(codes)}
+    if column not in frame.columns:
+        return [index.get(default, -1)] * len(frame)
+    return [index.get(v, index.get(default, -1)) for v in frame[column].tolist()]
+
+
+def _labels(table: dict[str, str], codes: list[str]) -> list[str]:
+    return [escape(table.get(c, c)) for c in codes]
+
+
+def _points(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Rows with a usable point geometry, in EPSG:4326."""
+    if frame is None or len(frame) == 0:
+        return gpd.GeoDataFrame({"geometry": []}, geometry="geometry", crs="EPSG:4326")
+    frame = frame.to_crs("EPSG:4326") if frame.crs is not None else frame.set_crs("EPSG:4326")
+    geom = frame.geometry
+    ok = geom.notna() & ~geom.is_empty & (geom.geom_type == "Point")
+    return frame[ok]
+
+
+# --------------------------------------------------------------------------
+# CSS shared by the layers (added once to the map header)
+
+_CSS = f"""
+.leaflet-container {{ background: {style.BASEMAP['background']}; font-family: {style.FONT_FAMILY}; }}
+.ew-pop {{ font-family: {style.FONT_FAMILY}; font-size: {style.FONT_SIZES['body']}; color: {style.TEXT_COLOUR};
+           max-width: 300px; line-height: 1.35; }}
+.ew-pop .ew-h {{ font-size: {style.FONT_SIZES['title']}; font-weight: 600; margin-bottom: 2px; }}
+.ew-pop .ew-m {{ color: {style.MUTED_COLOUR}; font-size: {style.FONT_SIZES['small']}; }}
+.ew-pop .ew-t {{ margin-top: 4px; white-space: pre-wrap; overflow-wrap: anywhere; }}
+.ew-pop .ew-gap {{ color: #b00020; font-weight: 600; }}
+.ew-pop table {{ border-collapse: collapse; margin-top: 3px; }}
+.ew-pop td {{ padding: 0 6px 0 0; vertical-align: top; }}
+.ew-dot {{ border-radius: 50%; border: 1.5px solid #fff; box-shadow: 0 0 1px rgba(0,0,0,.6);
+           box-sizing: border-box; }}
+.ew-cluster div {{ width: 30px; height: 30px; margin: 3px; border-radius: 15px; text-align: center;
+                   font: 600 12px {style.FONT_FAMILY}; color: #fff; text-shadow: 0 0 2px rgba(0,0,0,.7); }}
+.ew-cluster span {{ line-height: 30px; }}
+.leaflet-control-layers {{ font: {style.FONT_SIZES['body']} {style.FONT_FAMILY}; }}
+.ew-cluster {{ border-radius: 18px; background: rgba(255,255,255,.55); }}
+.ew-base {{ display: flex; gap: 1px; padding: 2px; background: #fff; border: 1.5px solid #30363d;
+            border-radius: 4px; box-shadow: 0 1px 3px rgba(0,0,0,.35); width: max-content; }}
+.ew-base.ew-base-gap {{ border: 2px solid #b00020; }}
+.ew-base::after {{ content: ""; position: absolute; left: 34px; top: 100%; border: 5px solid transparent;
+                  border-top-color: #30363d; }}
+.ew-base.ew-base-gap::after {{ border-top-color: #b00020; }}
+.ew-base {{ position: relative; }}
+.ew-base span {{ display: inline-block; width: 17px; height: 17px; border-radius: 3px; color: #fff;
+                 font-size: 10px; line-height: 17px; text-align: center; }}
+.ew-base span.ew-off {{ background: #eef0f3; color: {style.ABSENT}; }}
+.ew-town-label {{ background: transparent; border: 0; box-shadow: none; padding: 0 0 0 2px;
+                  font: 11px {style.FONT_FAMILY}; color: {style.BASEMAP['town']};
+                  text-shadow: 0 0 2px #fff, 0 0 2px #fff; }}
+.ew-town-label::before {{ display: none; }}
+.ew-legend {{ background: rgba(255,255,255,.94); padding: 6px 8px; border-radius: 4px;
+              box-shadow: 0 1px 4px rgba(0,0,0,.3); font: {style.FONT_SIZES['small']} {style.FONT_FAMILY};
+              color: {style.TEXT_COLOUR}; max-height: 60vh; overflow: auto; }}
+.ew-legend summary {{ font-weight: 600; cursor: pointer; }}
+.ew-legend .ew-sec {{ font-weight: 600; margin-top: 4px; }}
+.ew-legend i {{ display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 4px;
+                vertical-align: middle; }}
+.ew-legend i.ew-line {{ border-radius: 0; height: 3px; width: 14px; }}
+"""
+
+# Shared JS helpers (string building from already-escaped values).
+_JS_HELPERS = """
+    function row(label, value) { return value === '' || value === null || value === undefined ? '' :
+        '<tr><td class="ew-m">' + label + '</td><td>' + value + '</td></tr>'; }
+    function obj(cols, r) { var o = {}; for (var j = 0; j < cols.length; j++) { o[cols[j]] = r[j]; } return o; }
+    function put(parent, layers) {
+        if (parent.addLayers) { parent.addLayers(layers); }
+        else { for (var i = 0; i < layers.length; i++) { parent.addLayer(layers[i]); } }
+    }
+"""
+
+
+# --------------------------------------------------------------------------
+# alerts
+
+_ALERT_COLUMNS = ["x", "y", "c", "s", "v", "ch", "rep", "occ", "k", "inj", "adm", "p", "o", "id", "dup", "t"]
+
+_ALERTS_JS = """function (d, parent) {
+    %(helpers)s
+    var lk = d.lookups;
+    function popup(a) {
+        var colour = lk.colour[a.c] || lk.neutral;
+        var cas = (a.k || a.inj) ? a.k + ' killed, ' + a.inj + ' injured' : '';
+        return '<div class="ew-pop"><div class="ew-h" style="color:' + colour + '">' + (lk.label[a.c] || '?') +
+            '</div><div class="ew-m">reported ' + a.rep + ' UTC</div><table>' +
+            row('Occurred', a.occ) + row('Severity', a.s + ' / 5') + row('Casualties', cas) +
+            row('Channel', lk.channel[a.ch] || '') + row('Status', lk.verification[a.v] || '') +
+            row('Source / info', a.adm) + row('Location', lk.precision[a.p] || '') +
+            row('Origin', a.o) + row('Id', a.id) + row('Duplicate of', a.dup) + '</table>' +
+            (a.t ? '<div class="ew-t">' + a.t + '</div>' : '') + '</div>';
+    }
+    var layers = [];
+    for (var i = 0; i < d.rows.length; i++) {
+        var a = obj(d.columns, d.rows[i]);
+        var colour = lk.colour[a.c] || lk.neutral;
+        var code = lk.code[a.c] || 'unknown';
+        var r = lk.radius[a.s] || lk.radius[1];
+        var m;
+        if (d.clustered) {
+            var size = Math.round(2 * r);
+            m = L.marker([a.y, a.x], {
+                icon: L.divIcon({className: 'ew-alert ew-alert-icon ew-cat-' + code, iconSize: [size, size],
+                                 html: '<div class="ew-dot" style="width:' + size + 'px;height:' + size +
+                                       'px;background:' + colour + '"></div>'}),
+                severity: a.s});
+        } else {
+            m = L.circleMarker([a.y, a.x], {radius: r, color: '#ffffff', weight: 1, opacity: 0.9,
+                fillColor: colour, fillOpacity: a.v === lk.discounted ? 0.3 : 0.85,
+                className: 'ew-alert ew-cat-' + code, severity: a.s});
+        }
+        m.bindTooltip((lk.label[a.c] || '?') + ' \\u00b7 ' + a.rep.slice(0, 10));
+        m.bindPopup((function (a) { return function () { return popup(a); }; })(a), {maxWidth: 320});
+        layers.push(m);
+    }
+    put(parent, layers);
+}""" % {"helpers": _JS_HELPERS}
+
+_CLUSTER_ICON_JS = """function (cluster) {
+    var ramp = %s, ms = cluster.getAllChildMarkers(), s = 1;
+    for (var i = 0; i < ms.length; i++) { s = Math.max(s, ms[i].options.severity || 1); }
+    var n = cluster.getChildCount();
+    return L.divIcon({html: '<div style="background:' + ramp[s] + '"><span>' + n + '</span></div>',
+                      className: 'marker-cluster ew-cluster ew-alert-cluster', iconSize: L.point(36, 36)});
+}"""
+
+
+def alerts_layer(alerts: gpd.GeoDataFrame, name: str = "Alerts", show: bool = True,
+                 cluster_above: int = CLUSTER_ABOVE, text_chars: int = POPUP_TEXT_CHARS) -> folium.FeatureGroup:
+    """Alert reports coloured by category and sized by severity.
+
+    Above ``cluster_above`` alerts the markers are clustered (cluster colour
+    = the gravest severity inside). Popups show what an analyst needs to
+    triage (times, severity, casualties, channel, verification, Admiralty
+    code, precision, origin, duplicates and the first ``text_chars``
+    characters of the text), all escaped; never the reporter key.
+    """
+    pts = _points(alerts)
+    codes = list(vocab.CATEGORIES)
+    channels, verification, precision = list(vocab.CHANNELS), list(vocab.VERIFICATION), list(vocab.PRECISION)
+    admiralty = [f"{r}{c}" if r or c else "" for r, c in zip(_text_column(pts, "reliability"),
+                                                             _text_column(pts, "credibility"))]
+    occurred = _time_column(pts, "occurred_at")
+    columns = [
+        _round(pts.geometry.x), _round(pts.geometry.y),
+        _codes(pts, "category", codes),
+        [min(max(s, 1), 5) for s in _int_column(pts, "severity", 1)],
+        _codes(pts, "verification", verification, "unverified"),
+        _codes(pts, "channel", channels, "unknown"),
+        _time_column(pts, "reported_at"), occurred,
+        _int_column(pts, "killed"), _int_column(pts, "injured"),
+        admiralty,
+        _codes(pts, "location_precision", precision, "exact"),
+        _text_column(pts, "origin"), _text_column(pts, "id"), _text_column(pts, "duplicate_of"),
+        _text_column(pts, "text", text_chars),
+    ]
+    rows = [list(r) for r in zip(*columns)] if len(pts) else []
+    clustered = len(rows) > cluster_above
+    data = {
+        "columns": _ALERT_COLUMNS,
+        "rows": rows,
+        "clustered": clustered,
+        "lookups": {
+            "code": codes,
+            "label": _labels(vocab.CATEGORIES, codes),
+            "colour": [style.category_colour(c) for c in codes],
+            "neutral": style.NEUTRAL,
+            "radius": [0] + [style.severity_radius(s) for s in range(1, 6)],
+            "channel": _labels(vocab.CHANNELS, channels),
+            "verification": _labels(vocab.VERIFICATION, verification),
+            "discounted": verification.index("discounted"),
+            "precision": _labels(vocab.PRECISION, precision),
+        },
+    }
+    group = folium.FeatureGroup(name=f"{name} ({len(rows):,})", show=show)
+    target = group
+    if clustered:
+        ramp = [style.SEVERITY_COLOURS[1]] + [style.SEVERITY_COLOURS[s] for s in range(1, 6)]
+        target = folium.plugins.MarkerCluster(
+            control=False, icon_create_function=_CLUSTER_ICON_JS % _safe_json(ramp),
+            options={"chunkedLoading": True, "maxClusterRadius": 45, "spiderfyOnMaxZoom": True,
+                     "showCoverageOnHover": False, "disableClusteringAtZoom": 14})
+        group.add_child(target)
+    target.add_child(_Draw(data, _ALERTS_JS))
+    return localise_assets(group)
+
+
+# --------------------------------------------------------------------------
+# IDP sites
+
+_SITES_JS = """function (d, parent) {
+    %(helpers)s
+    var lk = d.lookups, layers = [];
+    for (var i = 0; i < d.rows.length; i++) {
+        var s = obj(d.columns, d.rows[i]);
+        var colour = lk.colour[s.k] || lk.neutral;
+        var m = L.circleMarker([s.y, s.x], {radius: s.r, color: colour, weight: 2, opacity: 0.95,
+            fillColor: colour, fillOpacity: 0.25, className: 'ew-site'});
+        m.bindTooltip(s.n + (s.pop ? ' \\u00b7 ' + s.pop : ''));
+        m.bindPopup('<div class="ew-pop"><div class="ew-h">' + s.n + '</div><div class="ew-m">' +
+            (lk.kind[s.k] || '') + '</div><table>' + row('Population', s.pop || 'unknown') +
+            row('Opened', s.o) + row('Closed', s.cl) + row('Id', s.id) + '</table></div>');
+        layers.push(m);
+    }
+    put(parent, layers);
+}""" % {"helpers": _JS_HELPERS}
+
+
+def sites_layer(sites: gpd.GeoDataFrame, name: str = "IDP sites", show: bool = True) -> folium.FeatureGroup:
+    """IDP sites as circles whose area grows with the population (kind = colour)."""
+    pts = _points(sites)
+    kinds = list(vocab.SITE_KINDS)
+    population = pd.to_numeric(pts["population"], errors="coerce") if "population" in pts else pd.Series(
+        np.nan, index=pts.index)
+    rows = [list(r) for r in zip(
+        _round(pts.geometry.x), _round(pts.geometry.y), _codes(pts, "kind", kinds),
+        [style.population_radius(p) for p in population.tolist()],
+        ["" if pd.isna(p) else f"{int(p):,}" for p in population.tolist()],
+        _text_column(pts, "name"), _time_column(pts, "opened", "%Y-%m-%d"),
+        _time_column(pts, "closed", "%Y-%m-%d"), _text_column(pts, "site_id"),
+    )] if len(pts) else []
+    data = {"columns": ["x", "y", "k", "r", "pop", "n", "o", "cl", "id"], "rows": rows,
+            "lookups": {"kind": _labels(vocab.SITE_KINDS, kinds),
+                        "colour": [style.SITE_KIND_COLOURS[k] for k in kinds], "neutral": style.NEUTRAL}}
+    group = folium.FeatureGroup(name=f"{name} ({len(rows):,})", show=show)
+    group.add_child(_Draw(data, _SITES_JS))
+    return localise_assets(group)
+
+
+# --------------------------------------------------------------------------
+# presence (bases and which components are there)
+
+_PRESENCE_JS = """function (d, parent) {
+    %(helpers)s
+    var lk = d.lookups, layers = [];
+    for (var i = 0; i < d.rows.length; i++) {
+        var b = obj(d.columns, d.rows[i]);
+        var cells = '', missing = [], table = '';
+        for (var c = 0; c < lk.components.length; c++) {
+            var on = b.n[c] > 0;
+            cells += '<span class="' + (on ? 'ew-on' : 'ew-off') + ' ew-comp-' + lk.components[c] + '" title="' +
+                lk.label[c] + (on ? '' : ' absent') + '" style="' + (on ? 'background:' + lk.colour[c] : '') +
+                '"><i class="fa-solid fa-' + lk.icon[c] + '"></i></span>';
+            if (!on) { missing.push(lk.label[c]); }
+            table += row(lk.label[c], b.n[c] > 0 ? (lk.counts ? b.n[c] : 'present') +
+                         (lk.components[c] === 'cla' && b.f > 0 ? ' (' + b.f + ' women)' : '') : 'absent');
+        }
+        var gap = missing.length > 0;
+        var icon = L.divIcon({className: 'ew-presence' + (gap ? ' ew-presence-gap' : ''), iconSize: null,
+            iconAnchor: [39, 27], html: '<div class="ew-base' + (gap ? ' ew-base-gap' : '') + '">' + cells + '</div>'});
+        var m = L.marker([b.y, b.x], {icon: icon, title: '', riseOnHover: true, zIndexOffset: 1000});
+        m.bindTooltip(b.name + ' \\u00b7 ' + (gap ? 'no ' + missing.join(', no ') : 'all components'),
+                      {direction: 'top', offset: [0, -12]});
+        m.bindPopup('<div class="ew-pop"><div class="ew-h">' + b.name + '</div><div class="ew-m">' +
+            (lk.kind[b.k] || '') + (b.since ? ', since ' + b.since : '') + '</div><table>' + table + '</table>' +
+            (gap ? '<div class="ew-gap">Not multidimensional: no ' + missing.join(', no ') + '</div>' : '') +
+            '</div>');
+        layers.push(m);
+    }
+    put(parent, layers);
+}""" % {"helpers": _JS_HELPERS}
+
+
+def presence_layer(presence_on_date: gpd.GeoDataFrame, name: str = "Presence",
+                   show: bool = True) -> folium.FeatureGroup:
+    """Bases as badges showing which components are there (as of one date).
+
+    Pass the presence as it stood on a date (:func:`ewarning.presence.on`).
+    Each base is a row of four cells (military, police, civilian, liaison
+    assistants), coloured when present, grey and struck through when
+    absent; a base without every component is outlined in red.
+    """
+    pts = _points(presence_on_date)
+    components = list(vocab.COMPONENTS)
+    kinds = list(vocab.BASE_KINDS)
+    counts = [[int(v) for v in vals] for vals in zip(*[_int_column(pts, c) for c in components])] if len(pts) else []
+    rows = [list(r) for r in zip(
+        _round(pts.geometry.x), _round(pts.geometry.y), _codes(pts, "kind", kinds, "other"),
+        _text_column(pts, "name"), counts, _int_column(pts, "cla_female"),
+        _time_column(pts, "start", "%Y-%m-%d"), _text_column(pts, "base_id"),
+    )] if len(pts) else []
+    data = {"columns": ["x", "y", "k", "name", "n", "f", "since", "id"], "rows": rows,
+            "lookups": {"components": components, "label": _labels(vocab.COMPONENTS, components),
+                        "colour": [style.COMPONENT_COLOURS[c] for c in components],
+                        "icon": [style.COMPONENT_ICONS[c] for c in components],
+                        "kind": _labels(vocab.BASE_KINDS, kinds), "counts": True}}
+    group = folium.FeatureGroup(name=f"{name} ({len(rows):,})", show=show)
+    group.add_child(_Draw(data, _PRESENCE_JS))
+    return localise_assets(group)
+
+
+# --------------------------------------------------------------------------
+# patrols
+
+_PATROLS_JS = """function (d, parent) {
+    %(helpers)s
+    var lk = d.lookups, layers = [];
+    for (var i = 0; i < d.rows.length; i++) {
+        var p = obj(d.columns, d.rows[i]);
+        var st = lk.style[p.ty] || lk.style[lk.unknown];
+        var latlngs = [];
+        for (var j = 0; j < p.line.length; j += 2) { latlngs.push([p.line[j + 1], p.line[j]]); }
+        var type = lk.type[p.ty] || 'unknown';
+        var l = L.polyline(latlngs, {color: st.color, weight: st.weight, opacity: st.opacity,
+            dashArray: st.dashArray, className: 'ew-patrol ew-patrol-' + type});
+        var who = [];
+        if (p.cla) { who.push('liaison assistant'); }
+        if (p.fet) { who.push('female engagement team'); }
+        l.bindTooltip((lk.label[p.ty] || '') + ' patrol' + (p.u ? ' \\u00b7 ' + p.u : '') + ' \\u00b7 ' +
+                      p.s.slice(0, 10), {sticky: true});
+        l.bindPopup('<div class="ew-pop"><div class="ew-h">' + (lk.label[p.ty] || '') + ' patrol</div>' +
+            '<div class="ew-m">' + (lk.component[p.co] || '') + '</div><table>' + row('Unit', p.u) +
+            row('Start', p.s) + row('End', p.e) + row('Engagements', p.en) +
+            row('With', who.join(', ')) + row('Id', p.id) + '</table></div>');
+        layers.push(l);
+    }
+    put(parent, layers);
+}""" % {"helpers": _JS_HELPERS}
+
+
+def _flat_coords(geom, tolerance: float) -> list[float] | None:
+    if geom is None or geom.is_empty:
+        return None
+    if geom.geom_type == "MultiLineString":
+        coords = [c for part in geom.geoms for c in part.coords]
+    elif geom.geom_type == "LineString":
+        coords = list(geom.simplify(tolerance, preserve_topology=False).coords) if tolerance else list(geom.coords)
+    else:
+        return None
+    flat = []
+    for x, y, *_ in coords:
+        flat += [round(x, DECIMALS), round(y, DECIMALS)]
+    return flat if len(flat) >= 4 else None
+
+
+def patrols_layer(patrols: gpd.GeoDataFrame, name: str = "Patrols", show: bool = True,
+                  tolerance: float = LINE_TOLERANCE) -> folium.FeatureGroup:
+    """Patrol routes; dismounted (dashed green) and vehicle (solid blue-grey) styled apart."""
+    if patrols is None or len(patrols) == 0:
+        frame = gpd.GeoDataFrame({"geometry": []}, geometry="geometry", crs="EPSG:4326")
+    else:
+        frame = patrols.to_crs("EPSG:4326") if patrols.crs is not None else patrols.set_crs("EPSG:4326")
+    types, comps = list(vocab.PATROL_TYPES), list(vocab.PATROL_COMPONENTS)
+    lines = [_flat_coords(g, tolerance) for g in frame.geometry]
+    keep = [i for i, line in enumerate(lines) if line is not None]
+    frame = frame.iloc[keep]
+    lines = [lines[i] for i in keep]
+    flags = {c: (frame[c].fillna(False).astype(bool).tolist() if c in frame else [False] * len(frame))
+             for c in ("cla_present", "female_engagement_team")}
+    rows = [list(r) for r in zip(
+        lines, _codes(frame, "type", types, "unknown"), _codes(frame, "component", comps, "unknown"),
+        _text_column(frame, "unit"), _time_column(frame, "start"), _time_column(frame, "end"),
+        _int_column(frame, "engagements"), [int(v) for v in flags["cla_present"]],
+        [int(v) for v in flags["female_engagement_team"]], _text_column(frame, "patrol_id"),
+    )] if len(frame) else []
+    data = {"columns": ["line", "ty", "co", "u", "s", "e", "en", "cla", "fet", "id"], "rows": rows,
+            "lookups": {"type": types, "label": _labels(vocab.PATROL_TYPES, types),
+                        "component": _labels(vocab.PATROL_COMPONENTS, comps),
+                        "style": [style.PATROL_STYLES[t] for t in types], "unknown": types.index("unknown")}}
+    group = folium.FeatureGroup(name=f"{name} ({len(rows):,})", show=show)
+    group.add_child(_Draw(data, _PATROLS_JS))
+    return localise_assets(group)
+
+
+# --------------------------------------------------------------------------
+# basemap (offline boundaries)
+
+_BASEMAP_JS = """function (d, parent) {
+    var st = d.style, drawn = [];
+    if (d.countries) {
+        drawn.push(L.geoJson(d.countries, {interactive: false, style: function (f) {
+            var focus = f.properties.f;
+            return {color: st.border, weight: focus ? 1.6 : 0.9, fillColor: focus ? st.land_focus : st.land,
+                    fillOpacity: 1, className: 'ew-basemap ew-country'}; }}));
+    }
+    if (d.sectors) {
+        drawn.push(L.geoJson(d.sectors, {style: function () {
+            return {color: st.sector, weight: 1.3, dashArray: '5 4', fill: false, className: 'ew-basemap ew-sector'}; },
+            onEachFeature: function (f, l) { if (f.properties.n) { l.bindTooltip(f.properties.n, {sticky: true}); } }}));
+    }
+    if (d.towns) {
+        drawn.push(L.geoJson(d.towns, {pointToLayer: function (f, latlng) {
+            var m = L.circleMarker(latlng, {radius: 2.5, color: st.town, weight: 1, fillColor: '#ffffff',
+                                            fillOpacity: 1, className: 'ew-basemap ew-town'});
+            if (f.properties.n) { m.bindTooltip(f.properties.n, {permanent: true, direction: 'right',
+                                                                 className: 'ew-town-label', offset: [3, 0]}); }
+            return m; }}));
+    }
+    for (var i = 0; i < drawn.length; i++) { parent.addLayer(drawn[i]); }
+    // Boundaries stay under the other layers even when toggled back on.
+    parent.on('add', function () { parent.eachLayer(function (g) {
+        if (g.bringToBack) { g.bringToBack(); } }); });
+}"""
+
+_NAME_COLUMNS = ("name", "sector", "NAME", "name_en", "NAME_EN", "admin", "ADMIN", "shapeName", "label")
+
+
+def _name_of(frame: pd.DataFrame) -> list[str]:
+    for col in _NAME_COLUMNS:
+        if col in frame.columns:
+            return _text_column(frame, col)
+    return [""] * len(frame)
+
+
+def _feature_collection(frame: gpd.GeoDataFrame, props: dict[str, list], tolerance: float) -> dict | None:
+    if frame is None or len(frame) == 0:
+        return None
+    import shapely
+
+    geoms = frame.geometry
+    if tolerance:
+        geoms = geoms.simplify(tolerance, preserve_topology=True)
+    geoms = shapely.set_precision(geoms.to_numpy(), 10 ** -DECIMALS)
+    features = []
+    for i, geom in enumerate(geoms):
+        if geom is None or geom.is_empty:
+            continue
+        features.append({"type": "Feature", "geometry": shapely.geometry.mapping(geom),
+                         "properties": {k: v[i] for k, v in props.items()}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def read_basemap(path_or_dir) -> dict[str, gpd.GeoDataFrame]:
+    """The offline boundary layers in a folder (``countries``, ``sectors``, ``towns`` .geojson)."""
+    path = Path(path_or_dir)
+    if path.is_file():
+        return {path.stem: gpd.read_file(path)}
+    return {p.stem: gpd.read_file(p) for p in sorted(path.glob("*.geojson"))}
+
+
+def basemap_layer(path_or_gdf, name: str = "Basemap (offline boundaries)", focus: str | None = None,
+                  tolerance: float = BASEMAP_TOLERANCE) -> folium.FeatureGroup:
+    """Offline boundaries drawn as the basemap: countries, sectors, towns.
+
+    ``path_or_gdf`` is a folder of ``*.geojson`` (see :func:`read_basemap`),
+    one file, a GeoDataFrame (its geometry types decide what it is drawn
+    as), or a dict ``{"countries": gdf, "sectors": gdf, "towns": gdf}``.
+    ``focus`` names the country drawn lighter (the mission's host country);
+    by default the one with the most towns. No tiles are used.
+    """
+    if isinstance(path_or_gdf, (str, os.PathLike)):
+        layers = read_basemap(path_or_gdf)
+    elif isinstance(path_or_gdf, gpd.GeoDataFrame):
+        layers = _split_by_geometry(path_or_gdf)
+    else:
+        layers = dict(path_or_gdf or {})
+    layers = {k: (v.to_crs("EPSG:4326") if v.crs is not None else v.set_crs("EPSG:4326"))
+              for k, v in layers.items() if v is not None and len(v)}
+    countries = layers.get("countries")
+    sectors = layers.get("sectors")
+    towns = layers.get("towns")
+    if countries is None and sectors is None and towns is None and layers:
+        merged = pd.concat(list(layers.values()), ignore_index=True)
+        split = _split_by_geometry(gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326"))
+        countries, towns = split.get("countries"), split.get("towns")
+    data = {"style": style.BASEMAP}
+    if countries is not None:
+        names = _name_of(countries)
+        focus_name = escape(focus) if focus else _busiest(countries, names, towns)
+        data["countries"] = _feature_collection(countries, {"n": names, "f": [int(n == focus_name) for n in names]},
+                                                tolerance)
+    if sectors is not None:
+        data["sectors"] = _feature_collection(sectors, {"n": _name_of(sectors)}, tolerance)
+    if towns is not None:
+        towns = towns[towns.geometry.geom_type == "Point"]
+        data["towns"] = _feature_collection(towns, {"n": _name_of(towns)}, 0)
+    group = folium.FeatureGroup(name=name, show=True)
+    group.add_child(_Draw(data, _BASEMAP_JS))
+    group._ew_bounds = _bounds(*(f for f in (countries, sectors, towns) if f is not None))
+    return localise_assets(group)
+
+
+def _split_by_geometry(frame: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+    kinds = frame.geometry.geom_type
+    out = {}
+    poly = frame[kinds.isin(["Polygon", "MultiPolygon"])]
+    pts = frame[kinds == "Point"]
+    if len(poly):
+        out["countries"] = poly
+    if len(pts):
+        out["towns"] = pts
+    return out
+
+
+def _busiest(countries: gpd.GeoDataFrame, names: list[str], towns: gpd.GeoDataFrame | None) -> str | None:
+    if towns is None or not len(towns) or not len(countries):
+        return None
+    joined = gpd.sjoin(towns[["geometry"]], countries.assign(_n=names)[["_n", "geometry"]], predicate="within")
+    return joined["_n"].mode().iloc[0] if len(joined) else None
+
+
+# --------------------------------------------------------------------------
+# legend and the whole map
+
+
+def legend(title: str = "Legend", open_: bool = False) -> MacroElement:
+    """A collapsible legend control built from :mod:`ewarning.style` (escaped)."""
+    parts = []
+    for section, entries in style.legend_entries().items():
+        parts.append(f'<div class="ew-sec">{escape(section)}</div>')
+        line = section == "Patrol"
+        for label, colour in entries:
+            parts.append(f'<div><i class="{"ew-line" if line else ""}" style="background:{colour}"></i>'
+                         f'{escape(label)}</div>')
+    parts.append('<div class="ew-sec">Bases</div><div>badge cells: M P C L, grey = absent; '
+                 'red outline = not multidimensional</div>')
+    html = (f'<details class="ew-legend"{" open" if open_ else ""}><summary>{escape(title)}</summary>'
+            + "".join(parts) + "</details>")
+    factory = """function (d, map) {
+        var c = L.control({position: 'bottomleft'});
+        c.onAdd = function () { var div = L.DomUtil.create('div', 'ew-legend-control');
+            div.innerHTML = d.html; L.DomEvent.disableClickPropagation(div); L.DomEvent.disableScrollPropagation(div);
+            return div; };
+        c.addTo(map);
+    }"""
+    return _Draw({"html": html}, factory)
+
+
+def _bounds(*frames) -> list[list[float]] | None:
+    boxes = []
+    for frame in frames:
+        if frame is None or len(frame) == 0:
+            continue
+        geom = frame.geometry
+        geom = geom[geom.notna() & ~geom.is_empty]
+        if len(geom):
+            x0, y0, x1, y1 = geom.total_bounds
+            if all(map(math.isfinite, (x0, y0, x1, y1))):
+                boxes.append((x0, y0, x1, y1))
+    if not boxes:
+        return None
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    return [[y0, x0], [y1, x1]]
+
+
+def attribution(alerts: pd.DataFrame | None) -> str:
+    """Data attribution owed for the alerts shown (plain text, no links)."""
+    origins = set(alerts["origin"].dropna().astype(str)) if alerts is not None and "origin" in alerts else set()
+    parts = []
+    if "ucdp" in origins:
+        from .io.ucdp import CITATION
+
+        parts.append(CITATION)
+    if "acled" in origins:
+        parts.append("ACLED (acleddata.com)")
+    return "; ".join(parts)
+
+
+def situation_map(alerts: gpd.GeoDataFrame | None = None, sites: gpd.GeoDataFrame | None = None,
+                  presence: gpd.GeoDataFrame | None = None, patrols: gpd.GeoDataFrame | None = None,
+                  basemap=None, tiles: str | None = None, tiles_attr: str | None = None,
+                  asset_base_url: str | None = None, show_legend: bool = True,
+                  cluster_above: int = CLUSTER_ABOVE) -> folium.Map:
+    """The situation map: basemap, patrols, IDP sites, presence and alerts, with a layer control.
+
+    ``presence`` should already be as of the map's date
+    (:func:`ewarning.presence.on`). ``basemap``: see :func:`basemap_layer`.
+    ``tiles`` is an optional tile URL template; ``None`` reads
+    ``$EWARNING_TILES`` and without it the map has no tiles at all (the
+    offline boundaries are the basemap). ``asset_base_url``: see
+    :func:`localise_assets`.
+    """
+    m = folium.Map(tiles=None, control_scale=True, zoom_start=6, location=[0, 0], prefer_canvas=False)
+    # Without tiles folium passes no zoom range to Leaflet; clustering needs one.
+    m.options.update({"minZoom": 3, "maxZoom": 18})
+    tiles = tiles if tiles is not None else os.environ.get(TILES_ENV, "")
+    if tiles:
+        folium.TileLayer(tiles, attr=tiles_attr or os.environ.get(TILES_ATTR_ENV) or "Tiles: configured locally",
+                         name="Tiles (configured)", overlay=False, control=True).add_to(m)
+    bounds_from = []
+    if basemap is not None:
+        base = basemap_layer(basemap)
+        base.add_to(m)
+        base_bounds = getattr(base, "_ew_bounds", None)
+    else:
+        base_bounds = None
+    if patrols is not None:
+        patrols_layer(patrols).add_to(m)
+        bounds_from.append(patrols)
+    if sites is not None:
+        sites_layer(sites).add_to(m)
+        bounds_from.append(_points(sites))
+    if presence is not None:
+        presence_layer(presence).add_to(m)
+        bounds_from.append(_points(presence))
+    if alerts is not None:
+        alerts_layer(alerts, cluster_above=cluster_above).add_to(m)
+        bounds_from.append(_points(alerts))
+    text = attribution(alerts)
+    if text:
+        m.add_child(_Draw({"text": escape(text)}, "function (d, map) { map.attributionControl.addAttribution(d.text); }"))
+    if show_legend:
+        m.add_child(legend())
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    bounds = _bounds(*bounds_from) or base_bounds
+    if bounds:
+        pad = 0.05 * max(bounds[1][0] - bounds[0][0], bounds[1][1] - bounds[0][1], 0.2)
+        bounds = [[bounds[0][0] - pad, bounds[0][1] - pad], [bounds[1][0] + pad, bounds[1][1] + pad]]
+        m.location = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+        m.fit_bounds(bounds)
+    return localise_assets(m, asset_base_url)
+
+
+def html_size(m: folium.Map) -> int:
+    """Bytes of the rendered stand-alone HTML (what a browser must parse)."""
+    return len(m.get_root().render().encode("utf-8"))
