@@ -78,8 +78,8 @@ def validate(raw: RawTable, now: pd.Timestamp | None = None, bbox=None,
     no_time = rc.column("reported_at").isna() & rc.column("occurred_at").isna()
     rc.fail(no_time, "reported_at/occurred_at: give at least one of the two times")
     late = df["occurred_at"] > df["reported_at"]
-    rc.fail(late, "occurred_at: after reported_at (" + df["occurred_at"].dt.strftime("%Y-%m-%d %H:%M").fillna("")
-            + " > " + df["reported_at"].dt.strftime("%Y-%m-%d %H:%M").fillna("") + ")")
+    rc.fail(late, lambda i: "occurred_at: after reported_at (" + df.loc[i, "occurred_at"].dt.strftime("%Y-%m-%d %H:%M")
+            + " > " + df.loc[i, "reported_at"].dt.strftime("%Y-%m-%d %H:%M") + ")")
     estimated = df["reported_at"].isna() & df["occurred_at"].notna()
     df["reported_at"] = df["reported_at"].fillna(df["occurred_at"])
 
@@ -100,7 +100,11 @@ def validate(raw: RawTable, now: pd.Timestamp | None = None, bbox=None,
     df["reporter_key"] = reporter_keys
     df["origin"] = raw.format
     df["duplicate_of"] = None
-    df["id"] = rc.identifiers("id", _content_ids(raw.frame), existing_ids)
+    missing_id = rc.column("id").isna()
+    generated = pd.Series(None, index=df.index, dtype=object)
+    if missing_id.any():
+        generated[missing_id] = _content_ids(raw.frame[missing_id.to_numpy()])
+    df["id"] = rc.identifiers("id", generated, existing_ids)
 
     geometry = gpd.points_from_xy(lon.fillna(0), lat.fillna(0))
     result = rc.split("alerts", raw.source, df, geometry, COLUMNS, redact_raw={"reporter": reporter_keys})
@@ -175,11 +179,13 @@ def link_near_duplicates(alerts: gpd.GeoDataFrame, hours: float = DUPLICATE_HOUR
     rank[order] = np.arange(len(order))
     graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(alerts),) * 2)
     graph = (graph + graph.T).tocsr()
-    head_of = np.full(len(alerts), -1, dtype=np.int64)
-    for node in order:
+    head_of = np.arange(len(alerts), dtype=np.int64)  # alone, a report is its own first report
+    degree = np.diff(graph.indptr)
+    for node in order[degree[order] > 0]:
         neighbours = graph.indices[graph.indptr[node]:graph.indptr[node + 1]]
-        earlier_heads = [m for m in neighbours if rank[m] < rank[node] and head_of[m] == m]
-        head_of[node] = min(earlier_heads, key=rank.__getitem__) if earlier_heads else node
+        earlier_heads = neighbours[(rank[neighbours] < rank[node]) & (head_of[neighbours] == neighbours)]
+        if len(earlier_heads):
+            head_of[node] = earlier_heads[np.argmin(rank[earlier_heads])]
     ids = alerts["id"].to_numpy()
     linked = np.where(head_of != np.arange(len(alerts)), ids[head_of], None)
     out[:] = linked

@@ -88,19 +88,28 @@ class RowChecker:
         self.raw = frame
         self.now = now
         self._problems: list[pd.Series] = []
+        self._columns: dict[str, pd.Series] = {}
 
     # -- bookkeeping -------------------------------------------------------
-    def fail(self, mask: pd.Series | np.ndarray, message: str | pd.Series) -> None:
-        """Record ``message`` for the rows where ``mask`` is true."""
+    def fail(self, mask, message) -> None:
+        """Record ``message`` for the rows where ``mask`` is true.
+
+        ``message`` is a string, a Series of per-row strings, or a function
+        of the failing rows' index returning either (so per-row messages
+        are only built for the rows that fail).
+        """
         # Comparisons with missing values give NA: a missing value fails no range check.
         mask = pd.Series(pd.array(mask, dtype="boolean"), index=self.raw.index).fillna(False).astype(bool)
         if not mask.any():
             return
+        failing = self.raw.index[mask.to_numpy()]
+        if callable(message):
+            message = message(failing)
         if isinstance(message, pd.Series):
-            picked = message[mask].astype(object)
+            picked = message.reindex(failing).astype(object)
             self._problems.append(picked.where(picked.notna(), "invalid value").map(str))
         else:
-            self._problems.append(pd.Series(message, index=self.raw.index[mask.to_numpy()]))
+            self._problems.append(pd.Series(message, index=failing))
 
     def reasons(self) -> pd.Series:
         """One string per failing row: its problems joined with '; '."""
@@ -109,7 +118,12 @@ class RowChecker:
         return pd.concat(self._problems).groupby(level=0, sort=True).agg("; ".join)
 
     def column(self, name: str) -> pd.Series:
-        """The raw column as stripped strings, missing values as NA."""
+        """The raw column as stripped strings, missing values as NA (cached)."""
+        if name not in self._columns:
+            self._columns[name] = self._clean(name)
+        return self._columns[name]
+
+    def _clean(self, name: str) -> pd.Series:
         if name not in self.raw.columns:
             return pd.Series(pd.NA, index=self.raw.index, dtype="string")
         col = self.raw[name]
@@ -135,11 +149,11 @@ class RowChecker:
         raw = self.column(name)
         # Accept a decimal comma ("4,35"), common in francophone missions.
         values = pd.to_numeric(raw.str.replace(",", ".", regex=False), errors="coerce")
-        self.fail(raw.notna() & values.isna(), f"{name}: " + ("'" + raw.fillna("") + "' is not a number"))
+        self.fail(raw.notna() & values.isna(), lambda i: f"{name}: '" + raw[i] + "' is not a number")
         if low is not None:
-            self.fail(values < low, f"{name}: " + values.astype(str) + f" is below {low:g}")
+            self.fail(values < low, lambda i: f"{name}: " + values[i].astype(str) + f" is below {low:g}")
         if high is not None:
-            self.fail(values > high, f"{name}: " + values.astype(str) + f" is above {high:g}")
+            self.fail(values > high, lambda i: f"{name}: " + values[i].astype(str) + f" is above {high:g}")
         return values.astype("float64")
 
     def integer(self, name: str, low: float | None = None, high: float | None = None) -> pd.Series:
@@ -147,13 +161,16 @@ class RowChecker:
         values = pd.to_numeric(raw.str.replace(",", ".", regex=False), errors="coerce").astype("float64")
         # Beyond 2**53 a float no longer holds every whole number: no count is that large.
         bad = raw.notna() & (values.isna() | (values.fillna(0) % 1 != 0) | (values.abs() > 2**53))
-        self.fail(bad, f"{name}: " + ("'" + raw.fillna("") + "' is not a whole number"))
+        self.fail(bad, lambda i: f"{name}: '" + raw[i] + "' is not a whole number")
         values = values.mask(bad)
-        shown = values.map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
+
+        def shown(i):
+            return f"{name}: " + values[i].map(lambda v: f"{v:.0f}")
+
         if low is not None:
-            self.fail(values < low, f"{name}: " + shown + f" is below {low:g}")
+            self.fail(values < low, lambda i: shown(i) + f" is below {low:g}")
         if high is not None:
-            self.fail(values > high, f"{name}: " + shown + f" is above {high:g}")
+            self.fail(values > high, lambda i: shown(i) + f" is above {high:g}")
         return values
 
     def flag(self, name: str) -> pd.Series:
@@ -164,7 +181,7 @@ class RowChecker:
         falsy = low.isin(["0", "false", "no", "n", "non"])
         as_num = pd.to_numeric(raw, errors="coerce")
         bad = raw.notna() & ~truthy & ~falsy & as_num.isna()
-        self.fail(bad, f"{name}: " + ("'" + raw.fillna("") + "' is not yes/no"))
+        self.fail(bad, lambda i: f"{name}: '" + raw[i] + "' is not yes/no")
         return (truthy | (as_num.fillna(0) > 0)).astype(bool)
 
     def choice(self, name: str, codes: dict[str, str], synonyms: dict[str, str] | None = None,
@@ -176,7 +193,7 @@ class RowChecker:
         coded = raw.astype(object).map(mapping).astype(object)
         unknown = raw.notna() & coded.isna()
         allowed = ", ".join(codes)
-        self.fail(unknown, f"{name}: unknown value " + ("'" + raw.fillna("") + "'") + f" (expected one of: {allowed})")
+        self.fail(unknown, lambda i: f"{name}: unknown value '" + raw[i] + f"' (expected one of: {allowed})")
         if default is None:
             self.fail(raw.isna(), f"{name}: missing")
         else:
@@ -188,12 +205,12 @@ class RowChecker:
         raw = self.column(name)
         parsed = parse_times(raw)
         unparsed = raw.notna() & parsed.isna()
-        self.fail(unparsed, f"{name}: " + ("'" + raw.fillna("") + "' is not a date"))
+        self.fail(unparsed, lambda i: f"{name}: '" + raw[i] + "' is not a date")
         if required:
             self.fail(raw.isna(), f"{name}: missing")
         if not allow_future:
             future = parsed > self.now
-            self.fail(future, f"{name}: " + parsed.dt.strftime("%Y-%m-%d %H:%M").fillna("") + " is in the future")
+            self.fail(future, lambda i: f"{name}: " + parsed[i].dt.strftime("%Y-%m-%d %H:%M") + " is in the future")
         return parsed
 
     def coordinates(self, bbox: tuple[float, float, float, float] | None = None) -> tuple[pd.Series, pd.Series]:
@@ -209,26 +226,29 @@ class RowChecker:
         lat = pd.to_numeric(lat_raw.str.replace(",", ".", regex=False), errors="coerce")
         lon = pd.to_numeric(lon_raw.str.replace(",", ".", regex=False), errors="coerce")
         self.fail(lat_raw.isna() | lon_raw.isna(), "lat/lon: missing coordinates")
-        self.fail(lat_raw.notna() & lat.isna(), "lat: " + ("'" + lat_raw.fillna("") + "' is not a number"))
-        self.fail(lon_raw.notna() & lon.isna(), "lon: " + ("'" + lon_raw.fillna("") + "' is not a number"))
+        self.fail(lat_raw.notna() & lat.isna(), lambda i: "lat: '" + lat_raw[i] + "' is not a number")
+        self.fail(lon_raw.notna() & lon.isna(), lambda i: "lon: '" + lon_raw[i] + "' is not a number")
         null_island = (lat == 0) & (lon == 0)
         self.fail(null_island, "lat/lon: 0/0 is not a location (device had no fix?)")
-        pair = "(lat " + lat.astype(str) + ", lon " + lon.astype(str) + ")"
+
+        def pair(i):
+            return "(lat " + lat[i].astype(str) + ", lon " + lon[i].astype(str) + ")"
+
         swapped = (lat.abs() > 90) & (lat.abs() <= 180) & (lon.abs() <= 90)
-        self.fail(swapped, "lat/lon: latitude and longitude look swapped " + pair)
+        self.fail(swapped, lambda i: "lat/lon: latitude and longitude look swapped " + pair(i))
         lat_bad = (lat.abs() > 90) & ~swapped
         lon_bad = lon.abs() > 180
-        self.fail(lat_bad, "lat: " + lat.astype(str) + " is outside [-90, 90]")
-        self.fail(lon_bad, "lon: " + lon.astype(str) + " is outside [-180, 180]")
+        self.fail(lat_bad, lambda i: "lat: " + lat[i].astype(str) + " is outside [-90, 90]")
+        self.fail(lon_bad, lambda i: "lon: " + lon[i].astype(str) + " is outside [-180, 180]")
         if bbox is not None:
             x0, y0, x1, y1 = bbox
             inside = lon.between(x0, x1) & lat.between(y0, y1)
             inside_swapped = lat.between(x0, x1) & lon.between(y0, y1)
             checked = lat.notna() & lon.notna() & ~null_island & ~swapped & ~lat_bad & ~lon_bad
             self.fail(checked & ~inside & inside_swapped,
-                      "lat/lon: latitude and longitude look swapped " + pair)
+                      lambda i: "lat/lon: latitude and longitude look swapped " + pair(i))
             self.fail(checked & ~inside & ~inside_swapped,
-                      "lat/lon: " + pair + f" is outside the mission area {bbox}")
+                      lambda i: "lat/lon: " + pair(i) + f" is outside the mission area {bbox}")
         return lat.astype("float64"), lon.astype("float64")
 
     def identifiers(self, name: str, generated: pd.Series, existing: set[str] | None = None) -> pd.Series:
@@ -239,14 +259,15 @@ class RowChecker:
         """
         given = self.column(name)
         ids = given.fillna(generated).astype(str)
-        first_row = pd.Series(ids.index, index=ids.index).groupby(ids.values).transform("first")
         dup = ids.duplicated(keep="first")
-        self.fail(dup & given.notna(),
-                  f"{name}: duplicate id " + ("'" + ids + "'") + " (first on row " + first_row.astype(str) + ")")
-        self.fail(dup & given.isna(), "row: repeats row " + first_row.astype(str) + " exactly")
+        if dup.any():
+            first_row = pd.Series(ids.index, index=ids.index).groupby(ids.values).transform("first").astype(str)
+            self.fail(dup & given.notna(),
+                      lambda i: f"{name}: duplicate id '" + ids[i] + "' (first on row " + first_row[i] + ")")
+            self.fail(dup & given.isna(), lambda i: "row: repeats row " + first_row[i] + " exactly")
         if existing:
             already = ids.isin(existing) & ~dup
-            self.fail(already, f"{name}: id " + ("'" + ids + "'") + " is already in the store")
+            self.fail(already, lambda i: f"{name}: id '" + ids[i] + "' is already in the store")
         return ids
 
     # -- result --------------------------------------------------------------

@@ -271,8 +271,9 @@ def _to_sql(series: pd.Series, kind: str) -> list:
     if kind == "boolean":
         return [None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else int(bool(v))
                 for v in series.astype(object).tolist()]
-    values = series.astype(object).tolist()
-    return [None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values]
+    values = series.astype(object)
+    values = values.where(values.notna(), None)
+    return [v if v is None or type(v) is str else str(v) for v in values.tolist()]
 
 
 def _from_sql(values, kind: str) -> pd.Series:
