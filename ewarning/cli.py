@@ -134,6 +134,10 @@ def cmd_demo(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args.func, "__module__", "") == "ewarning.engine_cli":
+        from .engine_cli import run_command
+
+        return run_command(args)
     try:
         return args.func(args)
     except (ReadError, ValueError, KeyError, FileNotFoundError, NotImplementedError) as exc:

@@ -10,7 +10,6 @@ Every statement is parameterised; table and column names come only from
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import struct
 from contextlib import closing
@@ -166,8 +165,16 @@ class GeoPackageStore:
             return {name: con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in TABLES}
 
     def state_token(self) -> str:
-        st = os.stat(self.location)
-        return f"{self.location}:{st.st_mtime_ns}:{st.st_size}"
+        """Changes when any domain layer changes (not on audit or settings writes).
+
+        Built from each layer's ``last_change`` and row count, which every
+        write to a layer updates in its own transaction.
+        """
+        with closing(self._connect()) as con:
+            rows = con.execute("SELECT table_name, last_change FROM gpkg_contents WHERE table_name IN "
+                               "('alerts', 'sites', 'presence', 'patrols') ORDER BY table_name").fetchall()
+            counts = [con.execute(f'SELECT max(fid), count(*) FROM "{name}"').fetchone() for name, _ in rows]
+        return self.location + "|" + "|".join(f"{n}:{t}:{c}" for (n, t), c in zip(rows, counts))
 
     def get_setting(self, key: str) -> str | None:
         with closing(self._connect()) as con:
@@ -244,6 +251,7 @@ class GeoPackageStore:
                 keys = zip(*(_to_sql(frame[k], schema.columns[k]) for k in schema.key))
                 con.executemany(f'DELETE FROM "{layer}" WHERE {where}', keys)
                 self._insert(con, schema, frame, frame.geometry)
+                self._touch(con, layer, frame)
                 con.execute('INSERT INTO "audit" (at, user, action, detail) VALUES (?, ?, ?, ?)',
                             (_time_text(pd.Timestamp.now(tz="UTC")), user or current_user(), action, detail))
                 con.execute("COMMIT")

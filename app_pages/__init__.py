@@ -1,0 +1,1 @@
+"""Thin Streamlit pages of the dashboard (see ``dashboard.py``)."""

@@ -1,0 +1,321 @@
+"""Hotspots: where tension is rising, and whether the mission's presence is whole.
+
+The pipeline, as of a time ``T`` (only alerts reported strictly before ``T``):
+
+1. **weights** (:mod:`.prepare`): duplicates of a known report weigh 0, one
+   reporter key counts at most ``reporter_cap`` per place and day, coarse
+   locations and doubtful sources weigh less;
+2. **clustering** (:mod:`.clustering`): weighted DBSCAN over the recent window
+   on a metric projection; area = hull widened by a buffer;
+3. **tension** (:mod:`.tension`): a 0-100 score of rising tension with a
+   Poisson test against the place's own baseline and a Mann-Kendall trend;
+4. **presence gap** (:mod:`.presence_gap`): which components reach the area,
+   recent dismounted patrols and engagements; a hotspot is *flagged* when its
+   score is at least ``flag_score`` and a component is missing;
+5. **explanation** (:mod:`.explain`).
+
+The vulnerability watch of IDP sites is in :mod:`.watch`.
+
+Examples
+--------
+>>> import geopandas as gpd, pandas as pd
+>>> a = gpd.GeoDataFrame({"reported_at": pd.date_range("2018-11-01", periods=6, freq="2D", tz="UTC"),
+...     "category": "killing", "killed": 2}, geometry=gpd.points_from_xy([20.68] * 6, [4.79] * 6), crs="EPSG:4326")
+>>> r = score_hotspots(a, as_of="2018-11-15")
+>>> len(r.hotspots), r.hotspots.loc[0, "n_alerts"]
+(1, 6)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..asof import as_of as as_of_view
+from ..asof import parse_as_of
+from . import clustering, explain, presence_gap, tension
+from .config import HotspotConfig
+from .prepare import AlertIndex, days, slice_weights
+
+__all__ = ["HotspotConfig", "HotspotEngine", "HotspotResult", "score_hotspots", "AlertIndex"]
+
+HOTSPOT_COLUMNS = ["hotspot_id", "as_of", "rank", "score", "flagged", "presence", "presence_gap", "exposed_sites",
+                   "n_alerts", "trend", "explanation", "place", "alert_ids", "intensity", "escalation", "trend_strength",
+                   "spread", "severity", "exposure",
+                   "rate_ratio", "p_rise", "tau", "p_trend", "killed", "exposed_population",
+                   "last_dismounted_days", "engagements"]
+
+
+@dataclass
+class HotspotResult:
+    """Hotspots scored as of one time.
+
+    Attributes
+    ----------
+    as_of : pandas.Timestamp
+    hotspots : geopandas.GeoDataFrame
+        One row per hotspot, best first (EPSG:4326 polygons), columns
+        :data:`HOTSPOT_COLUMNS`.
+    notes : list of str
+        What the user should know (empty window, no presence layer, ...).
+    config : HotspotConfig
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> empty = gpd.GeoDataFrame({"reported_at": pd.to_datetime([], utc=True), "category": []}, geometry=[],
+    ...                          crs="EPSG:4326")
+    >>> r = score_hotspots(empty, as_of="2020-01-01")
+    >>> len(r.hotspots), r.notes[0]
+    (0, 'no alerts at all: nothing to score')
+    """
+
+    as_of: pd.Timestamp
+    hotspots: gpd.GeoDataFrame
+    notes: list = field(default_factory=list)
+    config: HotspotConfig = field(default_factory=HotspotConfig)
+
+    def features(self) -> list[dict]:
+        """GeoJSON features with the command-line contract's properties."""
+        return _features(self.hotspots, ["as_of", "rank", "score", "flagged", "presence", "presence_gap",
+                                         "exposed_sites", "n_alerts", "trend", "explanation", "place",
+                                         "hotspot_id", "alert_ids"])
+
+
+def _features(frame: gpd.GeoDataFrame, props: list[str]) -> list[dict]:
+    out = []
+    for _, row in frame.iterrows():
+        p = {}
+        for k in props:
+            v = row[k]
+            if isinstance(v, pd.Timestamp):
+                v = v.isoformat()
+            elif isinstance(v, (np.floating, float)):
+                v = None if np.isnan(v) else round(float(v), 2)
+            elif isinstance(v, (np.integer,)):
+                v = int(v)
+            elif isinstance(v, (np.bool_,)):
+                v = bool(v)
+            elif isinstance(v, np.ndarray):
+                v = v.tolist()
+            p[k] = v
+        out.append({"type": "Feature", "geometry": shapely.geometry.mapping(row.geometry), "properties": p})
+    return out
+
+
+def _component_column(name: str) -> str:
+    """Output column of a score component (``trend`` is the word, its strength is ``trend_strength``)."""
+    return "trend_strength" if name == "trend" else name
+
+
+def empty_hotspots() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in HOTSPOT_COLUMNS}, geometry=[], crs="EPSG:4326")
+
+
+class HotspotEngine:
+    """Scores hotspots as of any time over one prepared set of layers.
+
+    Preparing (projection, sorting, duplicate links) happens once; each
+    :meth:`score` slices what was reported before its as-of time, so a
+    backtest over many dates pays the preparation once.
+
+    Parameters
+    ----------
+    alerts : GeoDataFrame
+        Validated alerts (:func:`ewarning.alerts.validate`).
+    sites, presence, patrols : GeoDataFrame, optional
+        Validated layers; each is taken as it stood at the as-of time.
+    config : HotspotConfig, optional
+    crs : str, optional
+        Metric CRS (default: the UTM zone of the alerts' centre).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> a = gpd.GeoDataFrame({"reported_at": pd.to_datetime(["2018-11-10", "2018-11-12"], utc=True),
+    ...     "category": "killing"}, geometry=gpd.points_from_xy([20.68, 20.69], [4.79, 4.80]), crs="EPSG:4326")
+    >>> eng = HotspotEngine(a)
+    >>> [len(eng.score(t).hotspots) for t in ("2018-11-11", "2018-11-13")]
+    [1, 1]
+    """
+
+    def __init__(self, alerts: gpd.GeoDataFrame, sites=None, presence=None, patrols=None,
+                 config: HotspotConfig | None = None, crs: str | None = None):
+        self.config = config or HotspotConfig()
+        if alerts is None:
+            alerts = gpd.GeoDataFrame({"reported_at": pd.to_datetime([], utc=True), "category": []},
+                                      geometry=[], crs="EPSG:4326")
+        self.index = AlertIndex.from_frame(alerts, self.config, crs)
+        self.crs = self.index.crs
+        self.sites, self.presence, self.patrols = sites, presence, patrols
+
+    # -- the fast core, shared with the backtest ----------------------------
+    def areas(self, when, exposure: bool = True) -> tuple[list, pd.DataFrame, list]:
+        """Hotspot areas (km polygons) and their score table, unranked.
+
+        Returns ``(areas, table, notes)``; the table has one row per area
+        (see :func:`ewarning.hotspots.tension.score`).
+        """
+        when = parse_as_of(when)
+        cfg, ix = self.config, self.index
+        t_end = days(when)
+        notes: list[str] = []
+        hi = ix.upto(t_end)
+        if len(ix) == 0:
+            return [], tension.score(ix, 0, 0, np.zeros(0), [], t_end, cfg), ["no alerts at all: nothing to score"]
+        if hi == 0:
+            first = pd.Timestamp(ix.frame["reported_at"].iloc[0])
+            return [], tension.score(ix, 0, 0, np.zeros(0), [], t_end, cfg), [
+                f"as-of {when.date()} is before the first alert (reported {first.date()}): nothing was known yet"]
+        w_lo = ix.upto(t_end - cfg.window_days)
+        if w_lo == hi:
+            last = pd.Timestamp(ix.frame["reported_at"].iloc[hi - 1])
+            return [], tension.score(ix, 0, 0, np.zeros(0), [], t_end, cfg), [
+                f"no alerts reported in the {cfg.window_days:g} days before {when.date()} "
+                f"(last one reported {last.date()})"]
+        memory = cfg.baseline_days
+        if cfg.memory_weight > 0:
+            memory = max(memory, 6 * cfg.memory_half_life_days - cfg.window_days)
+        lo = ix.upto(t_end - cfg.window_days - memory)
+        weights = slice_weights(ix, lo, hi, t_end, cfg)
+        labels = clustering.cluster(ix, w_lo, hi, weights[w_lo - lo:], cfg)
+        polys = clustering.polygons(ix, w_lo, labels, cfg)
+        if not polys:
+            notes.append("recent alerts are too few, duplicated or too coarsely located to form a hotspot")
+        pop = None
+        if exposure and self.sites is not None and polys:
+            from .. import sites as sites_mod
+            pop, _ = presence_gap.exposed_sites(polys, sites_mod.open_on(self.sites, when), self.crs, cfg.exposure_km)
+        table = tension.score(ix, lo, hi, weights, polys, t_end, cfg, pop)
+        table["effective"] = table["recent"]
+        table["discounted"] = table["n_alerts"] - table["recent"]
+        return polys, table, notes
+
+    def ranking(self, table: pd.DataFrame) -> np.ndarray:
+        """Order of areas, best first: score, then recent weight, then position."""
+        if len(table) == 0:
+            return np.zeros(0, dtype="int64")
+        return np.lexsort((np.arange(len(table)), -table["recent"].to_numpy(), -table["score"].round(6).to_numpy()))
+
+    # -- the full result ----------------------------------------------------
+    def score(self, when, top: int | None = None) -> HotspotResult:
+        """Hotspots as of ``when``, best first, with presence and explanation.
+
+        Parameters
+        ----------
+        when : str, date or Timestamp
+            Bare dates mean the start of the day (UTC).
+        top : int, optional
+            Keep the ``top`` best.
+
+        Returns
+        -------
+        HotspotResult
+        """
+        when = parse_as_of(when)
+        cfg = self.config
+        polys, table, notes = self.areas(when)
+        if self.presence is None:
+            notes.append("no presence layer: presence gaps not assessed, nothing flagged")
+        if self.sites is None:
+            notes.append("no sites layer: IDP exposure not assessed")
+        if not polys:
+            return HotspotResult(when, empty_hotspots(), notes, cfg)
+        order = self.ranking(table)
+        if top is not None:
+            order = order[: max(int(top), 0)]
+        polys = [polys[i] for i in order]
+        table = table.iloc[order].reset_index(drop=True)
+        view = as_of_view({"alerts": None, "sites": self.sites, "presence": self.presence,
+                           "patrols": self.patrols}, when)
+        pres = presence_gap.assess(polys, view.presence, view.patrols, self.crs, when, cfg)
+        pop, site_names = presence_gap.exposed_sites(polys, view.sites, self.crs, cfg.exposure_km)
+        places = self._place_names(polys, view)
+        ix = self.index
+        rows = []
+        for k in range(len(polys)):
+            t = table.iloc[k]
+            members = t["members"]
+            present = [c for c in presence_gap.COMPONENT_NAMES if pres.at[k, c]]
+            gap = pres.at[k, "gap"]
+            flagged = bool(pres.at[k, "presence_known"] and gap and t["score"] >= cfg.flag_score)
+            info = dict(t)
+            info.update(place=places[k], n_alerts=len(members), categories=ix.category[members],
+                        killed=float(ix.killed[members].sum()), exposed_sites=site_names[k],
+                        exposed_pop=pop[k], presence_known=bool(pres.at[k, "presence_known"]), present=present,
+                        gap=gap, last_dismounted_days=pres.at[k, "last_dismounted_days"],
+                        engagements=pres.at[k, "engagements"], patrols_known=bool(pres.at[k, "patrols_known"]),
+                        flagged=flagged)
+            rows.append({
+                "hotspot_id": f"H-{when:%Y%m%d}-{k + 1}", "as_of": when, "rank": k + 1,
+                "score": round(float(t["score"]), 1), "flagged": flagged,
+                "presence": {c: bool(pres.at[k, c]) for c in presence_gap.COMPONENT_NAMES},
+                "presence_gap": list(gap), "exposed_sites": list(site_names[k]), "n_alerts": int(len(members)),
+                "trend": explain.trend_word(t["tau"], t["p_trend"]), "explanation": explain.hotspot(info, cfg),
+                "place": places[k], "alert_ids": ix.ids[members].tolist(),
+                **{_component_column(c): round(float(t[c]), 3) for c in tension.COMPONENTS},
+                "rate_ratio": float(t["rate_ratio"]), "p_rise": float(t["p_rise"]), "tau": float(t["tau"]),
+                "p_trend": float(t["p_trend"]), "killed": float(ix.killed[members].sum()),
+                "exposed_population": float(pop[k]), "last_dismounted_days": pres.at[k, "last_dismounted_days"],
+                "engagements": int(pres.at[k, "engagements"]),
+            })
+        geoms = shapely.transform(np.asarray(polys, dtype=object), lambda c: c * 1000.0)
+        frame = gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries(geoms, crs=self.crs).to_crs("EPSG:4326").to_numpy(),
+                                 crs="EPSG:4326")
+        return HotspotResult(when, frame, notes, cfg)
+
+    def _place_names(self, polys: list, view) -> list[str]:
+        """Nearest IDP site or base within 30 km of each area, else its coordinates."""
+        cands = []
+        for layer in (view.sites, view.presence):
+            if layer is not None and len(layer) and "name" in layer:
+                cands.append((presence_gap._km_geoms(layer, self.crs), layer["name"].astype(str).to_numpy()))
+        centroids = gpd.GeoSeries(shapely.transform(shapely.centroid(np.asarray(polys, dtype=object)),
+                                                    lambda c: c * 1000.0), crs=self.crs).to_crs("EPSG:4326")
+        names = [f"{c.y:.3f}, {c.x:.3f}" for c in centroids]
+        best = np.full(len(polys), np.inf)
+        for geoms, labels in cands:
+            tree = shapely.STRtree(geoms)
+            (p_idx, g_idx), dist = tree.query_nearest(np.asarray(polys, dtype=object), return_distance=True,
+                                                      all_matches=False)
+            for p, g, d in zip(p_idx, g_idx, dist):
+                if d <= 30.0 and d < best[p]:
+                    best[p] = d
+                    names[p] = labels[g]
+        return names
+
+
+def score_hotspots(alerts: gpd.GeoDataFrame, sites=None, presence=None, patrols=None, as_of=None,
+                   config: HotspotConfig | None = None, top: int | None = None) -> HotspotResult:
+    """Score hotspots as of ``as_of`` (only alerts reported strictly before it).
+
+    Parameters
+    ----------
+    alerts : GeoDataFrame
+        Validated alerts.
+    sites, presence, patrols : GeoDataFrame, optional
+        Validated layers, taken as they stood on ``as_of``.
+    as_of : str, date or Timestamp
+        A bare date is the start of that day in UTC.
+    config : HotspotConfig, optional
+    top : int, optional
+
+    Returns
+    -------
+    HotspotResult
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> a = gpd.GeoDataFrame({"reported_at": pd.to_datetime(["2018-11-14", "2018-11-15"], utc=True),
+    ...     "category": "killing"}, geometry=gpd.points_from_xy([20.68, 20.68], [4.79, 4.79]), crs="EPSG:4326")
+    >>> score_hotspots(a, as_of="2018-11-15").hotspots.loc[0, "n_alerts"]   # the report of the 15th is not known yet
+    1
+    """
+    if as_of is None:
+        raise ValueError("give as_of: the time the scores are computed as of")
+    return HotspotEngine(alerts, sites, presence, patrols, config).score(as_of, top)

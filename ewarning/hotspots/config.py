@@ -1,0 +1,87 @@
+"""Every tunable number of the hotspot engine, in one frozen object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+def _reach() -> dict[str, float]:
+    return {"military": 30.0, "police": 20.0, "civilian": 20.0, "cla": 20.0}
+
+
+def _score_weights() -> dict[str, float]:
+    return {"intensity": 0.30, "escalation": 0.15, "trend": 0.15, "spread": 0.15,
+            "severity": 0.15, "exposure": 0.10}
+
+
+@dataclass(frozen=True)
+class HotspotConfig:
+    """Parameters of clustering, scoring and presence assessment.
+
+    Attributes
+    ----------
+    window_days : float
+        Recent window whose alerts are clustered (reported in ``[T - window, T)``).
+    baseline_days : float
+        The place's own baseline: the period just before the recent window.
+    eps_km : float
+        DBSCAN neighbourhood radius on the metric projection.
+    min_weight : float
+        Weighted alert mass a DBSCAN core needs (one clean exact report = 1).
+    time_km_per_day : float
+        Time axis scaling for spatio-temporal clustering (1 day = this many km).
+    buffer_km : float
+        Hotspot polygon = convex hull of its alerts widened by this.
+    reporter_cap : float
+        Most weight one reporter key contributes per place (``cap_cell_km``) and day.
+    precision_weight : dict
+        Weight by location precision; coarse reports cannot form a hotspot alone.
+    trend_weeks : int
+        Weekly counts entering the Mann-Kendall trend test.
+    exposure_km : float
+        IDP sites closer than this to a hotspot are exposed.
+    reach_km : dict
+        How far a base's component reaches, per component.
+    patrol_km, patrol_recent_days : float
+        Patrols passing within ``patrol_km`` count as near; recency horizon.
+    flag_score : float
+        Tension at or above which a hotspot with a presence gap is flagged.
+    score_weights : dict
+        Weights of the score components (normalised to sum 1).
+    intensity_scale, severity_killed_scale, exposure_scale : float
+        Saturation constants of the intensity, casualty and exposure components.
+
+    Examples
+    --------
+    >>> HotspotConfig(eps_km=10).eps_km
+    10
+    """
+
+    window_days: float = 60.0
+    baseline_days: float = 180.0
+    eps_km: float = 25.0
+    min_weight: float = 1.0
+    time_km_per_day: float = 0.25
+    buffer_km: float = 10.0
+    max_buffer_km: float = 25.0
+    reporter_cap: float = 2.0
+    cap_cell_km: float = 10.0
+    precision_weight: dict = field(default_factory=lambda: {"exact": 1.0, "village": 1.0, "district": 0.5,
+                                                              "province": 0.25})
+    reliability_weight: dict = field(default_factory=lambda: {"D": 0.8, "E": 0.5})
+    credibility_weight: dict = field(default_factory=lambda: {"4": 0.8, "5": 0.5})
+    trend_weeks: int = 8
+    exposure_km: float = 20.0
+    reach_km: dict = field(default_factory=_reach)
+    patrol_km: float = 10.0
+    patrol_recent_days: float = 14.0
+    flag_score: float = 50.0
+    score_weights: dict = field(default_factory=_score_weights)
+    intensity_scale: float = 4.0
+    severity_killed_scale: float = 10.0
+    exposure_scale: float = 10_000.0
+    grave_categories: tuple = ("killing", "sexual_violence", "abduction")
+    #: Longer-term activity (decayed, half-life in days) blended into intensity:
+    #: sparse sources (UCDP) need memory beyond the recent window.
+    memory_half_life_days: float = 0.0
+    memory_weight: float = 0.0

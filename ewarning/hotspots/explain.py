@@ -1,0 +1,128 @@
+"""Plain-language explanations of hotspot scores and site risks.
+
+Each explanation says which alerts, what changed, compared with what, who is
+exposed, what presence is there and what is missing. They are plain text;
+whoever renders them escapes them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..vocab import CATEGORIES, COMPONENTS
+
+
+def _n(x: float) -> str:
+    return f"{x:.0f}" if abs(x - round(x)) < 0.05 else f"{x:.1f}"
+
+
+def _p(p: float) -> str:
+    return "p<0.001" if p < 0.001 else f"p={p:.3f}"
+
+
+def trend_word(tau: float, p_up: float) -> str:
+    """``rising`` / ``steady`` / ``falling`` from a Mann-Kendall result.
+
+    Examples
+    --------
+    >>> trend_word(0.8, 0.01), trend_word(0.1, 0.4), trend_word(-0.6, 0.99)
+    ('rising', 'steady', 'falling')
+    """
+    if tau > 0 and p_up < 0.1:
+        return "rising"
+    if tau < 0 and p_up > 0.9:
+        return "falling"
+    return "steady"
+
+
+def categories_phrase(categories: np.ndarray) -> str:
+    """``"3 killing, 1 abduction"``: counts by category, most frequent first."""
+    if len(categories) == 0:
+        return "no categorised reports"
+    vals, counts = np.unique(categories, return_counts=True)
+    order = np.argsort(-counts, kind="stable")
+    return ", ".join(f"{counts[i]} {CATEGORIES.get(vals[i], vals[i]).lower()}" for i in order[:4])
+
+
+def missing_phrase(gap: list) -> str:
+    """``"police, civilian staff and liaison assistants"``."""
+    names = {"military": "military", "police": "police", "civilian": "civilian staff", "cla": "liaison assistants (CLA)"}
+    words = [names[g] for g in gap]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def hotspot(row: dict, config) -> str:
+    """The explanation of one hotspot (a dict of its properties and components).
+
+    Examples
+    --------
+    >>> row = dict(place="Alindao", n_alerts=6, effective=5.0, categories=np.array(["killing"] * 6), killed=9,
+    ...     days=5, recent=5.0, base=0.0, baseline_days=180, rate_ratio=60.0, p_rise=1e-5, tau=0.8, p_trend=0.01,
+    ...     discounted=1.0, exposed_sites=["Alindao IDP site"], exposed_pop=18000.0, presence_known=True,
+    ...     present=["military"], gap=["police", "civilian", "cla"], last_dismounted_days=float("nan"),
+    ...     engagements=0, patrols_known=True, flagged=True, score=71.0)
+    >>> "missing police, civilian staff and liaison assistants" in hotspot(row, type("C", (), {"window_days": 30})())
+    True
+    """
+    w = int(config.window_days)
+    parts = [f"{row['n_alerts']} alert(s) reported near {row['place']} in the last {w} days "
+             f"({categories_phrase(row['categories'])}; {_n(row['killed'])} killed) on {int(row['days'])} "
+             f"distinct day(s)"]
+    if row.get("discounted", 0) > 0.5:
+        parts[-1] += (f"; duplicates, one-source bursts and coarse locations count as {_n(row['effective'])} "
+                      "report(s)")
+    parts[-1] += "."
+    if row["baseline_days"] > 0:
+        parts.append(f"Compared with {_n(row['base'])} in the previous {int(row['baseline_days'])} days in the same "
+                     f"area, the rate is x{row['rate_ratio']:.1f} (Poisson test {_p(row['p_rise'])}).")
+    else:
+        parts.append("No earlier history in the data to compare with.")
+    word = trend_word(row["tau"], row["p_trend"])
+    parts.append(f"Weekly counts are {word} (Mann-Kendall tau {row['tau']:+.2f}, {_p(row['p_trend'])}).")
+    if row["exposed_sites"]:
+        sites = ", ".join(row["exposed_sites"][:3]) + (" and others" if len(row["exposed_sites"]) > 3 else "")
+        parts.append(f"{int(row['exposed_pop']):,} people in IDP sites nearby ({sites}).")
+    if not row["presence_known"]:
+        parts.append("Presence not assessed: no presence layer given.")
+    else:
+        present = [COMPONENTS[c].lower() for c in row["present"]]
+        parts.append("Presence within reach: " + (", ".join(present) if present else "none") + ".")
+        if row["gap"]:
+            parts.append(f"Not multidimensional: missing {missing_phrase(row['gap'])}.")
+    if row.get("patrols_known"):
+        last = row["last_dismounted_days"]
+        if last is None or (isinstance(last, float) and math.isnan(last)):
+            parts.append("No dismounted patrol recorded nearby.")
+        else:
+            parts.append(f"Last dismounted patrol nearby {last:.0f} day(s) ago; "
+                         f"{int(row['engagements'])} community engagement(s) in the last "
+                         f"{int(getattr(config, 'patrol_recent_days', 14))} days.")
+    if row.get("flagged"):
+        parts.append(f"FLAGGED: tension {row['score']:.0f}/100 with no multidimensional presence.")
+    return " ".join(parts)
+
+
+def site(row: dict) -> str:
+    """The explanation of one watched IDP site.
+
+    Examples
+    --------
+    >>> site(dict(name="Alindao", population=18000, n_nearby=4, killed=7, km=30, days=90, presence_known=True,
+    ...     present=["military"], gap=["police", "civilian", "cla"]))[:30]
+    'Alindao (18,000 people): 4 arm'
+    """
+    pop = f"{int(row['population']):,} people" if row.get("population") and row["population"] == row["population"] \
+        else "population unknown"
+    text = (f"{row['name']} ({pop}): {row['n_nearby']} armed-activity report(s) within {int(row['km'])} km in the "
+            f"last {int(row['days'])} days ({_n(row['killed'])} killed).")
+    if not row["presence_known"]:
+        return text + " Presence not assessed: no presence layer given."
+    present = [COMPONENTS[c].lower() for c in row["present"]]
+    text += " Presence within reach: " + (", ".join(present) if present else "none") + "."
+    if row["gap"]:
+        text += f" Missing {missing_phrase(row['gap'])}."
+    return text

@@ -1,0 +1,165 @@
+"""Shared fixtures for the map and browser tests.
+
+- ``map_layers``: small validated layers (through the real validators) with
+  hostile text in every field that reaches the map.
+- ``streamlit_app``: ``streamlit run dashboard.py`` on a free port against a
+  temporary store holding ``map_layers``; yields the base URL.
+- ``chromium``: Playwright's Chromium (Debian's /usr/bin/chromium), skipped
+  when Playwright or the browser is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import LineString, Point, Polygon
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+HOSTILE = "<script>alert(1)</script>"
+HOSTILE_IMG = '<img src=x onerror="alert(2)">'
+SECRET = b"test-secret"
+
+
+def _layers(n_alerts: int = 40, seed: int = 7) -> dict:
+    from ewarning import alerts, patrols, presence, sites, vocab
+    from ewarning.io.base import RawTable
+
+    now = pd.Timestamp("2018-12-01", tz="UTC")
+    rng = np.random.default_rng(seed)
+    cats = [c for c in vocab.CATEGORIES if c != "sexual_violence"]
+    raw = pd.DataFrame({
+        "lat": (5.2 + rng.normal(0, 0.35, n_alerts)).round(5).astype(str),
+        "lon": (20.7 + rng.normal(0, 0.5, n_alerts)).round(5).astype(str),
+        "category": [cats[i % len(cats)] for i in range(n_alerts)],
+        "occurred_at": [(pd.Timestamp("2018-11-01") + pd.Timedelta(hours=int(h))).isoformat()
+                        for h in rng.integers(0, 600, n_alerts)],
+        "text": [f"Report {i}: armed men seen near the market" for i in range(n_alerts)],
+        "reporter": [f"+236 70 {i:06d}" for i in range(n_alerts)],
+        "channel": "can_call",
+    }, index=range(1, n_alerts + 1))
+    # The hostile report is the only sexual-violence alert, far from the rest.
+    raw.loc[1, ["category", "text", "lat", "lon"]] = ["sexual_violence", HOSTILE, "6.9", "18.2"]
+    raw.loc[2, "text"] = HOSTILE_IMG + "</script><script>alert(3)</script>"
+    a = alerts.validate(RawTable("alerts", raw, "alerts.csv", "own"), now=now, secret=SECRET).valid
+
+    s = sites.validate(RawTable("sites", pd.DataFrame({
+        "site_id": ["S1", "S2", "S3"], "name": ["Alindao Catholic mission", HOSTILE_IMG, "Bambari PK3"],
+        "kind": ["IDP camp", "poc", "idp"], "lat": ["4.79", "5.76", "5.9"], "lon": ["20.68", "20.67", "20.4"],
+        "population": ["18000", "", "4500"]}, index=[1, 2, 3]), "sites.csv", "own"), now=now).valid
+
+    p = presence.validate(RawTable("presence", pd.DataFrame({
+        "base_id": ["B1", "B2", "B3"], "name": ["Alindao TOB", "Bambari " + HOSTILE, "Bria COB"],
+        "kind": ["TOB", "sector hq", "COB"], "lat": ["4.80", "5.75", "6.54"], "lon": ["20.69", "20.66", "21.99"],
+        "military": ["120", "600", "300"], "police": ["0", "140", "30"], "civilian": ["0", "12", "3"],
+        "cla": ["0", "2", "1"], "cla_female": ["0", "1", "0"],
+        "start": ["2018-06-01", "2018-01-01", "2018-01-01"], "end": ["", "", ""]}, index=[1, 2, 3]),
+        "presence.csv", "own"), now=now).valid
+
+    t = patrols.validate(RawTable("patrols", pd.DataFrame({
+        "patrol_id": ["P1", "P2", "P3"], "unit": ["BANBATT " + HOSTILE, "FPU 2", "PAKBATT"],
+        "component": ["military", "police", "military"], "type": ["dismounted", "vehicle", "vehicle"],
+        "start": ["2018-11-10T08:00", "2018-11-11T08:00", "2018-11-20T06:00"],
+        "end": ["2018-11-10T12:00", "2018-11-11T15:00", "2018-11-20T18:00"],
+        "engagements": ["2", "0", "1"], "cla_present": ["yes", "no", "no"],
+        "female_engagement_team": ["yes", "no", "no"],
+        "geometry": [LineString([(20.6, 4.7), (20.65, 4.75), (20.7, 4.8)]),
+                     LineString([(20.68, 4.8), (20.67, 5.2), (20.66, 5.7)]),
+                     LineString([(20.66, 5.75), (21.3, 6.1), (21.98, 6.5)])]}, index=[1, 2, 3]),
+        "patrols.csv", "own"), now=now).valid
+
+    basemap = {
+        "countries": gpd.GeoDataFrame({"name": ["Central African Rep.", "Cameroon"]}, geometry=[
+            Polygon([(14.4, 2.2), (27.4, 2.2), (27.4, 11.0), (14.4, 11.0)]),
+            Polygon([(8.5, 2.0), (14.4, 2.0), (14.4, 11.0), (8.5, 11.0)])], crs="EPSG:4326"),
+        "sectors": gpd.GeoDataFrame({"sector": ["Sector East " + HOSTILE]},
+                                    geometry=[Polygon([(19, 3.5), (23, 3.5), (23, 7), (19, 7)])], crs="EPSG:4326"),
+        "towns": gpd.GeoDataFrame({"name": ["Alindao", "Bambari", HOSTILE_IMG]},
+                                  geometry=[Point(20.68, 4.79), Point(20.67, 5.76), Point(22.0, 6.5)], crs="EPSG:4326"),
+    }
+    return {"alerts": a, "sites": s, "presence": p, "patrols": t, "basemap": basemap}
+
+
+@pytest.fixture(scope="session")
+def map_layers() -> dict:
+    """Validated layers with hostile text (see module docstring)."""
+    return _layers()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _write_store(path: Path, layers: dict) -> None:
+    from ewarning.store import open_store
+
+    store = open_store(str(path))
+    empty = pd.DataFrame({"layer": [], "source": [], "source_row": [], "reason": [], "raw": []})
+    for name in ("sites", "presence", "patrols", "alerts"):
+        store.write_import({name: layers[name]}, empty, {"source": f"{name}.csv", "format": "own",
+                                                         "layers": name, "n_read": len(layers[name]),
+                                                         "n_stored": len(layers[name]), "n_quarantined": 0})
+
+
+@pytest.fixture(scope="session")
+def streamlit_app(map_layers, tmp_path_factory):
+    """The dashboard on a free local port, reading a temporary store; yields (url, log path)."""
+    pytest.importorskip("streamlit")
+    tmp = tmp_path_factory.mktemp("app")
+    store = tmp / "joc.gpkg"
+    _write_store(store, map_layers)
+    port = _free_port()
+    log = tmp / "streamlit.log"
+    env = {**os.environ, "EWARNING_STORE": str(store), "EWARNING_TILES": ""}
+    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"streamlit did not start:\n{log.read_text(errors='replace')}")
+            time.sleep(0.3)
+        yield url, log
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Chromium from Playwright's sync API."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        pytest.skip("no chromium at /usr/bin/chromium")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

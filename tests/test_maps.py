@@ -1,0 +1,244 @@
+"""Map layers rendered to HTML: layers, colours, escaping, source protection, offline assets."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import folium
+import folium.plugins
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from ewarning import maps, style, vocab
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+URL = re.compile(r"""(?:https?:)?//[^\s"'<>()\\]+""")
+
+
+def render(element) -> str:
+    if isinstance(element, folium.Map):
+        return element.get_root().render()
+    m = maps.localise_assets(folium.Map(tiles=None))
+    element.add_to(m)
+    return m.get_root().render()
+
+
+def draw_data(element) -> list[dict]:
+    """The JSON payloads of the layer's drawing elements."""
+    return [json.loads(e.data_json) for e in maps._walk(element) if isinstance(e, maps._Draw)]
+
+
+def external_urls(html: str) -> list[str]:
+    out = []
+    for url in URL.findall(html):
+        host = urlparse(url if url.startswith("http") else "http:" + url).hostname
+        if host not in LOCAL_HOSTS and not url.startswith("//#"):
+            out.append(url)
+    return out
+
+
+@pytest.fixture(scope="module")
+def full_map(map_layers):
+    return maps.situation_map(map_layers["alerts"], map_layers["sites"], map_layers["presence"],
+                              map_layers["patrols"], basemap=map_layers["basemap"])
+
+
+@pytest.fixture(scope="module")
+def full_html(full_map):
+    return render(full_map)
+
+
+def test_every_layer_is_in_the_layer_control(full_map, full_html, map_layers):
+    control = [c for c in full_map._children.values() if isinstance(c, folium.LayerControl)]
+    assert len(control) == 1
+    names = [c.layer_name for c in full_map._children.values() if isinstance(c, folium.FeatureGroup)]
+    assert names == ["Basemap (offline boundaries)", f"Patrols ({len(map_layers['patrols'])})",
+                     f"IDP sites ({len(map_layers['sites'])})", f"Presence ({len(map_layers['presence'])})",
+                     f"Alerts ({len(map_layers['alerts'])})"]
+    for name in names:
+        assert json.dumps(name)[1:-1] in full_html
+    assert "L.control.layers" in full_html
+
+
+def test_no_tiles_by_default_and_tiles_from_configuration(monkeypatch, map_layers):
+    monkeypatch.delenv(maps.TILES_ENV, raising=False)
+    m = maps.situation_map(map_layers["alerts"])
+    assert not [c for c in m._children.values() if isinstance(c, folium.TileLayer)]
+    assert "L.tileLayer" not in render(m)
+    monkeypatch.setenv(maps.TILES_ENV, "http://localhost:8080/tiles/{z}/{x}/{y}.png")
+    m = maps.situation_map(map_layers["alerts"])
+    tiles = [c for c in m._children.values() if isinstance(c, folium.TileLayer)]
+    assert len(tiles) == 1 and tiles[0].tiles == "http://localhost:8080/tiles/{z}/{x}/{y}.png"
+
+
+def test_alert_colour_follows_category(map_layers):
+    alerts = map_layers["alerts"]
+    (data,) = draw_data(maps.alerts_layer(alerts))
+    lk, cols = data["lookups"], data["columns"]
+    assert len(data["rows"]) == len(alerts)
+    by_id = {r[cols.index("id")]: r for r in data["rows"]}
+    for _, alert in alerts.iterrows():
+        row = by_id[alert["id"]]
+        code = lk["code"][row[cols.index("c")]]
+        assert code == alert["category"]
+        assert lk["colour"][row[cols.index("c")]] == style.CATEGORY_COLOURS[alert["category"]]
+        assert row[cols.index("s")] == alert["severity"]
+    # one distinct colour per category, each reaching the page
+    assert len(set(style.CATEGORY_COLOURS.values())) == len(vocab.CATEGORIES)
+    html = render(maps.alerts_layer(alerts))
+    for colour in style.CATEGORY_COLOURS.values():
+        assert colour in html
+    # severity drives the radius
+    assert lk["radius"][5] > lk["radius"][1]
+
+
+def test_dense_alerts_are_clustered_sparse_are_not(map_layers):
+    alerts = map_layers["alerts"]
+    sparse = maps.alerts_layer(alerts, cluster_above=len(alerts))
+    dense = maps.alerts_layer(alerts, cluster_above=len(alerts) - 1)
+    assert not any(isinstance(e, folium.plugins.MarkerCluster) for e in maps._walk(sparse))
+    assert any(isinstance(e, folium.plugins.MarkerCluster) for e in maps._walk(dense))
+    assert draw_data(dense)[0]["clustered"] is True
+    html = render(dense)
+    assert "L.markerClusterGroup" in html and "/app/static/vendor/leaflet.markercluster-1.1.0/" in html
+
+
+def test_hostile_text_is_escaped_everywhere(full_html, map_layers):
+    assert "<script>alert(1)" not in full_html
+    assert "alert(1)</script>" not in full_html
+    assert "<img src=x" not in full_html
+    assert "</script><script>alert(3)" not in full_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in full_html            # alert text, base, patrol, sector
+    assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in full_html   # alert text, site name, town
+    # every <script> tag in the page is one folium or we wrote, none from data
+    assert full_html.count("<script") == full_html.count("</script>")
+
+
+def test_each_layer_escapes_its_own_text(map_layers):
+    cases = [
+        (maps.sites_layer(map_layers["sites"]), "&lt;img src=x"),
+        (maps.presence_layer(map_layers["presence"]), "&lt;script&gt;"),
+        (maps.patrols_layer(map_layers["patrols"]), "&lt;script&gt;"),
+        (maps.basemap_layer(map_layers["basemap"]), "&lt;script&gt;"),
+        (maps.alerts_layer(map_layers["alerts"]), "&lt;script&gt;"),
+    ]
+    for layer, escaped in cases:
+        html = render(layer)
+        assert escaped in html
+        assert "<script>alert" not in html and "<img src=x" not in html
+
+
+def test_reporter_keys_never_reach_the_map(full_html, map_layers):
+    keys = map_layers["alerts"]["reporter_key"].dropna().tolist()
+    assert keys and all(k.startswith("R-") for k in keys)
+    for key in keys:
+        assert key not in full_html
+    assert "reporter" not in full_html.lower()
+    assert "+236" not in full_html
+
+
+def test_no_request_leaves_the_machine(full_html):
+    assert external_urls(full_html) == []
+    assert 'src="/app/static/vendor/leaflet-1.9.3/leaflet.js"' in full_html
+    assert 'href="/app/static/vendor/fontawesome-free-6.2.0/css/all.min.css"' in full_html
+
+
+def test_every_vendored_asset_the_page_loads_exists(full_html):
+    links = re.findall(r'(?:src|href)="(/app/static/[^"]+)"', full_html)
+    assert len(links) >= 8
+    for link in links:
+        path = ROOT / "static" / link[len("/app/static/"):]
+        assert path.is_file(), link
+
+
+def test_an_asset_that_was_not_vendored_fails_loudly():
+    m = folium.Map(tiles=None)
+    folium.plugins.Draw().add_to(m)
+    with pytest.raises(maps.OfflineAssetError, match="not vendored"):
+        maps.localise_assets(m)
+
+
+def test_asset_base_can_move(map_layers, tmp_path):
+    m = maps.situation_map(map_layers["alerts"], asset_base_url="/joc/app/static/vendor")
+    html = render(m)
+    assert 'src="/joc/app/static/vendor/leaflet-1.9.3/leaflet.js"' in html
+    assert "/app/static/vendor/leaflet.markercluster" not in html or "/joc/app/static/vendor/leaflet" in html
+    assert not re.search(r'(?:src|href)="/app/static', html)
+
+
+def test_presence_shows_components_and_gaps(map_layers):
+    (data,) = draw_data(maps.presence_layer(map_layers["presence"]))
+    cols, lk = data["columns"], data["lookups"]
+    assert lk["components"] == ["military", "police", "civilian", "cla"]
+    assert lk["icon"] == [style.COMPONENT_ICONS[c] for c in lk["components"]]
+    counts = {r[cols.index("id")]: r[cols.index("n")] for r in data["rows"]}
+    assert counts["B1"] == [120, 0, 0, 0]       # Alindao: military only, the gap
+    assert counts["B2"] == [600, 140, 12, 2]
+
+
+def test_patrol_types_are_styled_apart(map_layers):
+    (data,) = draw_data(maps.patrols_layer(map_layers["patrols"]))
+    lk, cols = data["lookups"], data["columns"]
+    styles = {lk["type"][r[cols.index("ty")]]: lk["style"][r[cols.index("ty")]] for r in data["rows"]}
+    assert set(styles) == {"dismounted", "vehicle"}
+    assert styles["dismounted"] != styles["vehicle"]
+    assert styles["dismounted"]["dashArray"] and not styles["vehicle"]["dashArray"]
+
+
+def test_sites_are_sized_by_population(map_layers):
+    (data,) = draw_data(maps.sites_layer(map_layers["sites"]))
+    cols = data["columns"]
+    radius = {r[cols.index("id")]: r[cols.index("r")] for r in data["rows"]}
+    assert radius["S1"] > radius["S3"] > radius["S2"]   # 18,000 > 4,500 > unknown
+
+
+def test_basemap_from_files(tmp_path, map_layers):
+    for name, frame in map_layers["basemap"].items():
+        frame.to_file(tmp_path / f"{name}.geojson", driver="GeoJSON")
+    layer = maps.basemap_layer(tmp_path)
+    (data,) = draw_data(layer)
+    assert len(data["countries"]["features"]) == 2 and len(data["towns"]["features"]) == 3
+    focus = [f["properties"]["n"] for f in data["countries"]["features"] if f["properties"]["f"]]
+    assert focus == ["Central African Rep."]          # the country holding the towns
+
+
+def test_empty_layers_render(map_layers):
+    empty = map_layers["alerts"].iloc[0:0]
+    m = maps.situation_map(empty, map_layers["sites"].iloc[0:0], map_layers["presence"].iloc[0:0],
+                           map_layers["patrols"].iloc[0:0])
+    assert "Alerts (0)" in render(m)
+
+
+def test_ucdp_attribution_when_ucdp_data_is_shown(map_layers):
+    from ewarning.io.ucdp import CITATION
+
+    own = maps.situation_map(map_layers["alerts"])
+    assert maps.attribution(map_layers["alerts"]) == ""
+    ucdp = map_layers["alerts"].assign(origin=["ucdp"] + ["own"] * (len(map_layers["alerts"]) - 1))
+    html = render(maps.situation_map(ucdp))
+    assert maps.attribution(ucdp) == CITATION
+    assert json.dumps(maps.escape(CITATION), ensure_ascii=False)[1:-1] in html
+    assert "UCDP" not in render(own)
+
+
+def test_html_stays_small_for_20000_alerts(map_layers):
+    """20,000 alerts with 200-character texts: well under 300 bytes each."""
+    base = map_layers["alerts"]
+    reps = int(np.ceil(20_000 / len(base)))
+    big = base.loc[base.index.repeat(reps)].iloc[:20_000].copy()
+    big["id"] = [f"A-{i:08d}" for i in range(len(big))]
+    rng = np.random.default_rng(0)
+    big = big.set_geometry(gpd.points_from_xy(big.geometry.x + rng.normal(0, 0.3, len(big)),
+                                              big.geometry.y + rng.normal(0, 0.3, len(big))), crs="EPSG:4326")
+    big["text"] = ["Armed men were seen moving towards the village at dawn; residents fled to the church. " * 3][0][:200]
+    big["reported_at"] = big["reported_at"] + pd.to_timedelta(np.arange(len(big)), unit="min")
+    size = maps.html_size(maps.situation_map(big))
+    per_alert = size / len(big)
+    print(f"\nHTML for 20,000 alerts: {size / 1e6:.2f} MB ({per_alert:.0f} bytes per alert)")
+    assert per_alert < 400
