@@ -27,6 +27,12 @@ USER_ENV = "EWARNING_USER"
 #: The repository root (where ``geodata/`` ships).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GEODATA = PROJECT_ROOT / "geodata"
+#: Real UCDP GED v23.1 events for the Central African Republic (CC BY 4.0),
+#: shipped with its README and citation.
+UCDP_SAMPLE = GEODATA / "samples" / "ucdp-ged-car" / "ged231-car.csv"
+#: The shared data folder beside the checkout (sources of the shipped
+#: basemap); only needed to regenerate ``geodata/``.
+SHARED_DATA = Path(os.environ.get("EWARNING_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
 
 
 def data_dir() -> Path:

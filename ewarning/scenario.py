@@ -48,10 +48,10 @@ from xml.sax.saxutils import escape as _xml_escape
 import numpy as np
 import pandas as pd
 
-#: Where the shipped data lives (``geodata/`` at the top of the repository).
-GEODATA = Path(__file__).resolve().parents[1] / "geodata"
+from .config import GEODATA, SHARED_DATA
+
 #: The public-domain Natural Earth 1:110m countries the basemap is cut from.
-NATURALEARTH = Path("/work/shared/data/naturalearth/naturalearth_lowres.shp")
+NATURALEARTH = SHARED_DATA / "naturalearth" / "naturalearth_lowres.shp"
 
 PERIOD_START = pd.Timestamp("2018-06-01", tz="UTC")
 PERIOD_END = pd.Timestamp("2018-12-16", tz="UTC")  # exclusive: the period ends on 15 December
