@@ -9,7 +9,7 @@ import numpy as np
 def utm_crs(lon: float, lat: float) -> str:
     """The UTM zone (WGS 84) containing a point, as an EPSG code.
 
-    >>> utm_crs(20.7, 4.8)   # Alindao, Central African Republic
+    >>> utm_crs(21.21, 5.04)   # Alindao, Central African Republic
     'EPSG:32634'
     >>> utm_crs(31.6, -4.0)
     'EPSG:32736'

@@ -23,7 +23,7 @@ Examples
 >>> import pandas as pd
 >>> from ewarning.io.base import RawTable
 >>> raw = pd.DataFrame({"base_id": ["B1"], "name": ["Alindao TOB"], "kind": ["TOB"],
-...     "lat": ["4.79"], "lon": ["20.68"], "military": ["1"], "police": ["0"], "civilian": ["0"],
+...     "lat": ["5.04"], "lon": ["21.21"], "military": ["1"], "police": ["0"], "civilian": ["0"],
 ...     "cla": ["0"], "cla_female": ["0"], "start": ["2018-06-01"], "end": [""]}, index=[1])
 >>> p = validate(RawTable("presence", raw, "p.csv", "own")).valid
 >>> components(p).iloc[0].to_dict()

@@ -83,8 +83,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|")
 def neutralise_cell(value: object) -> object:
     """Stop a spreadsheet from executing text as a formula (CSV injection).
 
-    >>> neutralise_cell("=HYPERLINK(\\"http://x\\")")
-    "'=HYPERLINK(\\"http://x\\")"
+    >>> print(neutralise_cell('=HYPERLINK("http://x")'))
+    '=HYPERLINK("http://x")
     >>> neutralise_cell(-3)
     -3
     """

@@ -10,7 +10,7 @@ Examples
 >>> import pandas as pd
 >>> from ewarning.io.base import RawTable
 >>> raw = pd.DataFrame({"site_id": ["S1"], "name": ["Alindao Catholic mission"], "kind": ["IDP camp"],
-...                     "lat": ["4.79"], "lon": ["20.68"], "population": ["18000"]}, index=[1])
+...                     "lat": ["5.04"], "lon": ["21.21"], "population": ["18000"]}, index=[1])
 >>> validate(RawTable("sites", raw, "s.csv", "own")).valid.loc[0, "kind"]
 'idp_camp'
 """
