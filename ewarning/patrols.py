@@ -113,7 +113,8 @@ def validate(raw: RawTable, now: pd.Timestamp | None = None, bbox=None,
     geometry = frame["geometry"] if "geometry" in frame.columns else pd.Series(None, index=frame.index)
     geometry = geometry.map(_as_line)
     rc.fail(geometry.isna(), "route: no route (give a GPX/KML track, a line, or route points with this patrol_id)")
-    rc.fail(geometry.map(lambda g: g is not None and _out_of_range(g)), "route: coordinates outside the valid range")
+    rc.fail(geometry.map(lambda g: g is not None and _first_out_of_range(g) is not None),
+            lambda i: "route: point " + geometry[i].map(_first_out_of_range) + " is outside the valid range")
     generated = pd.Series(["P-" + str(i) for i in frame.index], index=frame.index)
     df["patrol_id"] = rc.identifiers("patrol_id", generated, existing_ids)
     result = rc.split("patrols", raw.source, df, geometry.to_numpy(), COLUMNS)
@@ -177,6 +178,9 @@ def _as_line(geom):
     return None
 
 
-def _out_of_range(line: LineString) -> bool:
-    x0, y0, x1, y1 = line.bounds
-    return x0 < -180 or x1 > 180 or y0 < -90 or y1 > 90
+def _first_out_of_range(line: LineString) -> str | None:
+    """The first impossible vertex, as 'n (lat, lon)', so the user can find the bad fix."""
+    for n, (x, y) in enumerate(line.coords, start=1):
+        if not (-180 <= x <= 180 and -90 <= y <= 90):
+            return f"{n} (lat {y:g}, lon {x:g})"
+    return None

@@ -70,6 +70,18 @@ def pseudonymise(values: pd.Series, secret: bytes) -> pd.Series:
     return values.map(uniques).astype(object).where(values.notna(), None)
 
 
+#: Column names that hold a reporter's identity in the files missions use.
+IDENTITY_COLUMNS = {"reporter", "reporter_name", "name_of_reporter", "reported_by", "caller", "caller_name",
+                    "phone", "phone_number", "telephone", "tel", "mobile", "msisdn", "contact", "informant",
+                    "source_name", "focal_point"}
+WITHHELD = "[withheld]"
+
+
+def identity_positions(header: list[str]) -> list[int]:
+    """Positions of the header's columns that may identify a reporter."""
+    return [i for i, name in enumerate(header) if str(name).strip().lower().replace(" ", "_") in IDENTITY_COLUMNS]
+
+
 def escape(text: object) -> str:
     """HTML-escape any value for popups and tables (quotes included)."""
     if text is None or (isinstance(text, float) and pd.isna(text)):

@@ -220,3 +220,20 @@ def test_cli_errors_are_messages_not_tracebacks(tmp_path):
     not_gpkg.write_text("hello")
     result = run_cli("export", "--layer", "alerts", "--store", str(not_gpkg), "--format", "csv", "--out", "o.csv")
     assert result.returncode == 2 and "cannot open store" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_identities_are_withheld_from_rows_the_reader_rejects(tmp_path):
+    path = tmp_path / "calls.csv"
+    path.write_bytes(
+        b"lat,lon,category,occurred_at,phone,text\n"
+        b"4.7,20.6,looting,2018-11-01,+236 70 00 55 55,ok\n"
+        b"4.7,20.6,looting,2018-11-01,+236 70 00 66 66\n"                      # ragged
+        + "4.7,20.6,arson,2018-11-02,+236 70 00 77 77,brûlé\n".encode("cp1252")  # not UTF-8
+    )
+    store = open_store(tmp_path / "s.gpkg")
+    [report] = import_files(store, [path], secret=b"k")
+    assert (report.n_stored, report.n_quarantined) == (1, 2)
+    raw = " ".join(store.read("quarantine")["raw"])
+    assert "70 00 66 66" not in raw and "70 00 77 77" not in raw and "[withheld]" in raw
+    assert store.read("alerts")["reporter_key"].str.startswith("R-").all()  # 'phone' read as the reporter
+    assert b"70 00 55 55" not in (tmp_path / "s.gpkg").read_bytes()

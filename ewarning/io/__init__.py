@@ -2,7 +2,7 @@
 
 Detection looks at the extension and the first lines (header names, HXL
 hashtags, XML root). ``format=`` overrides it. Each format is one module with
-a ``sniff(path, head) -> bool`` and a ``read(path, layer, encoding) ->
+a ``sniff(path, head, fmt) -> bool`` and a ``read(path, layer, encoding) ->
 list[RawTable]``; :data:`FORMATS` lists them in the order they are tried.
 """
 

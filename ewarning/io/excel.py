@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from .base import LAYERS, RawTable, ReadError
-from .hxl import rejected_frame
+from .hxl import WITHHELD, rejected_frame
 from .own import canonical_columns, guess_layer
 from .textfile import check_size
 
@@ -197,15 +197,21 @@ def _unique(names: list[str]) -> list[str]:
 
 def sheet_frame(sheet: Sheet) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Raw frame (index = data row: Excel row minus the header's row), rejected rows, notes."""
+    from .kobo import is_identity
+
     header = _unique(["" if _empty(h) else str(h).strip() for h in sheet.header])
     width = len(header)
+    identity = {i for i, h in enumerate(header) if is_identity(h)}
     good, index, bad, notes = [], [], {}, []
     for excel_row, values in sheet.rows:
         data_row = excel_row - sheet.header_row
         extra = [v for v in values[width:] if not _empty(v)]
         if extra:
+            shown = ["" if _empty(v) else (WITHHELD if i in identity else str(v)) for i, v in enumerate(values)]
+            if identity:
+                shown = shown[:width] + [WITHHELD if v else "" for v in shown[width:]]
             bad[data_row] = (f"row: has {len(extra)} value(s) right of the header's {width} columns",
-                             " | ".join("" if _empty(v) else str(v) for v in values))
+                             " | ".join(shown))
             continue
         values = (values + [None] * width)[:width]
         good.append(values)

@@ -114,6 +114,41 @@ def drop_hashtag_row(frame: pd.DataFrame, rejected: pd.DataFrame, notes: list[st
     return frame, rejected
 
 
+def file_delimiter(path: Path) -> str:
+    """The delimiter :func:`read_rows` uses for ``path`` (sniffed from the header line)."""
+    with open(path, "rb") as fh:
+        first = fh.read(65536).decode("utf-8", errors="replace").lstrip("\ufeff").split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(first + "\n", delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+WITHHELD = "[withheld]"
+
+
+def withhold_identities(rejected: pd.DataFrame, positions: list[int], width: int, delimiter: str) -> pd.DataFrame:
+    """Blank reporter identities out of rejected rows' raw text (do no harm: never in clear).
+
+    A line whose fields line up with the header loses only the identity
+    fields; a line that does not (ragged) is withheld whole, since any of its
+    fields might be the identity.
+    """
+    if rejected.empty or not positions:
+        return rejected
+
+    def redact(line: str) -> str:
+        fields = str(line).split(delimiter)
+        if len(fields) != width:
+            return ("[row withheld: the file has reporter identity columns and this row's fields do not line up "
+                    "with the header; open the source file at this row]")
+        return delimiter.join(WITHHELD if i in positions and f.strip() else f for i, f in enumerate(fields))
+
+    rejected = rejected.copy()
+    rejected["raw"] = rejected["raw"].map(redact)
+    return rejected
+
+
 def rejected_frame(rows: dict[int, tuple[str, str]]) -> pd.DataFrame:
     """``reason, raw`` rows indexed by source row."""
     return pd.DataFrame({"reason": [r for r, _ in rows.values()], "raw": [t for _, t in rows.values()]},
@@ -185,6 +220,11 @@ def read(path: Path, layer: str | None = None, encoding: str | None = None, fmt:
     else:
         raise ReadError(f"{path.name}: no HXL hashtag row in the first two rows (or it is malformed)")
     columns = _columns(tag_cells, headers)
+    import hxl.model
+
+    contact = hxl.model.TagPattern.parse("#contact")
+    identity = [i for i, c in enumerate(columns) if c is not None and contact.match(c)]
+    rejected = withhold_identities(rejected, identity, len(header), file_delimiter(path))
 
     if layer is None:
         if _has(columns, _ALERT_MARKERS):

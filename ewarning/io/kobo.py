@@ -34,7 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from .base import RawTable, ReadError
-from .hxl import drop_hashtag_row, head_rows
+from .hxl import drop_hashtag_row, file_delimiter, head_rows, withhold_identities
 from .own import ALIASES, guess_layer
 from .textfile import read_rows
 
@@ -123,6 +123,11 @@ def _geolocation(value):
     parts = [p.strip().strip("'\"") for p in str(value).strip().strip("[]()").split(",")]
     parts = [None if p.lower() in ("", "none", "null", "nan") else p for p in parts]
     return (parts + [None, None])[0], (parts + [None, None])[1]
+
+
+def is_identity(name) -> bool:
+    """Does a column name (KoBo, HXL header or canonical) look like a reporter identity?"""
+    return _identity_rank(_short(name)) is not None
 
 
 def _identity_rank(name: str) -> int | None:
@@ -251,6 +256,8 @@ def read(path: Path, layer: str | None = None, encoding: str | None = None, fmt:
             notes.append("KoBo repeat-group sheet(s) not read: " + ", ".join(repr(s.name) for s in sheets[1:]))
     else:
         frame, rejected, notes = read_rows(path, encoding)
+        identity = [i for i, c in enumerate(frame.columns) if is_identity(c)]
+        rejected = withhold_identities(rejected, identity, len(frame.columns), file_delimiter(path))
     frame, rejected = drop_hashtag_row(frame, rejected, notes)
     out, layer = map_columns(frame, layer, path.name, notes)
     return [RawTable(layer, out, path.name, "kobo", notes, rejected)]

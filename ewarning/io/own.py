@@ -25,7 +25,11 @@ LAYER_MARKERS = [
 ALIASES = {"latitude": "lat", "longitude": "lon", "lng": "lon", "long": "lon", "y": "lat", "x": "lon",
            "date_reported": "reported_at", "reported": "reported_at", "date_occurred": "occurred_at",
            "occurred": "occurred_at", "date": "occurred_at", "description": "text", "notes": "text",
-           "fatalities": "killed", "deaths": "killed", "precision": "location_precision"}
+           "fatalities": "killed", "deaths": "killed", "precision": "location_precision",
+           # Identity columns are read as the reporter, so the validator pseudonymises them.
+           "phone": "reporter", "phone_number": "reporter", "telephone": "reporter", "caller": "reporter",
+           "name_of_reporter": "reporter", "reporter_name": "reporter", "reported_by": "reporter",
+           "msisdn": "reporter", "mobile": "reporter", "informant": "reporter"}
 
 
 def canonical_columns(frame: pd.DataFrame) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..security import WITHHELD, identity_positions
 from .base import ReadError
 
 #: Files larger than this are refused whole (override with EWARNING_MAX_FILE_MB).
@@ -98,6 +99,7 @@ def read_rows(path: Path, encoding: str | None = None, skip_rows: int = 0) -> tu
         raise ReadError(f"{path.name}: the header is not valid UTF-8; re-save the file as UTF-8 "
                         "(or give --encoding, e.g. cp1252)")
     width = len(header)
+    identity = identity_positions(header)
     any_bad_bytes = _has_surrogates(text)
     good: list[list[str]] = []
     good_rows: list[int] = []
@@ -110,17 +112,18 @@ def read_rows(path: Path, encoding: str | None = None, skip_rows: int = 0) -> tu
             if not fields or all(not f.strip() for f in fields):
                 blank += 1  # a blank line carries no data; counted in the notes
                 continue
-            joined = delimiter.join(fields) if any_bad_bytes or len(fields) != width else ""
+            joined = delimiter.join(fields) if any_bad_bytes else ""
             if any_bad_bytes and _has_surrogates(joined):
                 byte = _first_bad_byte(joined)
                 bad[row_no] = (f"row: not valid UTF-8 (byte 0x{byte:02x}); re-save the file as UTF-8 "
-                               "or give --encoding (e.g. cp1252)", _printable(joined))
+                               "or give --encoding (e.g. cp1252)", _raw_line(fields, width, identity, delimiter))
                 continue
             if len(fields) != width:
                 if len(fields) > width and all(not f.strip() for f in fields[width:]):
                     fields = fields[:width]  # trailing empty cells, as spreadsheets write
                 else:
-                    bad[row_no] = (f"row: has {len(fields)} fields, the header has {width}", joined)
+                    bad[row_no] = (f"row: has {len(fields)} fields, the header has {width}",
+                                   _raw_line(fields, width, identity, delimiter))
                     continue
             good.append(fields)
             good_rows.append(row_no)
@@ -160,6 +163,22 @@ def _read_regular(text: str, delimiter: str, skip_rows: int, notes: list[str]):
     rejected = pd.DataFrame({"reason": pd.Series(dtype=object), "raw": pd.Series(dtype=object)},
                             index=pd.Index([], dtype="int64"))
     return frame.astype(object), rejected, notes
+
+
+def _raw_line(fields: list[str], width: int, identity: list[int], delimiter: str) -> str:
+    """A rejected row as CSV text for repair, reporter identities withheld.
+
+    When the row's fields do not line up with the header, any of them might
+    be the identity, so such a row is withheld whole if the file has an
+    identity column (do no harm before convenience).
+    """
+    if identity and len(fields) != width:
+        return (f"{WITHHELD} this row does not line up with the header and the file has reporter identity "
+                "columns; open the source file at this row")
+    fields = [WITHHELD if i in identity and f.strip() else _printable(f) for i, f in enumerate(fields)]
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator="").writerow(fields)
+    return buf.getvalue()
 
 
 def _unique(names: list[str]) -> list[str]:
