@@ -19,13 +19,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from ewarning.config import UCDP_SAMPLE
 from ewarning import alerts, patrols, sites, vocab
 from ewarning.io import ReadError, detect_format, read
 from ewarning.io import excel as excel_io
 from ewarning.io import kobo as kobo_io
 
 DATA = Path(__file__).parent / "data"
-UCDP = Path("/work/shared/data/ucdp-ged-car/ged231-car.csv")
+UCDP = UCDP_SAMPLE  # the shipped real sample (geodata/samples, CC BY 4.0)
 NOW = pd.Timestamp("2025-01-01", tz="UTC")
 CAR_BBOX = (14.4, 2.2, 27.5, 11.1)
 SECRET = b"test-secret"
