@@ -85,7 +85,7 @@ def _run_import(args, dry_run: bool) -> int:
 
     store = open_store(args.store)
     reports = import_files(store, args.paths, layer=args.layer, format=args.format, encoding=args.encoding,
-                           dry_run=dry_run)
+                           dry_run=dry_run, progress=_progress)
     refused = False
     for report in reports:
         print(report.summary())
@@ -101,6 +101,11 @@ def _run_import(args, dry_run: bool) -> int:
     if not dry_run:
         print(f"store: {store.location}")
     return EXIT_REFUSED if refused else EXIT_OK
+
+
+def _progress(message: str) -> None:
+    """Stages of a long import, on stderr so stdout stays the report."""
+    print(f"... {message}", file=sys.stderr, flush=True)
 
 
 def cmd_export(args) -> int:

@@ -24,6 +24,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import geopandas as gpd
 import pandas as pd
@@ -78,12 +79,16 @@ class ImportReport:
 
 def import_files(store, paths, layer: str | None = None, format: str | None = None,
                  encoding: str | None = None, secret: bytes | None = None, now: pd.Timestamp | None = None,
-                 dry_run: bool = False, user: str | None = None) -> list[ImportReport]:
+                 dry_run: bool = False, user: str | None = None,
+                 progress: Callable[[str], None] | None = None) -> list[ImportReport]:
     """Import ``paths`` into ``store``; one report per file.
 
     With ``dry_run`` (the ``validate`` command) every check runs, including
-    duplicates against the store, and nothing is written.
+    duplicates against the store, and nothing is written. ``progress`` is
+    called with a short message at each stage of each file (large files take
+    seconds; users should see that something is happening).
     """
+    say = progress or (lambda message: None)
     secret = load_secret(secret_file()) if secret is None else secret
     now = now or pd.Timestamp.now(tz="UTC")
     bbox = _bbox(store)
@@ -91,6 +96,7 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
     patrol_group: list[tuple[Path, RawTable]] = []
     for path in map(Path, paths):
         started = pd.Timestamp.now(tz="UTC")
+        say(f"{path.name}: reading")
         try:
             tables = read(path, layer=layer, format=format, encoding=encoding)
         except ReadError as exc:
@@ -99,11 +105,11 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
         if any(t.layer in ("patrols", "patrol_points") for t in tables) and not _self_contained(tables):
             patrol_group.extend((path, t) for t in tables)
             continue
-        reports.append(_import_tables(store, [path], tables, bbox, secret, now, dry_run, user, started))
+        reports.append(_import_tables(store, [path], tables, bbox, secret, now, dry_run, user, started, say))
     if patrol_group:
         files = list(dict.fromkeys(p for p, _ in patrol_group))
         reports.append(_import_tables(store, files, [t for _, t in patrol_group], bbox, secret, now, dry_run, user,
-                                      pd.Timestamp.now(tz="UTC")))
+                                      pd.Timestamp.now(tz="UTC"), say))
     return reports
 
 
@@ -117,8 +123,10 @@ def _self_contained(tables: list[RawTable]) -> bool:
 
 
 def _import_tables(store, paths: list[Path], tables: list[RawTable], bbox, secret: bytes, now: pd.Timestamp,
-                   dry_run: bool, user: str | None, started: pd.Timestamp) -> ImportReport:
+                   dry_run: bool, user: str | None, started: pd.Timestamp,
+                   say: Callable[[str], None]) -> ImportReport:
     source = " + ".join(p.name for p in paths)
+    say(f"{source}: checking {sum(t.n_read for t in tables):,} rows")
     report = ImportReport(source, "checked" if dry_run else "imported")
     valid: dict[str, list[gpd.GeoDataFrame]] = {}
     quarantined: list[pd.DataFrame] = []
@@ -157,6 +165,7 @@ def _import_tables(store, paths: list[Path], tables: list[RawTable], bbox, secre
     report.quarantine = pd.concat(quarantined, ignore_index=True) if quarantined else empty_quarantine()
     if dry_run:
         return report
+    say(f"{source}: writing {report.n_stored:,} rows and {report.n_quarantined:,} quarantined to the store")
     log = {"started_at": started, "finished_at": pd.Timestamp.now(tz="UTC"), "user": user or current_user(),
            "source": source, "sha256": ",".join(_sha256(p) for p in paths), "format": ",".join(
                sorted({t.format for t in tables})), "layers": ",".join(report.by_layer), "n_read": report.n_read,

@@ -237,3 +237,20 @@ def test_identities_are_withheld_from_rows_the_reader_rejects(tmp_path):
     assert "70 00 66 66" not in raw and "70 00 77 77" not in raw and "[withheld]" in raw
     assert store.read("alerts")["reporter_key"].str.startswith("R-").all()  # 'phone' read as the reporter
     assert b"70 00 55 55" not in (tmp_path / "s.gpkg").read_bytes()
+
+
+def test_cli_demo_writes_every_layer_and_refuses_to_overwrite(tmp_path):
+    from ewarning.demo import DEMO_DIR
+
+    store_path = tmp_path / "demo.gpkg"
+    first = run_cli("demo", "--store", str(store_path))
+    assert first.returncode == 0, first.stderr
+    counts = GeoPackageStore(store_path).counts()
+    expected = {name: len(pd.read_csv(DEMO_DIR / f"{name}.csv")) for name in ("alerts", "sites", "presence",
+                                                                               "patrols")}
+    assert {k: counts[k] for k in expected} == expected
+    assert counts["quarantine"] == 0
+    again = run_cli("demo", "--store", str(store_path))
+    assert again.returncode == 2 and "--force" in again.stderr
+    forced = run_cli("demo", "--store", str(store_path), "--force")
+    assert forced.returncode == 0 and GeoPackageStore(store_path).counts()["alerts"] == expected["alerts"]
