@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import html
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -70,16 +71,26 @@ def pseudonymise(values: pd.Series, secret: bytes) -> pd.Series:
     return values.map(uniques).astype(object).where(values.notna(), None)
 
 
-#: Column names that hold a reporter's identity in the files missions use.
-IDENTITY_COLUMNS = {"reporter", "reporter_name", "name_of_reporter", "reported_by", "caller", "caller_name",
-                    "phone", "phone_number", "telephone", "tel", "mobile", "msisdn", "contact", "informant",
-                    "source_name", "focal_point"}
+#: Column-name patterns that hold a reporter's identity in the files missions
+#: use (KoBo forms, HXL sheets, hotline logs), most stable identity first.
+IDENTITY_PATTERNS = [r"phone", r"telephone", r"^tel$", r"mobile", r"msisdn", r"reporter", r"reported_by",
+                     r"caller", r"informant", r"focal_point", r"source_name", r"^contact", r"submitted_by",
+                     r"enumerator", r"username"]
 WITHHELD = "[withheld]"
+
+
+def identity_rank(name: object) -> int | None:
+    """Which identity pattern a column name matches (lower = preferred), or None."""
+    key = str(name).strip().lower().replace(" ", "_")
+    for rank, pattern in enumerate(IDENTITY_PATTERNS):
+        if re.search(pattern, key):
+            return rank
+    return None
 
 
 def identity_positions(header: list[str]) -> list[int]:
     """Positions of the header's columns that may identify a reporter."""
-    return [i for i, name in enumerate(header) if str(name).strip().lower().replace(" ", "_") in IDENTITY_COLUMNS]
+    return [i for i, name in enumerate(header) if identity_rank(name) is not None]
 
 
 def escape(text: object) -> str:

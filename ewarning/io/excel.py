@@ -25,7 +25,7 @@ import pandas as pd
 from .base import LAYERS, RawTable, ReadError
 from .hxl import WITHHELD, rejected_frame
 from .own import canonical_columns, guess_layer
-from .textfile import check_size
+from .textfile import check_size, unique_names
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -181,25 +181,11 @@ def _read_xls(path: Path, header_only: bool) -> list[Sheet]:
     return sheets
 
 
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        n = n or "unnamed"
-        if n in seen:
-            seen[n] += 1
-            n = f"{n}.{seen[n]}"
-        else:
-            seen[n] = 0
-        out.append(n)
-    return out
-
-
 def sheet_frame(sheet: Sheet) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Raw frame (index = data row: Excel row minus the header's row), rejected rows, notes."""
     from .kobo import is_identity
 
-    header = _unique(["" if _empty(h) else str(h).strip() for h in sheet.header])
+    header = unique_names(["" if _empty(h) else str(h).strip() for h in sheet.header])
     width = len(header)
     identity = {i for i, h in enumerate(header) if is_identity(h)}
     good, index, bad, notes = [], [], {}, []

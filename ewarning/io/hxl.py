@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..security import WITHHELD
 from .base import RawTable, ReadError
 from .textfile import read_rows
 
@@ -124,7 +125,6 @@ def file_delimiter(path: Path) -> str:
         return ","
 
 
-WITHHELD = "[withheld]"
 
 
 def withhold_identities(rejected: pd.DataFrame, positions: list[int], width: int, delimiter: str) -> pd.DataFrame:

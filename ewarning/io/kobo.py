@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..security import identity_rank
 from .base import RawTable, ReadError
 from .hxl import drop_hashtag_row, file_delimiter, head_rows, withhold_identities
 from .own import ALIASES, guess_layer
@@ -54,8 +55,6 @@ OCCURRED = ["incident_date", "date_incident", "date_of_incident", "incident_day"
             "occurred", "date_occurred", "date", "today"]
 OCCURRED_TIME = ["incident_time", "time_incident", "time_of_incident", "event_time"]
 #: Identity columns, most stable first.
-IDENTITY = [r"phone", r"telephone", r"^tel$", r"mobile", r"msisdn", r"reporter", r"caller", r"informant",
-            r"^contact", r"submitted_by", r"enumerator", r"username"]
 GEOPOINT_NAMES = {"location", "gps", "geopoint", "coordinates", "coords", "position", "point", "geolocation",
                   "gps_location", "incident_location", "localisation", "lieu_gps", "geo"}
 
@@ -131,10 +130,7 @@ def is_identity(name) -> bool:
 
 
 def _identity_rank(name: str) -> int | None:
-    for rank, pattern in enumerate(IDENTITY):
-        if re.search(pattern, name):
-            return rank
-    return None
+    return identity_rank(name)
 
 
 def _value(col: pd.Series) -> pd.Series:

@@ -131,7 +131,7 @@ def read_rows(path: Path, encoding: str | None = None, skip_rows: int = 0) -> tu
         raise ReadError(f"{path.name}: CSV broken near data row {row_no + 1} ({exc})") from None
     if blank:
         notes.append(f"{blank} blank line(s) skipped")
-    frame = pd.DataFrame(good, columns=_unique(header), index=pd.Index(good_rows, dtype="int64"), dtype=object)
+    frame = pd.DataFrame(good, columns=unique_names(header), index=pd.Index(good_rows, dtype="int64"), dtype=object)
     rejected = pd.DataFrame({"reason": [r for r, _ in bad.values()], "raw": [t for _, t in bad.values()]},
                             index=pd.Index(list(bad), dtype="int64"))
     return frame, rejected, notes
@@ -181,7 +181,8 @@ def _raw_line(fields: list[str], width: int, identity: list[int], delimiter: str
     return buf.getvalue()
 
 
-def _unique(names: list[str]) -> list[str]:
+def unique_names(names: list[str]) -> list[str]:
+    """Header names made unique (``a, a.1, a.2``); blanks become ``unnamed``."""
     seen: dict[str, int] = {}
     out = []
     for n in names:
