@@ -131,10 +131,44 @@ class AsOfView:
     patrols: gpd.GeoDataFrame | None = None
 
 
+def utc_columns(frame, columns) -> object:
+    """``frame`` with the named time columns as time-zone aware UTC datetimes.
+
+    Validated layers already hold UTC datetimes (returned as they are); a
+    hand-made frame may hold an empty object column or naive datetimes
+    (``pd.NaT``), which cannot be compared with an as-of time. Naive times
+    are taken as UTC.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"opened": [pd.NaT], "closed": ["2020-01-02"]})
+    >>> [str(t.tz) for t in utc_columns(f, ["opened", "closed"]).dtypes]
+    ['UTC', 'UTC']
+    """
+    if frame is None:
+        return None
+    todo = [c for c in columns if c in frame.columns
+            and not isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
+    if not todo:
+        return frame
+    frame = frame.copy()
+    for c in todo:
+        frame[c] = pd.to_datetime(frame[c], utc=True)
+    return frame
+
+
 def known_alerts(alerts: gpd.GeoDataFrame, when: pd.Timestamp) -> gpd.GeoDataFrame:
-    """Alerts reported strictly before ``when``."""
+    """Alerts reported strictly before ``when``.
+
+    Examples
+    --------
+    >>> empty = gpd.GeoDataFrame({"reported_at": []}, geometry=[], crs="EPSG:4326")   # object column
+    >>> len(known_alerts(empty, parse_as_of("2020-01-01")))
+    0
+    """
     if alerts is None:
         return None
+    alerts = utc_columns(alerts, ["reported_at"])
     return alerts[alerts["reported_at"] < when]
 
 
@@ -142,6 +176,7 @@ def known_patrols(patrols: gpd.GeoDataFrame | None, when: pd.Timestamp) -> gpd.G
     """Patrols that had started before ``when`` (their end is clipped by the caller's reading)."""
     if patrols is None:
         return None
+    patrols = utc_columns(patrols, ["start"])
     return patrols[patrols["start"] < when]
 
 
@@ -171,7 +206,7 @@ def as_of(layers, when) -> AsOfView:
     if isinstance(layers, AsOfView):
         layers = {"alerts": layers.alerts, "sites": layers.sites, "presence": layers.presence,
                   "patrols": layers.patrols}
-    sites = layers.get("sites")
+    sites = utc_columns(layers.get("sites"), ["opened", "closed"])
     presence = layers.get("presence")
     return AsOfView(
         as_of=when,

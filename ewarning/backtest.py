@@ -118,7 +118,7 @@ def equal_area_crs(geom) -> str:
     Examples
     --------
     >>> equal_area_crs(shapely.box(14, 2, 28, 11))
-    '+proj=laea +lat_0=6.5 +lon_0=21.0 +datum=WGS84 +units=m +no_defs'
+    '+proj=laea +lat_0=6.5 +lon_0=21 +datum=WGS84 +units=m +no_defs'
     """
     c = geom.centroid
     return f"+proj=laea +lat_0={c.y:.4g} +lon_0={c.x:.4g} +datum=WGS84 +units=m +no_defs"

@@ -69,7 +69,7 @@ def _inputs(p: argparse.ArgumentParser, backtest: bool = False) -> None:
     p.add_argument("--every", default="7D", help="step of the range (default 7D)")
     p.add_argument("--top", type=int, default=10, metavar="K", help="keep the K best (default 10)")
     p.add_argument("--out", metavar="PATH", help="write here (default: standard output)")
-    p.add_argument("--window-days", type=float, help="recent window clustered (default 30)")
+    p.add_argument("--window-days", type=float, help="recent window scored (default: HotspotConfig.window_days, 60)")
     p.add_argument("--reach-km", type=float, help="reach of every component from its bases (default 30/20 km)")
     if backtest:
         p.add_argument("--horizon-days", type=float, default=14.0)

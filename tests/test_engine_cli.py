@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -15,10 +16,24 @@ UCDP = Path("/work/shared/data/ucdp-ged-car/ged231-car.csv")
 
 
 def cli(*args, cwd=REPO):
+    """A real subprocess (kept for a few cases: entry point, exit status, streams)."""
     proc = subprocess.run([sys.executable, "-m", "ewarning.engine_cli", *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=300)
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc
+
+
+def run_main(capsys, *args):
+    """``engine_cli.main`` in-process: same parser, commands and exit codes, no interpreter start-up."""
+    from ewarning import engine_cli
+    capsys.readouterr()
+    try:
+        code = engine_cli.main([str(a) for a in args])
+    except SystemExit as exc:      # argparse refusing the command line
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err, err
+    return SimpleNamespace(returncode=code, stdout=out, stderr=err)
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +65,8 @@ def test_hotspots_contract_and_bare_date(small_alerts, tmp_path):
     assert "no presence layer" in proc.stderr
 
 
-def test_range_of_dates_gives_one_set_per_date(small_alerts):
-    proc = cli("hotspots", "--alerts", small_alerts, "--from", "2018-11-08", "--to", "2018-11-22", "--every", "7D")
+def test_range_of_dates_gives_one_set_per_date(small_alerts, capsys):
+    proc = run_main(capsys, "hotspots", "--alerts", small_alerts, "--from", "2018-11-08", "--to", "2018-11-22", "--every", "7D")
     assert proc.returncode == 0, proc.stderr
     feats = json.loads(proc.stdout)["features"]
     assert sorted({f["properties"]["as_of"][:10] for f in feats}) == ["2018-11-08", "2018-11-15", "2018-11-22"]
@@ -63,12 +78,19 @@ def test_range_of_dates_gives_one_set_per_date(small_alerts):
     (["--from", "2018-11-01"], "--to"),
     (["--as-of", "2018-11-15", "--presence", "/nonexistent/presence.csv"], "no such file"),
 ])
-def test_bad_arguments_are_refused_with_a_message(small_alerts, args, message):
-    proc = cli("hotspots", "--alerts", small_alerts, *args)
+def test_bad_arguments_are_refused_with_a_message(small_alerts, args, message, capsys):
+    proc = run_main(capsys, "hotspots", "--alerts", small_alerts, *args)
     assert proc.returncode == 2 and message in proc.stderr, proc.stderr
 
 
-def test_empty_window_and_out_of_range_give_empty_valid_output(small_alerts, tmp_path):
+def test_refusal_through_a_real_process(small_alerts):
+    proc = cli("hotspots", "--alerts", small_alerts, "--as-of", "not-a-date")
+    assert proc.returncode == 2 and "not a date" in proc.stderr and proc.stdout == ""
+
+
+def test_empty_window_and_out_of_range_give_empty_valid_output(small_alerts, tmp_path, capsys):
+    def cli(*args):
+        return run_main(capsys, *args)
     for when, note in [("2010-01-01", "before the first alert"), ("2030-01-01", "no alerts reported")]:
         proc = cli("hotspots", "--alerts", small_alerts, "--as-of", when)
         assert proc.returncode == 0 and note in proc.stderr
@@ -83,9 +105,9 @@ def test_empty_window_and_out_of_range_give_empty_valid_output(small_alerts, tmp
     assert proc.returncode == 2 and "range" in proc.stderr
 
 
-def test_backtest_command_prints_a_table_and_writes_json(small_alerts, tmp_path):
+def test_backtest_command_prints_a_table_and_writes_json(small_alerts, tmp_path, capsys):
     out = tmp_path / "bt.json"
-    proc = cli("backtest", "--alerts", small_alerts, "--from", "2018-11-05", "--to", "2018-11-19", "--top", "3",
+    proc = run_main(capsys, "backtest", "--alerts", small_alerts, "--from", "2018-11-05", "--to", "2018-11-19", "--top", "3",
                "--out", out)
     assert proc.returncode == 0, proc.stderr
     assert "engine" in proc.stdout and "kernel density" in proc.stdout and "emerging hot spots" in proc.stdout
@@ -116,8 +138,8 @@ def test_demo_alindao_flagged_before_the_attack():
 
 
 @pytest.mark.skipif(not UCDP.exists(), reason="UCDP sample not present")
-def test_ucdp_file_is_read_and_cited():
-    proc = cli("hotspots", "--alerts", UCDP, "--as-of", "2014-06-01", "--top", "3")
+def test_ucdp_file_is_read_and_cited(capsys):
+    proc = run_main(capsys, "hotspots", "--alerts", UCDP, "--as-of", "2014-06-01", "--top", "3")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert len(doc["features"]) == 3 and "UCDP" in doc.get("attribution", "")

@@ -22,7 +22,7 @@ Examples
 >>> a = gpd.GeoDataFrame({"reported_at": pd.date_range("2018-11-01", periods=6, freq="2D", tz="UTC"),
 ...     "category": "killing", "killed": 2}, geometry=gpd.points_from_xy([20.68] * 6, [4.79] * 6), crs="EPSG:4326")
 >>> r = score_hotspots(a, as_of="2018-11-15")
->>> len(r.hotspots), r.hotspots.loc[0, "n_alerts"]
+>>> len(r.hotspots), int(r.hotspots.loc[0, "n_alerts"])
 (1, 6)
 """
 
@@ -36,7 +36,7 @@ import pandas as pd
 import shapely
 
 from ..asof import as_of as as_of_view
-from ..asof import parse_as_of
+from ..asof import parse_as_of, utc_columns
 from . import clustering, explain, presence_gap, tension
 from .config import HotspotConfig
 from .prepare import AlertIndex, days, slice_weights
@@ -151,7 +151,8 @@ class HotspotEngine:
                                       geometry=[], crs="EPSG:4326")
         self.index = AlertIndex.from_frame(alerts, self.config, crs)
         self.crs = self.index.crs
-        self.sites, self.presence, self.patrols = sites, presence, patrols
+        self.sites = utc_columns(sites, ["opened", "closed"])
+        self.presence, self.patrols = presence, utc_columns(patrols, ["start"])
 
     # -- the fast core, shared with the backtest ----------------------------
     def areas(self, when, exposure: bool = True) -> tuple[list, pd.DataFrame, list]:
@@ -177,13 +178,18 @@ class HotspotEngine:
             return [], tension.score(ix, 0, 0, np.zeros(0), [], t_end, cfg), [
                 f"no alerts reported in the {cfg.window_days:g} days before {when.date()} "
                 f"(last one reported {last.date()})"]
-        memory = cfg.baseline_days
+        memory = max(cfg.baseline_days, cfg.cluster_memory_days)
         if cfg.memory_weight > 0:
             memory = max(memory, 6 * cfg.memory_half_life_days - cfg.window_days)
         lo = ix.upto(t_end - cfg.window_days - memory)
         weights = slice_weights(ix, lo, hi, t_end, cfg)
-        labels = clustering.cluster(ix, w_lo, hi, weights[w_lo - lo:], cfg)
-        polys = clustering.polygons(ix, w_lo, labels, cfg)
+        c_lo = ix.upto(t_end - cfg.window_days - cfg.cluster_memory_days) if cfg.cluster_memory_days > 0 else w_lo
+        c_w = weights[c_lo - lo:]
+        if c_lo < w_lo:   # older reports fade with their age beyond the window
+            age = np.maximum(t_end - cfg.window_days - ix.t_rep[c_lo:hi], 0.0)
+            c_w = c_w * np.power(0.5, age / max(cfg.cluster_half_life_days, 1e-9))
+        labels = clustering.cluster(ix, c_lo, hi, c_w, cfg)
+        polys = clustering.polygons(ix, c_lo, labels, cfg)
         if not polys:
             notes.append("recent alerts are too few, duplicated or too coarsely located to form a hotspot")
         pop = None
@@ -313,7 +319,7 @@ def score_hotspots(alerts: gpd.GeoDataFrame, sites=None, presence=None, patrols=
     >>> import geopandas as gpd
     >>> a = gpd.GeoDataFrame({"reported_at": pd.to_datetime(["2018-11-14", "2018-11-15"], utc=True),
     ...     "category": "killing"}, geometry=gpd.points_from_xy([20.68, 20.68], [4.79, 4.79]), crs="EPSG:4326")
-    >>> score_hotspots(a, as_of="2018-11-15").hotspots.loc[0, "n_alerts"]   # the report of the 15th is not known yet
+    >>> int(score_hotspots(a, as_of="2018-11-15").hotspots.loc[0, "n_alerts"])   # the report of the 15th is not known yet
     1
     """
     if as_of is None:

@@ -1,20 +1,31 @@
-"""Spatio-temporal density clustering of recent alerts.
+"""Density clustering of recent (and, fading, older) alerts into compact areas.
 
-DBSCAN runs on ``(x km, y km, t days * time_km_per_day)`` with the alerts'
-weights as ``sample_weight``: a core needs a weighted mass of
-``min_weight`` within ``eps_km``, so duplicates (weight 0), a reporter's burst
-(capped) or coarse reports (district 0.5, province 0.25) cannot make a hotspot
-on their own. Reports whose location is coarser than ``eps_km`` do not take
-part in the clustering at all (their point is an administrative centroid, not
-a place); they are counted later in whichever hotspot area holds their point,
-with their reduced weight.
+DBSCAN runs on ``(x km, y km, t days * time_km_per_day)`` (default 0: purely
+spatial, time enters through the weights) with the alerts' weights as
+``sample_weight``: a core needs a weighted mass of ``min_weight`` within
+``eps_km``, so duplicates (weight 0), a reporter's burst (capped) or coarse
+reports (district 0.5, province 0.25) cannot make a hotspot on their own.
+Reports of the recent window weigh fully; up to ``cluster_memory_days``
+older ones take part with weights halving every ``cluster_half_life_days``
+beyond the window (a place active two months ago is still an area; its score
+says whether it is quiet). Reports whose location is coarser than ``eps_km``
+do not take part at all (their point is an administrative centroid, not a
+place); they are counted later in whichever area holds them.
+
+Density-adaptive: the core mass rises with the density of the clustered
+reports (:func:`min_core_weight`), and a cluster wider than
+``max_extent_km`` is clustered again with half the radius
+(:func:`_split_wide`), so neighbouring places joined by a trail of reports
+become separate compact areas.
 
 The hotspot area is the convex hull of its alerts widened by ``buffer_km``
 (or by the members' precision radius when coarser, capped at
 ``max_buffer_km``).
 
-Complexity: DBSCAN with a k-d tree, O(n log n) for n alerts in the window
-(plus the neighbourhood sizes); hulls O(n log n).
+Complexity: DBSCAN with a k-d tree, O(n log n) for n alerts clustered (plus
+the neighbourhood sizes, bounded in dense data by the adaptive core mass
+only for cores, not for the range queries); splits re-cluster subsets, at
+most three levels; hulls O(n log n).
 """
 
 from __future__ import annotations
@@ -61,13 +72,104 @@ def cluster(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, config: Hotsp
         return labels
     pts = np.column_stack([ix.x[lo:hi][usable], ix.y[lo:hi][usable],
                            ix.t_occ[lo:hi][usable] * config.time_km_per_day])
-    w = weights[usable] / max(config.min_weight, 1e-9)
-    if len(pts) == 1:
-        sub = np.array([0 if w[0] >= 1.0 - 1e-9 else -1])
-    else:
-        sub = DBSCAN(eps=config.eps_km, min_samples=1, algorithm="kd_tree").fit(pts, sample_weight=w).labels_
-    labels[np.flatnonzero(usable)] = sub
+    w = weights[usable]
+    inv = None
+    if len(pts) > POOL_ABOVE:
+        # Dense stream: pool reports into cells of eps/10 (their weights summed) before clustering; the
+        # neighbourhoods DBSCAN walks shrink from thousands of reports to tens of cells. Small data sets
+        # (UCDP: hundreds of reports) are clustered exactly.
+        cell = config.eps_km / 10.0
+        keys, inv = np.unique(np.floor(pts / cell).astype("int64"), axis=0, return_inverse=True)
+        inv = inv.ravel()
+        w_all = w
+        w = np.bincount(inv, weights=w_all)
+        pts = (keys + 0.5) * cell
+    sub = _dbscan(pts, w, config.eps_km, min_core_weight(pts, w, config))
+    sub = _split_wide(pts, w, sub, config, depth=0)
+    if inv is not None:
+        sub = sub[inv]
+    labels[np.flatnonzero(usable)] = _renumber(sub)
     return labels
+
+
+#: Above this many clustered reports, reports are pooled into cells of ``eps_km / 10`` first.
+POOL_ABOVE = 5000
+
+
+def min_core_weight(pts: np.ndarray, w: np.ndarray, config: HotspotConfig) -> float:
+    """Weighted mass a DBSCAN core needs: ``min_weight``, raised where reports are dense.
+
+    ``density_factor`` x the mass an ``eps_km`` disc would hold if the reports
+    were spread evenly over their bounding box (taken at least ``8 eps_km``
+    wide each way, so that a handful of reports at one place is not "dense"). On sparse data (UCDP: tens of events a month over a country) this
+    stays at ``min_weight``; on a dense stream the background noise that would
+    otherwise chain every place into one stops forming cores.
+
+    Examples
+    --------
+    >>> pts = np.array([[0.0, 0.0, 0.0], [1000.0, 1000.0, 0.0]])
+    >>> min_core_weight(pts, np.ones(2), HotspotConfig())
+    1.0
+    """
+    if config.density_factor <= 0 or len(pts) < 2:
+        return float(config.min_weight)
+    span = np.maximum(pts[:, :2].max(axis=0) - pts[:, :2].min(axis=0), 8.0 * config.eps_km)
+    even = float(w.sum()) * np.pi * config.eps_km ** 2 / float(span[0] * span[1])
+    return float(max(config.min_weight, config.density_factor * even))
+
+
+def _dbscan(pts: np.ndarray, w: np.ndarray, eps: float, min_w: float) -> np.ndarray:
+    if len(pts) == 1:
+        return np.array([0 if w[0] >= min_w - 1e-9 else -1])
+    return DBSCAN(eps=eps, min_samples=1, algorithm="kd_tree").fit(pts, sample_weight=w / max(min_w, 1e-9)).labels_
+
+
+def _split_wide(pts: np.ndarray, w: np.ndarray, labels: np.ndarray, config: HotspotConfig, depth: int) -> np.ndarray:
+    """Re-cluster, with half the radius and the local density, every cluster wider than ``max_extent_km``.
+
+    Single-linkage chaining (DBSCAN) can join neighbouring places through a
+    trail of reports; a hotspot a tenth of the country wide tells an analyst
+    nothing. A wide cluster is clustered again on its own reports with
+    ``eps / 2`` and a core mass adapted to *its* density; reports that fall
+    out of every sub-cluster are left out of the area (they still count in the
+    score of any area that holds them). At most three passes.
+    """
+    if config.max_extent_km <= 0 or depth >= 3 or labels.max(initial=-1) < 0:
+        return labels
+    out = labels.copy()
+    next_label = int(labels.max()) + 1
+    order = np.argsort(labels, kind="stable")
+    lab_sorted = labels[order]
+    cuts = np.flatnonzero(np.diff(lab_sorted)) + 1
+    for g in np.split(order, cuts):
+        if labels[g[0]] < 0 or len(g) < 3:
+            continue
+        ext = np.ptp(pts[g, :2], axis=0)
+        if float(np.hypot(ext[0], ext[1])) <= config.max_extent_km:
+            continue
+        eps = config.eps_km / 2 ** (depth + 1)
+        sub_pts, sub_w = pts[g], w[g]
+        span = np.maximum(ext, 8.0 * eps)
+        local = config.density_factor * float(sub_w.sum()) * np.pi * eps ** 2 / float(span[0] * span[1])
+        sub = _dbscan(sub_pts, sub_w, eps, max(config.min_weight, local))
+        sub = _split_wide(sub_pts, sub_w, sub, config, depth + 1)
+        if sub.max(initial=-1) <= 0:
+            continue            # does not split: keep the cluster as it is
+        out[g] = np.where(sub >= 0, sub + next_label, -1)
+        next_label += int(sub.max()) + 1
+    return out
+
+
+def _renumber(labels: np.ndarray) -> np.ndarray:
+    """Labels 0..k-1 in order of first appearance (the alerts are sorted by report time); -1 kept."""
+    out = np.full(len(labels), -1, dtype="int64")
+    ok = labels >= 0
+    if ok.any():
+        uniq, first = np.unique(labels[ok], return_index=True)
+        rank = np.empty(len(uniq), dtype="int64")
+        rank[np.argsort(first, kind="stable")] = np.arange(len(uniq))
+        out[ok] = rank[np.searchsorted(uniq, labels[ok])]
+    return out
 
 
 def polygons(ix: AlertIndex, lo: int, labels: np.ndarray, config: HotspotConfig) -> list:

@@ -61,8 +61,18 @@ class HotspotConfig:
     baseline_days: float = 180.0
     eps_km: float = 25.0
     min_weight: float = 1.0
-    time_km_per_day: float = 0.25
-    buffer_km: float = 10.0
+    time_km_per_day: float = 0.0
+    #: Older reports also take part in the clustering, fading: a report older than the window weighs
+    #: ``0.5 ** (age beyond the window / cluster_half_life_days)``, up to ``cluster_memory_days`` beyond it.
+    #: A place quiet in the window but active before is still an area (its score says it is quiet).
+    cluster_memory_days: float = 180.0
+    cluster_half_life_days: float = 60.0
+    #: Density-adaptive core mass: a core needs at least ``density_factor`` x the weighted mass an
+    #: ``eps_km`` disc would hold if the clustered reports were spread evenly over their bounding box.
+    density_factor: float = 1.0
+    #: Clusters wider than this (bounding-box diagonal, km) are split by a second, tighter pass.
+    max_extent_km: float = 60.0
+    buffer_km: float = 7.5
     max_buffer_km: float = 25.0
     reporter_cap: float = 2.0
     cap_cell_km: float = 10.0
@@ -83,5 +93,18 @@ class HotspotConfig:
     grave_categories: tuple = ("killing", "sexual_violence", "abduction")
     #: Longer-term activity (decayed, half-life in days) blended into intensity:
     #: sparse sources (UCDP) need memory beyond the recent window.
-    memory_half_life_days: float = 0.0
-    memory_weight: float = 0.0
+    memory_half_life_days: float = 60.0
+    memory_weight: float = 0.5
+    #: Escalation: each day counts at most ``daily_cap`` reports in the Poisson comparison (reports of one
+    #: day are not independent), and the rate ratio is taken at its lower ``escalation_confidence`` bound.
+    daily_cap: float = 3.0
+    escalation_confidence: float = 0.9
+    #: Escalation is also tested over the last ``short_window_days`` against everything before it in the
+    #: baseline (an escalation of three weeks is diluted in a 60-day window); the larger of the two counts,
+    #: each taken at the Bonferroni-adjusted confidence so that two looks keep ``escalation_confidence``.
+    short_window_days: float = 21.0
+    #: score = 100 x (rise_weight x rise + (1 - rise_weight) x level x (level_floor + (1 - level_floor) x rise)):
+    #: ``rise`` (escalation, trend) carries the score; ``level`` (intensity, spread, severity, exposure)
+    #: counts fully only where tension rises, ``level_floor`` of it where it does not.
+    rise_weight: float = 0.5
+    level_floor: float = 0.5

@@ -76,9 +76,23 @@ def hotspot(row: dict, config) -> str:
         parts[-1] += (f"; duplicates, one-source bursts and coarse locations count as {_n(row['effective'])} "
                       "report(s)")
     parts[-1] += "."
+    if row["n_alerts"] == 0:
+        parts[-1] = (f"No alert reported near {row['place']} in the last {w} days; the area is kept from earlier "
+                     f"activity, which fades with time.")
     if row["baseline_days"] > 0:
         parts.append(f"Compared with {_n(row['base'])} in the previous {int(row['baseline_days'])} days in the same "
                      f"area, the rate is x{row['rate_ratio']:.1f} (Poisson test {_p(row['p_rise'])}).")
+        low = max(float(row.get("rate_ratio_low", 0.0)), float(row.get("short_ratio_low", 0.0)))
+        conf = int(round(100 * getattr(config, "escalation_confidence", 0.9)))
+        if low > 1.0:
+            short = float(row.get("short_ratio_low", 0.0)) > float(row.get("rate_ratio_low", 0.0))
+            span = f"over the last {int(getattr(config, 'short_window_days', 21))} days" if short else "recently"
+            parts.append(f"Rising: {span} the rate is at least x{low:.1f} the baseline ({conf} % confidence, "
+                         "each day counting at most a few reports).")
+        elif row["rate_ratio"] < 1.0:
+            parts.append("Falling or steady: no confident rise above the baseline.")
+        else:
+            parts.append("No confident rise above the baseline.")
     else:
         parts.append("No earlier history in the data to compare with.")
     word = trend_word(row["tau"], row["p_trend"])

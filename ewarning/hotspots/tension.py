@@ -1,20 +1,26 @@
 """Tension score: how much, and how fast, tension is rising in a hotspot.
 
-Six components, each in [0, 1], combined with ``HotspotConfig.score_weights``
-into a 0-100 score:
+Six components, each in [0, 1]:
 
-``intensity``
-    Recent harm, counted day by day with ``log(1 + harm of the day)`` so that
-    one loud day saturates while a steady series of days adds up.
 ``escalation``
     Recent rate against the place's own baseline (same area, the
-    ``baseline_days`` before the window): a conditional Poisson test. Under
-    "no change", recent count ``r`` given ``r + b`` is binomial with
-    ``p = window / (window + baseline)``; the component is ``1 - P(X >= r)``.
+    ``baseline_days`` before the window), each day counting at most
+    ``daily_cap`` reports (reports of one day are not independent events).
+    Conditional on the total, the recent count is binomial; the Clopper-Pearson
+    bound gives the rate ratio ``R_low`` exceeded with ``escalation_confidence``
+    and the component is ``1 - 1/R_low`` (the share of recent activity that is
+    confidently in excess of the baseline; 0 when there is no confident rise).
+    Tested over the window and over the last ``short_window_days``
+    (Bonferroni-adjusted), the larger counts. The plain Poisson test p-value is
+    kept for the explanation.
 ``trend``
     Mann-Kendall test on weekly weighted counts of the last ``trend_weeks``
     weeks: ``max(0, tau) * (1 - p)`` (one-sided p). One loud week gives a
     small tau; a steady rise a large one.
+``intensity``
+    Recent harm, counted day by day with ``log(1 + harm of the day)`` so that
+    one loud day saturates, blended with the area's decayed longer-term harm
+    (``memory_weight``, ``memory_half_life_days``).
 ``spread``
     Distinct days (and, less, distinct 2 km cells) with reports.
 ``severity``
@@ -23,8 +29,15 @@ into a 0-100 score:
 ``exposure``
     People in IDP sites within ``exposure_km`` of the area.
 
+``rise`` = mean of escalation and trend; ``level`` = mean of the other four
+(weights ``score_weights``). Score = ``100 (rise_weight rise + (1 -
+rise_weight) level (level_floor + (1 - level_floor) rise))``: rising tension
+carries the score; a busy place that is not rising keeps at most 25 of 100
+(default weights), so intensity alone cannot carry it to the top.
+
 Complexity: one STRtree query of the m sliced alerts against h hotspot
-areas, O((m + h) log h); everything else is O(m + h * trend_weeks^2).
+areas, O((m + h) log h); the capped counts sort (area, day) keys, O(m log m);
+everything else is O(m + h * trend_weeks^2).
 """
 
 from __future__ import annotations
@@ -32,7 +45,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.special import betainc
+from scipy.special import betainc, betaincinv
 from scipy.stats import norm
 
 from .config import HotspotConfig
@@ -58,7 +71,7 @@ def mann_kendall(series: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
     --------
     >>> tau, z, p = mann_kendall(np.array([[0, 0, 1, 1, 2, 2, 3, 4], [0, 0, 0, 0, 0, 0, 0, 5]]))
     >>> np.round(tau, 2).tolist(), bool(p[0] < 0.01), bool(p[1] > 0.05)
-    ([0.93, 0.25], True, True)
+    ([0.89, 0.25], True, True)
     """
     x = np.atleast_2d(np.asarray(series, dtype="float64"))
     n_rows, n = x.shape
@@ -87,7 +100,7 @@ def poisson_rise(recent: np.ndarray, base: np.ndarray, window_days: float, basel
 
     Examples
     --------
-    >>> float(np.round(poisson_rise(np.array([6.0]), np.array([0.0]), 30, 180), 6))   # (30/210)**6
+    >>> float(np.round(poisson_rise(np.array([6.0]), np.array([0.0]), 30, 180)[0], 6))   # (30/210)**6
     8e-06
     >>> float(poisson_rise(np.array([0.0]), np.array([3.0]), 30, 180)[0])
     1.0
@@ -99,6 +112,92 @@ def poisson_rise(recent: np.ndarray, base: np.ndarray, window_days: float, basel
     pos = recent > 0
     out[pos] = betainc(recent[pos], base[pos] + 1.0, np.broadcast_to(p, recent.shape)[pos])
     return out
+
+
+def rate_ratio_lower(recent: np.ndarray, base: np.ndarray, window_days: float, baseline_days: float,
+                     confidence: float = 0.9) -> np.ndarray:
+    """Lower ``confidence`` bound of the ratio of the recent rate to the baseline rate.
+
+    Conditional on ``recent + base``, ``recent`` is binomial with
+    ``pi = R W / (R W + B)`` (``R`` the rate ratio, ``W`` and ``B`` the two
+    periods); the Clopper-Pearson lower bound of ``pi`` gives that of ``R``.
+    ``1 - 1 / R_low`` is the share of the recent activity that is, with that
+    confidence, *in excess* of the place's baseline (the escalation component).
+    Infinite when there is no baseline activity at all and recent activity
+    (bounded by the binomial: with 3 recent and 0 baseline reports, 60 vs 180
+    days, R_low = 2.6 at 90 %).
+
+    Examples
+    --------
+    >>> np.round(rate_ratio_lower(np.array([3.0, 0.0, 30.0]), np.array([0.0, 5.0, 90.0]), 60, 180), 2).tolist()
+    [2.6, 0.0, 0.74]
+    """
+    recent = np.asarray(recent, dtype="float64")
+    base = np.asarray(base, dtype="float64")
+    out = np.zeros_like(recent)
+    pos = recent > 0
+    pi_low = betaincinv(recent[pos], base[pos] + 1.0, 1.0 - confidence)
+    odds = pi_low / np.maximum(1.0 - pi_low, 1e-12)
+    out[pos] = odds * max(baseline_days, 1e-9) / window_days
+    return out
+
+
+def capped_counts(a_idx: np.ndarray, t: np.ndarray, w: np.ndarray, t_window: float, h: int,
+                  cap: float) -> tuple[np.ndarray, np.ndarray]:
+    """Recent and baseline weighted counts per area, each (area, day) counting at most ``cap``.
+
+    Examples
+    --------
+    >>> rc, bc = capped_counts(np.array([0, 0, 0, 0]), np.array([1.1, 1.2, 1.3, 9.0]), np.ones(4), 5.0, 1, 2.0)
+    >>> rc.tolist(), bc.tolist()
+    ([1.0], [2.0])
+    """
+    ok = w > 0
+    if not ok.any():
+        return np.zeros(h), np.zeros(h)
+    recent = (t >= t_window)[ok]
+    key = np.column_stack([a_idx[ok], np.floor(t[ok]).astype("int64"), recent])
+    uniq, inv = np.unique(key, axis=0, return_inverse=True)
+    daily = np.minimum(np.bincount(inv.ravel(), weights=w[ok]), cap if cap > 0 else np.inf)
+    is_recent = uniq[:, 2] == 1
+    rc = np.bincount(uniq[is_recent, 0], weights=daily[is_recent], minlength=h)
+    bc = np.bincount(uniq[~is_recent, 0], weights=daily[~is_recent], minlength=h)
+    return rc, bc
+
+
+def combine(table: pd.DataFrame, config: HotspotConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``rise``, ``level`` and the 0-100 ``score`` from the six components.
+
+    ``rise`` is the weighted mean of escalation and trend, ``level`` that of
+    intensity, spread, severity and exposure (weights
+    ``config.score_weights``; trend alone when the data hold no baseline
+    period yet). The score is ``rise_weight x rise + (1 -
+    rise_weight) x level x (level_floor + (1 - level_floor) x rise)``: a busy
+    place whose activity is flat or falling keeps at most ``(1 - rise_weight)
+    x level_floor`` of 100 (25 by default), a rising one can reach 100.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"escalation": [0.0, 0.8], "trend": [0.0, 0.6], "intensity": [1.0, 0.6],
+    ...                   "spread": [1.0, 0.6], "severity": [1.0, 0.6], "exposure": [1.0, 0.6]})
+    >>> [round(float(s)) for s in combine(t, HotspotConfig())[2]]   # flat but busy vs rising
+    [25, 60]
+    """
+    sw = config.score_weights
+
+    def mean(names):
+        tot = sum(sw.get(c, 0.0) for c in names)
+        if tot <= 0:
+            return np.zeros(len(table))
+        return sum(sw.get(c, 0.0) * table[c].to_numpy(dtype="float64") for c in names) / tot
+
+    rise = mean(["escalation", "trend"])
+    if "baseline_days" in table and len(table) and float(np.max(table["baseline_days"])) <= 0:
+        rise = mean(["trend"])   # no history to compare with: the trend is the only evidence of a rise
+    level = mean(["intensity", "spread", "severity", "exposure"])
+    rw, floor = config.rise_weight, config.level_floor
+    score = 100.0 * (rw * rise + (1.0 - rw) * level * (floor + (1.0 - floor) * rise))
+    return rise, level, score
 
 
 def harm(ix: AlertIndex, sl: slice, weights: np.ndarray) -> np.ndarray:
@@ -138,13 +237,14 @@ def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_
     ...     "category": "killing"}, geometry=gpd.points_from_xy([20.6] * 7, [4.7] * 7), crs="EPSG:4326")
     >>> ix = AlertIndex.from_frame(a)
     >>> area = shapely.buffer(shapely.points(ix.x[0], ix.y[0]), 5)
-    >>> t = score(ix, 0, 7, np.ones(7), [area], 7306.0, HotspotConfig())
+    >>> t = score(ix, 0, 7, np.ones(7), [area], 7312.0, HotspotConfig())   # as of 8 January
     >>> int(t.loc[0, "days"]), bool(0 < t.loc[0, "score"] <= 100)
     (7, True)
     """
     h = len(areas)
-    cols = {c: np.zeros(h) for c in ["recent", "base", "rate_ratio", "p_rise", "tau", "p_trend", "days", "places",
-                                       "killed", "grave", "n_alerts", *COMPONENTS, "score"]}
+    cols = {c: np.zeros(h) for c in ["recent", "base", "recent_capped", "base_capped", "rate_ratio", "rate_ratio_low",
+                                       "p_rise", "tau", "p_trend", "days", "places", "killed", "grave", "n_alerts",
+                                       *COMPONENTS, "rise", "level", "score"]}
     out = pd.DataFrame(cols)
     out["members"] = [np.zeros(0, dtype="int64") for _ in range(h)]
     if h == 0:
@@ -191,17 +291,32 @@ def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_
         out["intensity"] = ((1 - config.memory_weight) * out["intensity"]
                             + config.memory_weight * (1.0 - np.exp(-mem / config.intensity_scale)))
 
-    p_rise = poisson_rise(out["recent"].to_numpy(), out["base"].to_numpy(), config.window_days, baseline_days)
+    # Escalation: recent against the same area's baseline, each day counting at most daily_cap reports.
+    rc, bc = capped_counts(a_idx, t, w, t_window, h, config.daily_cap)
+    out["recent_capped"], out["base_capped"] = rc, bc
+    p_rise = poisson_rise(rc, bc, config.window_days, baseline_days)
     out["p_rise"] = p_rise
-    out["escalation"] = 1.0 - p_rise if baseline_days > 0 else 0.0
     out["baseline_days"] = baseline_days
     rate_recent = out["recent"] / config.window_days
     rate_base = (out["base"] + 0.5) / max(baseline_days, 1.0)
     out["rate_ratio"] = rate_recent / rate_base
+    looks = 2 if 0 < config.short_window_days < config.window_days else 1
+    conf = 1.0 - (1.0 - config.escalation_confidence) / looks
+    rr_low = rate_ratio_lower(rc, bc, config.window_days, baseline_days, conf)
+    out["short_ratio_low"] = 0.0
+    if looks == 2 and baseline_days > 0:
+        t_short = t_end - config.short_window_days
+        src, sbc = capped_counts(a_idx, t, w, t_short, h, config.daily_cap)
+        short_base_days = baseline_days + config.window_days - config.short_window_days
+        out["short_ratio_low"] = rate_ratio_lower(src, sbc, config.short_window_days, short_base_days, conf)
+        out["short_recent"], out["short_base"], out["short_base_days"] = src, sbc, short_base_days
+    out["rate_ratio_low"] = rr_low
+    best = np.maximum(rr_low, out["short_ratio_low"].to_numpy())
+    out["escalation"] = np.clip(1.0 - 1.0 / np.maximum(best, 1e-9), 0.0, 1.0) if baseline_days > 0 else 0.0
 
     weeks = config.trend_weeks
     wk = np.floor((t_end - t) / 7.0).astype("int64")
-    inw = wk < weeks
+    inw = (wk >= 0) & (wk < weeks)   # alerts after t_end (none from the engine) are ignored
     series = np.zeros((h, weeks))
     np.add.at(series, (a_idx[inw], weeks - 1 - wk[inw]), w[inw])
     tau, _, p_up = mann_kendall(series)
@@ -214,9 +329,7 @@ def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_
     pop = np.zeros(h) if exposed_pop is None else np.asarray(exposed_pop, dtype="float64")
     out["exposure"] = 1.0 - np.exp(-pop / config.exposure_scale)
 
-    sw = config.score_weights
-    total = sum(sw.get(c, 0.0) for c in COMPONENTS) or 1.0
-    out["score"] = 100.0 * sum(sw.get(c, 0.0) * out[c] for c in COMPONENTS) / total
+    out["rise"], out["level"], out["score"] = combine(out, config)
     order = np.argsort(a_idx, kind="stable")
     sorted_a = a_idx[order]
     bounds = np.searchsorted(sorted_a, np.arange(h + 1))

@@ -18,7 +18,7 @@ Examples
 >>> s = gpd.GeoDataFrame({"site_id": ["S1"], "name": ["Alindao"], "population": [18000.0],
 ...     "opened": pd.NaT, "closed": pd.NaT}, geometry=gpd.points_from_xy([20.68], [4.79]), crs="EPSG:4326")
 >>> r = watch(a, s, None, as_of="2018-11-15")
->>> r.sites.loc[0, "nearby_alerts"], r.sites.loc[0, "rank"]
+>>> int(r.sites.loc[0, "nearby_alerts"]), int(r.sites.loc[0, "rank"])
 (1, 1)
 """
 
@@ -33,7 +33,7 @@ from scipy.spatial import cKDTree
 
 from .. import presence as presence_mod
 from .. import sites as sites_mod
-from ..asof import parse_as_of
+from ..asof import parse_as_of, utc_columns
 from . import explain, presence_gap
 from .config import HotspotConfig
 from .prepare import AlertIndex, days, slice_weights
@@ -93,7 +93,7 @@ def watch(alerts: gpd.GeoDataFrame, sites: gpd.GeoDataFrame | None, presence: gp
     empty = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in WATCH_COLUMNS}, geometry=[], crs="EPSG:4326")
     if sites is None:
         return WatchResult(when, empty, ["no sites layer: there are no IDP sites to watch"])
-    open_sites = sites_mod.open_on(sites, when).reset_index(drop=True)
+    open_sites = sites_mod.open_on(utc_columns(sites, ["opened", "closed"]), when).reset_index(drop=True)
     if open_sites.empty:
         return WatchResult(when, empty, [f"no IDP site open on {when.date()}"])
     if presence is None:
