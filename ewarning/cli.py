@@ -52,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep the pseudonymous reporter key (left out by default)")
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("status", help="what the store holds: rows per layer, quarantine, last imports")
+    p.add_argument("--store", help=store_help)
+    p.set_defaults(func=cmd_status)
+
     p = sub.add_parser("demo", help="write the demo scenario into a store")
     p.add_argument("--store", help=store_help)
     p.add_argument("--force", action="store_true", help="replace a store that already holds data")
@@ -115,6 +119,21 @@ def cmd_export(args) -> int:
     store.record("export", json.dumps({"layer": args.layer, "format": args.format, "rows": n, "out": str(args.out),
                                        "reporter_key": bool(args.include_reporter_key)}))
     print(f"{n} {args.layer} rows written to {args.out}")
+    return EXIT_OK
+
+
+def cmd_status(args) -> int:
+    store = open_store(args.store)
+    counts = store.counts()
+    print(f"store: {store.location}")
+    for layer in ("alerts", "sites", "presence", "patrols", "quarantine"):
+        print(f"  {layer:<11}{counts[layer]:>9,}")
+    imports = store.read("imports").tail(5)
+    if len(imports):
+        print("last imports:")
+        for _, row in imports.iterrows():
+            print(f"  {row['finished_at']:%Y-%m-%d %H:%M} {row['user']}: {row['source']} "
+                  f"({row['n_stored']:,} stored, {row['n_quarantined']:,} quarantined)")
     return EXIT_OK
 
 

@@ -254,3 +254,5 @@ def test_cli_demo_writes_every_layer_and_refuses_to_overwrite(tmp_path):
     assert again.returncode == 2 and "--force" in again.stderr
     forced = run_cli("demo", "--store", str(store_path), "--force")
     assert forced.returncode == 0 and GeoPackageStore(store_path).counts()["alerts"] == expected["alerts"]
+    status = run_cli("status", "--store", str(store_path))
+    assert f"alerts    {expected['alerts']:>9,}" in status.stdout and "alerts.csv (" in status.stdout
