@@ -255,4 +255,4 @@ def test_cli_demo_writes_every_layer_and_refuses_to_overwrite(tmp_path):
     forced = run_cli("demo", "--store", str(store_path), "--force")
     assert forced.returncode == 0 and GeoPackageStore(store_path).counts()["alerts"] == expected["alerts"]
     status = run_cli("status", "--store", str(store_path))
-    assert f"alerts    {expected['alerts']:>9,}" in status.stdout and "alerts.csv (" in status.stdout
+    assert f"{'alerts':<11}{expected['alerts']:>9,}" in status.stdout and "alerts.csv (" in status.stdout
