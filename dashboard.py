@@ -1,9 +1,12 @@
-"""Streamlit entry point of the early-warning dashboard.
+"""Streamlit entry point of the early-warning dashboard (the analyst desk).
 
 Run with ``streamlit run dashboard.py`` (settings in ``.streamlit/config.toml``:
 no usage statistics, headless, map assets served from ``static/``). Pages
 live in ``app_pages/`` and stay thin: widgets, cached loaders and calls into
 :mod:`ewarning`. Add a page by adding an ``st.Page`` to ``PAGES``.
+
+The filter sidebar is drawn here, in the entry point, so its widgets (and
+the filters in ``st.session_state``) are the same on every page.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import streamlit as st
 from PIL import Image, ImageDraw
 
+from app_pages import common
 from ewarning import style
 
 
@@ -28,10 +32,18 @@ def _icon() -> Image.Image:
 
 st.set_page_config(page_title="Early warning", page_icon=_icon(), layout="wide")
 
+# Material page icons come from the font bundled with Streamlit (served locally).
 PAGES = {
     "Analyst desk": [
         st.Page("app_pages/situation_map.py", title="Situation map", icon=":material/map:", default=True),
+        st.Page("app_pages/hotspots.py", title="Hotspots", icon=":material/local_fire_department:", url_path="hotspots"),
+        st.Page("app_pages/triage.py", title="Alerts triage", icon=":material/inbox:", url_path="triage"),
+        st.Page("app_pages/presence.py", title="Presence & coverage", icon=":material/shield:", url_path="presence"),
+        st.Page("app_pages/data.py", title="Data", icon=":material/database:", url_path="data"),
     ],
 }
 
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+common.page_css()
+common.filter_sidebar(common.layers()["alerts"])
+page.run()

@@ -1,48 +1,83 @@
-"""Cached loaders shared by pages: layers from the store, keyed by its state token.
+"""Data: import files, review the quarantine, export what the filters show, read the logs.
 
-Every loader takes the store location and :meth:`Store.state_token` so a
-cache entry is dropped as soon as the stored data changes (an import, a
-triage edit), and reused otherwise.
+Thin page over :func:`ewarning.importing.import_files` (each file all or
+nothing; every row stored or quarantined with a reason) and the store's
+log tables. Exports drop reporter keys and neutralise spreadsheet formulas;
+every export is recorded in the audit log with who and what.
 """
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
-import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
-from ewarning.config import GEODATA
-from ewarning.store import open_store
+from app_pages import common
+from ewarning import filters as flt
+from ewarning.config import current_user
+from ewarning.importing import import_files
+from ewarning.security import neutralise_frame
 
-LAYERS = ("alerts", "sites", "presence", "patrols")
-BASEMAP_DIR = GEODATA / "basemap"
+LAYER_CHOICES = {"": "detect from the columns", "alerts": "alerts", "sites": "IDP sites", "presence": "presence",
+                 "patrols": "patrols"}
 
+f = common.current_filters()
+store = common.store()
+common.record_view("data", f)
+st.subheader("Data")
+imp, quar, exp, logs = st.tabs(["Import", "Quarantine", "Export", "Logs"])
 
-def store_and_token(location: str | None = None) -> tuple[str, str]:
-    """The store's location and current state token (cheap: one stat call)."""
-    store = open_store(location)
-    return store.location, store.state_token()
+with imp:
+    st.caption("CSV, Excel, GeoJSON, GeoPackage, GPX, KML, KoBo, HXL, ACLED or UCDP files. Each file is stored "
+               "whole or not at all; rows that fail a check go to the quarantine with the reason.")
+    files = st.file_uploader("Files to import", accept_multiple_files=True, key="data_files")
+    layer = st.selectbox("Layer", list(LAYER_CHOICES), format_func=LAYER_CHOICES.get, key="data_layer")
+    if st.button("Import", type="primary", disabled=not files, key="data_import"):
+        with tempfile.TemporaryDirectory(prefix="ewarning-upload-") as tmp:
+            paths = []
+            for upload in files:
+                path = Path(tmp) / Path(upload.name).name  # never a path from the browser
+                path.write_bytes(upload.getvalue())
+                paths.append(path)
+            reports = import_files(store, paths, layer=layer or None)
+        for report in reports:
+            (st.error if report.status == "refused" else st.success)(report.summary())
+            for note in report.notes:
+                st.caption(note)
+            if report.n_quarantined:
+                st.dataframe(report.quarantine[["source_row", "reason"]], hide_index=True, width="stretch")
 
+with quar:
+    q = store.read("quarantine")
+    st.caption(f"{len(q):,} row(s) refused at import. Fix them in the source file and import it again.")
+    if len(q):
+        layers = sorted(q["layer"].dropna().unique())
+        pick = st.multiselect("Layer", layers, key="q_layers", placeholder="all layers")
+        shown = q[q["layer"].isin(pick)] if pick else q
+        st.dataframe(shown[["import_id", "layer", "source", "source_row", "reason", "raw"]], hide_index=True,
+                     width="stretch", height=420)
+        st.download_button("Download the quarantine (CSV)", neutralise_frame(shown).to_csv(index=False),
+                           file_name="quarantine.csv", mime="text/csv", key="q_download",
+                           on_click=common.record_export, args=("quarantine CSV", f, len(shown)))
 
-@st.cache_data(show_spinner="Loading layers…", max_entries=4)
-def load_layers(location: str, token: str) -> dict[str, gpd.GeoDataFrame]:
-    """The four domain layers (EPSG:4326, validated columns) as of ``token``."""
-    store = open_store(location)
-    return {layer: store.read(layer) for layer in LAYERS}
+with exp:
+    data = common.layers()
+    alerts = flt.apply_alerts(data["alerts"], f)
+    st.caption(f"{len(alerts):,} alert(s) under the filters ({f.describe()}). Reporter keys are left out; "
+               "cells that a spreadsheet would run as formulas are neutralised.")
+    out = pd.DataFrame(alerts.drop(columns=["geometry", "reporter_key"], errors="ignore"))
+    out.insert(1, "lat", alerts.geometry.y.round(5))
+    out.insert(2, "lon", alerts.geometry.x.round(5))
+    st.download_button("Download alerts (CSV)", neutralise_frame(out).to_csv(index=False), file_name="alerts.csv",
+                       mime="text/csv", key="alerts_download",
+                       on_click=common.record_export, args=("alerts CSV", f, len(out)))
 
-
-@st.cache_data(show_spinner=False, max_entries=2)
-def load_basemap(folder: str, mtime: float) -> dict[str, gpd.GeoDataFrame]:
-    """The offline boundary layers shipped in ``geodata/basemap``."""
-    from ewarning.maps import read_basemap
-
-    return read_basemap(folder)
-
-
-def basemap() -> dict[str, gpd.GeoDataFrame] | None:
-    folder = Path(BASEMAP_DIR)
-    files = sorted(folder.glob("*.geojson")) if folder.is_dir() else []
-    if not files:
-        return None
-    return load_basemap(str(folder), max(f.stat().st_mtime for f in files))
+with logs:
+    st.markdown("**Imports**")
+    st.dataframe(store.read("imports").sort_values("fid", ascending=False), hide_index=True,
+                 width="stretch", height=220)
+    st.markdown(f"**Audit log** (who saw or exported what; you are {current_user()})")
+    audit = store.read("audit").sort_values("fid", ascending=False).head(300)
+    st.dataframe(audit[["at", "user", "action", "detail"]], hide_index=True, width="stretch", height=300)

@@ -1,67 +1,78 @@
-"""Situation map: every layer on one offline map, as of a date.
+"""Situation map: every layer on one offline map, under the shared filters.
 
-Thin page: pick a date and a window, read the cached layers, hand them to
-:func:`ewarning.maps.situation_map`. Alerts are those *reported* before the
-end of the chosen day (the as-of rule) within the window; presence is as it
-stood that day; sites that were open; patrols that started in the window.
+Thin page: read the cached layers, apply :mod:`ewarning.filters`, hand them
+to :func:`ewarning.maps.situation_map`. Alerts are those *reported* in the
+window (the as-of rule); presence as it stood on the as-of day; sites that
+were open; patrols that started in the window; hotspots scored as of the
+end of the window. Drawing a polygon or rectangle sets the area filter of
+every page; clicking a hotspot opens its detail below the map.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.data import basemap, load_layers, store_and_token
-from ewarning import maps, presence as presence_mod, sites as sites_mod, style
-from ewarning.security import escape
+from app_pages import common
+from ewarning import filters as flt
+from ewarning import maps, presence as presence_mod, sites as sites_mod
+from ewarning.hotspots import HotspotConfig
 
-WINDOWS = {"7 days": 7, "30 days": 30, "90 days": 90, "1 year": 365, "everything": None}
+MAP_KEY = "situation_map"
 
-location, token = store_and_token()
-layers = load_layers(location, token)
-alerts_all = layers["alerts"]
+f = common.current_filters()
+data = common.layers()
+alerts = flt.apply_alerts(data["alerts"], f)
+sites = flt.apply_points(sites_mod.open_on(data["sites"], f.as_of), f)
+presence = flt.apply_points(presence_mod.on(data["presence"], f.as_of), f)
+patrols = flt.apply_patrols(data["patrols"], f)
+hotspots, notes = common.hotspots(f)
+common.record_view("situation map", f)
 
-latest = alerts_all["reported_at"].max() if len(alerts_all) else pd.NaT
-default_day = latest.date() if pd.notna(latest) else dt.date.today()
-
-with st.sidebar:
-    st.subheader("Situation map")
-    day = st.date_input("As of (end of day, UTC)", value=default_day, key="situation_as_of")
-    window = st.selectbox("Alerts reported in the last", list(WINDOWS), index=1, key="situation_window")
-
-as_of = pd.Timestamp(day, tz="UTC") + pd.Timedelta(days=1)
-days = WINDOWS[window]
-start = as_of - pd.Timedelta(days=days) if days else pd.Timestamp.min.tz_localize("UTC")
-
-alerts = alerts_all[(alerts_all["reported_at"] < as_of) & (alerts_all["reported_at"] >= start)]
-sites = sites_mod.open_on(layers["sites"], as_of)
-presence = presence_mod.on(layers["presence"], as_of)
-patrols = layers["patrols"]
-patrols = patrols[(patrols["start"] < as_of) & (patrols["start"] >= start)]
-
-st.markdown(f"<style>{style.page_css()}</style>", unsafe_allow_html=True)
-counts = {"alerts": len(alerts), "IDP sites": len(sites), "bases": len(presence), "patrols": len(patrols)}
-st.markdown(
+counts = {"alerts": len(alerts), "hotspots": len(hotspots),
+          "flagged": int(hotspots["flagged"].sum()) if len(hotspots) else 0,
+          "IDP sites": len(sites), "bases": len(presence), "patrols": len(patrols)}
+common.html_block(
     '<div class="ew-counts">'
-    + "".join(f'<span class="ew-count" data-layer="{escape(k)}"><b>{v:,}</b> {escape(k)}</span>'
+    + "".join(f'<span class="ew-count" data-layer="{common.text_html(k)}"><b>{v:,}</b> {common.text_html(k)}</span>'
               for k, v in counts.items())
-    + f"<span>as of {escape(day.isoformat())}, {escape(window)}</span></div>",
-    unsafe_allow_html=True,
-)
+    + f"<span>{common.text_html(f.describe())}</span></div>")
 
-base_url = (st.get_option("server.baseUrlPath") or "").strip("/")
-asset_base = ("/" + base_url if base_url else "") + maps.DEFAULT_ASSET_BASE
-fmap = maps.situation_map(alerts=alerts, sites=sites, presence=presence, patrols=patrols,
-                          basemap=basemap(), asset_base_url=asset_base)
-st_folium(fmap, key="situation_map", height=640, use_container_width=True, returned_objects=[])
+fmap = maps.situation_map(alerts=alerts, sites=sites, presence=presence, patrols=patrols, basemap=common.basemap(),
+                          asset_base_url=common.asset_base(), hotspots=hotspots,
+                          reach_km=HotspotConfig().reach_km, heat=True, draw=True, area=f.area)
+state = st_folium(fmap, key=MAP_KEY, height=660, use_container_width=True,
+                  returned_objects=["last_object_clicked_tooltip", "all_drawings"])
+
+state = state or {}
+if state.get("all_drawings") and common.set_area(state["all_drawings"]):
+    st.rerun()
+
+clicked = common.HOTSPOT_ID.search(state.get("last_object_clicked_tooltip") or "")
+if clicked and len(hotspots):
+    match = hotspots[hotspots["hotspot_id"] == clicked.group(0)]
+    if len(match):
+        h = match.iloc[0]
+        common.record_view("hotspot detail (map)", f, h["hotspot_id"])
+        flag = (f'<span class="ew-flag">FLAGGED: no {common.text_html(common.component_labels(h["presence_gap"]))}'
+                "</span>") if h["flagged"] else ""
+        common.html_block(
+            f'<div class="ew-detail" data-hotspot="{common.text_html(h["hotspot_id"])}">'
+            f'<div class="ew-detail-h">#{int(h["rank"])} {common.text_html(h["place"])} '
+            f'<span class="ew-score">score {float(h["score"]):.1f}</span> '
+            f'<span class="ew-muted">{common.text_html(h["trend"])}, {int(h["n_alerts"])} alerts, '
+            f'{common.text_html(h["hotspot_id"])}</span> {flag}</div>'
+            f'<div class="ew-expl">{common.text_html(h["explanation"])}</div></div>')
+        if st.button("Open in Hotspots", key="open_hotspot", type="primary"):
+            st.session_state[common.FOCUS_KEY] = h["hotspot_id"]
+            st.switch_page("app_pages/hotspots.py")
 
 credit = maps.attribution(alerts)
-st.markdown(
+common.html_block(
     '<div class="ew-attribution">'
-    + (f"Data: {escape(credit)}. " if credit else "")
-    + "Basemap: offline boundaries shipped in geodata/basemap. Reporter identities are never shown.</div>",
-    unsafe_allow_html=True,
-)
+    + (f"Data: {common.text_html(credit)}. " if credit else "")
+    + "Basemap: offline boundaries shipped in geodata/basemap. Reporter identities are never shown. "
+    + "Click a hotspot for its detail; draw a polygon or rectangle (tools at the top left) to filter every page "
+    + "by area.</div>")
+for note in notes:
+    st.caption(note)

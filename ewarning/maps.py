@@ -278,6 +278,12 @@ _CSS = f"""
 .ew-legend i {{ display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 4px;
                 vertical-align: middle; }}
 .ew-legend i.ew-line {{ border-radius: 0; height: 3px; width: 14px; }}
+.ew-legend i.ew-box {{ border-radius: 2px; width: 14px; }}
+.ew-hotspot-badge div {{ min-width: 24px; height: 22px; padding: 0 4px; border-radius: 3px; box-sizing: border-box;
+                          border: 2px solid #fff; box-shadow: 0 1px 3px rgba(0,0,0,.5); text-align: center;
+                          font: 700 11px/18px {style.FONT_FAMILY}; white-space: nowrap; }}
+.ew-hotspot-badge-flagged div {{ border-color: {style.FLAG_COLOUR}; border-width: 3px; line-height: 16px; }}
+.ew-hotspot-badge-flagged i {{ font-size: 10px; }}
 """
 
 # Shared JS helpers (string building from already-escaped values).
@@ -584,6 +590,214 @@ def patrols_layer(patrols: gpd.GeoDataFrame, name: str = "Patrols", show: bool =
 
 
 # --------------------------------------------------------------------------
+# hotspots (derived areas, coloured by score, flagged at a glance)
+
+#: Simplification of hotspot polygons in degrees (~500 m).
+HOTSPOT_TOLERANCE = 0.005
+
+_HOTSPOTS_JS = """function (d, parent) {
+    %(helpers)s
+    var lk = d.lookups, layers = [];
+    function colour(score) {
+        var t = Math.min(Math.max(score / 100, 0), 1);
+        return lk.ramp[Math.min(Math.floor(t * lk.ramp.length), lk.ramp.length - 1)];
+    }
+    for (var i = 0; i < d.rows.length; i++) {
+        var h = obj(d.columns, d.rows[i]);
+        var c = colour(h.sc);
+        var levels = h.g.type === 'MultiPolygon' ? 2 : 1;
+        var tip = h.id + ' \\u00b7 #' + h.rk + ' ' + h.pl + ' \\u00b7 score ' + h.sc.toFixed(1) +
+                  (h.fl ? ' \\u00b7 FLAGGED: no ' + h.gap.join(', no ') : '');
+        var pop = '<div class="ew-pop ew-hotspot-pop" data-hotspot="' + h.id + '"><div class="ew-h">#' + h.rk +
+            ' ' + h.pl + '</div><div class="ew-m">' + h.id + ', as of ' + h.asof + '</div><table>' +
+            row('Score', h.sc.toFixed(1) + ' / 100') + row('Trend', h.tr) + row('Alerts', h.n) +
+            row('Present', h.pres.join(', ') || 'none') +
+            row('Missing', h.gap.length ? '<span class="ew-gap">' + h.gap.join(', ') + '</span>' : '') +
+            row('Exposed sites', h.ex) + row('Last dismounted', h.ld) + '</table>' +
+            (h.fl ? '<div class="ew-gap">FLAGGED: rising tension without a multidimensional presence</div>' : '') +
+            '<div class="ew-t">' + h.exp + '</div></div>';
+        var poly = L.polygon(L.GeoJSON.coordsToLatLngs(h.g.coordinates, levels), {
+            color: h.fl ? lk.flag : c, weight: h.fl ? 3.5 : 1.5, dashArray: h.fl ? '8 5' : null, opacity: 0.95,
+            fillColor: c, fillOpacity: 0.28, className: 'ew-hotspot' + (h.fl ? ' ew-hotspot-flagged' : '')});
+        poly.bindTooltip(tip, {sticky: true});
+        poly.bindPopup(pop, {maxWidth: 340});
+        layers.push(poly);
+        var badge = L.marker([h.ly, h.lx], {zIndexOffset: 1500, riseOnHover: true, icon: L.divIcon({
+            className: 'ew-hotspot-badge' + (h.fl ? ' ew-hotspot-badge-flagged' : ''), iconSize: null,
+            iconAnchor: [12, 12], html: '<div style="background:' + c + ';color:' + (h.sc >= 45 ? '#fff' : '#1f2328') +
+            '">' + (h.fl ? '<i class="fa-solid fa-flag"></i> ' : '') + '#' + h.rk + '</div>'})});
+        badge.bindTooltip(tip);
+        badge.bindPopup(pop, {maxWidth: 340});
+        layers.push(badge);
+    }
+    put(parent, layers);
+}""" % {"helpers": _JS_HELPERS}
+
+
+def hotspots_layer(hotspots: gpd.GeoDataFrame, name: str = "Hotspots", show: bool = True,
+                   tolerance: float = HOTSPOT_TOLERANCE) -> folium.FeatureGroup:
+    """Hotspot areas from :func:`ewarning.hotspots.score_hotspots`, coloured by score.
+
+    Each area gets a badge with its rank; a *flagged* hotspot (high tension,
+    presence not multidimensional) is outlined in dashed red and its badge
+    carries a flag, so it stands out at a glance. Tooltips start with the
+    hotspot id (pages use it to open the detail); popups show the facts and
+    the score's explanation, escaped.
+    """
+    import shapely
+
+    if hotspots is None or len(hotspots) == 0:
+        frame = gpd.GeoDataFrame({"geometry": []}, geometry="geometry", crs="EPSG:4326")
+    else:
+        frame = hotspots.to_crs("EPSG:4326") if hotspots.crs is not None else hotspots.set_crs("EPSG:4326")
+        frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    geoms = frame.geometry.simplify(tolerance, preserve_topology=True) if len(frame) else frame.geometry
+    geoms = shapely.set_precision(geoms.to_numpy(), 10 ** -4) if len(frame) else []
+    labels = [g.representative_point() for g in frame.geometry] if len(frame) else []
+    rows = []
+    for i, (_, h) in enumerate(frame.iterrows()):
+        presence = h.get("presence") if isinstance(h.get("presence"), dict) else {}
+        gap = list(h.get("presence_gap") or [])
+        sites = list(h.get("exposed_sites") or [])
+        ld = h.get("last_dismounted_days")
+        rows.append([
+            shapely.geometry.mapping(geoms[i]), escape(h.get("hotspot_id", "")), int(h.get("rank", i + 1) or i + 1),
+            round(float(h.get("score", 0) or 0), 1), int(bool(h.get("flagged", False))),
+            escape(h.get("trend", "")), escape(h.get("place", "")), int(h.get("n_alerts", 0) or 0),
+            [escape(vocab.COMPONENTS.get(c, c)) for c, on in presence.items() if on],
+            [escape(vocab.COMPONENTS.get(c, c)) for c in gap],
+            escape(", ".join(sites[:4]) + (f" and {len(sites) - 4} more" if len(sites) > 4 else "")),
+            "" if ld is None or pd.isna(ld) else f"{float(ld):.0f} day(s) ago",
+            escape(h.get("explanation", "")),
+            _time_column(pd.DataFrame({"a": [h.get("as_of")]}), "a", "%Y-%m-%d %H:%M")[0],
+            round(labels[i].x, DECIMALS), round(labels[i].y, DECIMALS),
+        ])
+    data = {"columns": ["g", "id", "rk", "sc", "fl", "tr", "pl", "n", "pres", "gap", "ex", "ld", "exp", "asof",
+                        "lx", "ly"], "rows": rows,
+            "lookups": {"ramp": style.SCORE_RAMP, "flag": style.FLAG_COLOUR}}
+    n_flagged = sum(r[4] for r in rows)
+    label = f"{name} ({len(rows):,}" + (f", {n_flagged} flagged)" if n_flagged else ")")
+    group = folium.FeatureGroup(name=label, show=show)
+    group.add_child(_Draw(data, _HOTSPOTS_JS))
+    return localise_assets(group)
+
+
+# --------------------------------------------------------------------------
+# coverage rings (how far each component of each base reaches)
+
+_COVERAGE_JS = """function (d, parent) {
+    var layers = [];
+    for (var i = 0; i < d.rows.length; i++) {
+        var b = d.rows[i];
+        var ring = L.circle([b[1], b[0]], {radius: d.radius_m, color: d.colour, weight: 1.6, opacity: 0.8,
+            dashArray: d.dash, fill: true, fillColor: d.colour, fillOpacity: 0.04, interactive: false,
+            className: 'ew-coverage ew-coverage-' + d.component});
+        layers.push(ring);
+    }
+    for (var j = 0; j < layers.length; j++) { parent.addLayer(layers[j]); }
+}"""
+
+_COVERAGE_DASH = {"military": None, "police": "8 4", "civilian": "3 4", "cla": "1 5"}
+
+
+def coverage_layers(presence_on_date: gpd.GeoDataFrame, reach_km: dict[str, float], show: bool = False,
+                    name: str = "Coverage") -> list[folium.FeatureGroup]:
+    """One toggleable layer of rings per component: how far each base's component reaches.
+
+    ``reach_km`` maps component -> km (e.g. ``HotspotConfig().reach_km``).
+    A ring is drawn only where the component is present on that date.
+    """
+    pts = _points(presence_on_date)
+    groups = []
+    for comp in vocab.COMPONENTS:
+        km = float(reach_km.get(comp, 0) or 0)
+        if not km:
+            continue
+        present = pts[pd.to_numeric(pts[comp], errors="coerce").fillna(0) > 0] if comp in pts else pts.iloc[0:0]
+        rows = [[x, y] for x, y in zip(_round(present.geometry.x), _round(present.geometry.y))]
+        data = {"rows": rows, "radius_m": km * 1000.0, "colour": style.COMPONENT_COLOURS[comp],
+                "dash": _COVERAGE_DASH.get(comp), "component": comp}
+        group = folium.FeatureGroup(name=f"{name}: {vocab.COMPONENTS[comp].lower()} {km:g} km ({len(rows)})",
+                                    show=show)
+        group.add_child(_Draw(data, _COVERAGE_JS))
+        groups.append(localise_assets(group))
+    return groups
+
+
+# --------------------------------------------------------------------------
+# heat layer (leaflet.heat, vendored)
+
+try:  # folium >= 0.15
+    from folium.elements import JSCSSMixin as _JSCSSMixin
+except ImportError:  # pragma: no cover
+    from folium.plugins.heat_map import JSCSSMixin as _JSCSSMixin
+
+
+class _HeatDraw(_JSCSSMixin, _Draw):
+    """A :class:`_Draw` that also loads leaflet.heat (the same file as folium's HeatMap)."""
+
+    default_js = list(folium.plugins.HeatMap.default_js)
+
+
+_HEAT_JS = """function (d, parent) {
+    var pts = [];
+    for (var i = 0; i < d.x.length; i++) { pts.push([d.y[i], d.x[i], d.w[i]]); }
+    parent.addLayer(L.heatLayer(pts, {radius: d.radius, blur: d.blur, minOpacity: 0.35, maxZoom: 9,
+                                      max: d.max, gradient: d.gradient}));
+}"""
+
+
+def heat_layer(alerts: gpd.GeoDataFrame, name: str = "Heat (alert density)", show: bool = False,
+               radius: int = 22, blur: int = 18) -> folium.FeatureGroup:
+    """A heat map of alerts weighted by severity (duplicates and discounted reports left out)."""
+    pts = _points(alerts)
+    if len(pts) and "duplicate_of" in pts:
+        pts = pts[pts["duplicate_of"].isna()]
+    if len(pts) and "verification" in pts:
+        pts = pts[pts["verification"] != "discounted"]
+    weights = [round(min(max(s, 1), 5) / 5.0, 1) for s in _int_column(pts, "severity", 1)]
+    data = {"x": _round(pts.geometry.x, 3), "y": _round(pts.geometry.y, 3), "w": weights, "radius": radius,
+            "blur": blur, "max": 1.0,
+            "gradient": {"0.3": style.SCORE_RAMP[1], "0.55": style.SCORE_RAMP[3], "0.8": style.SCORE_RAMP[4],
+                         "1.0": style.SCORE_RAMP[6]}}
+    group = folium.FeatureGroup(name=f"{name}", show=show)
+    group.add_child(_HeatDraw(data, _HEAT_JS))
+    return localise_assets(group)
+
+
+# --------------------------------------------------------------------------
+# the area filter: drawing tool and the active area
+
+
+def draw_control() -> folium.plugins.Draw:
+    """The drawing tool for the area filter (polygons and rectangles only; vendored leaflet-draw)."""
+    shape = {"shapeOptions": {"color": style.FLAG_COLOUR, "weight": 2, "fillOpacity": 0.05}}
+    control = folium.plugins.Draw(
+        export=False, position="topleft", show_geometry_on_click=False,
+        draw_options={"polyline": False, "circle": False, "circlemarker": False, "marker": False,
+                      "polygon": {"allowIntersection": False, **shape}, "rectangle": shape},
+        edit_options={"edit": False, "remove": True})
+    return localise_assets(control)
+
+
+def area_layer(area, name: str = "Area filter") -> folium.FeatureGroup:
+    """The active area filter, drawn as a dashed outline (not interactive)."""
+    import shapely
+
+    geom = None if area is None else shapely.set_precision(area, 10 ** -DECIMALS)
+    data = {"g": None if geom is None or geom.is_empty else shapely.geometry.mapping(geom),
+            "colour": style.FLAG_COLOUR}
+    factory = """function (d, parent) {
+        if (!d.g) { return; }
+        parent.addLayer(L.geoJson(d.g, {interactive: false, style: function () {
+            return {color: d.colour, weight: 2, dashArray: '6 4', fill: false, className: 'ew-area'}; }}));
+    }"""
+    group = folium.FeatureGroup(name=name, show=True)
+    group.add_child(_Draw(data, factory))
+    return localise_assets(group)
+
+
+# --------------------------------------------------------------------------
 # basemap (offline boundaries)
 
 _BASEMAP_JS = """function (d, parent) {
@@ -725,6 +939,10 @@ def legend(title: str = "Legend", open_: bool = False) -> MacroElement:
                          f'{escape(label)}</div>')
     parts.append('<div class="ew-sec">Bases</div><div>badge cells: M P C L, grey = absent; '
                  'red outline = not multidimensional</div>')
+    parts.append('<div class="ew-sec">Hotspot score</div><div>'
+                 + "".join(f'<i class="ew-box" style="background:{c}"></i>' for c in style.SCORE_RAMP)
+                 + ' 0 &rarr; 100</div><div><i class="ew-line" style="background:' + style.FLAG_COLOUR
+                 + '"></i>dashed red + flag = flagged (rising tension, a component missing)</div>')
     html = (f'<details class="ew-legend"{" open" if open_ else ""}><summary>{escape(title)}</summary>'
             + "".join(parts) + "</details>")
     factory = """function (d, map) {
@@ -772,15 +990,22 @@ def situation_map(alerts: gpd.GeoDataFrame | None = None, sites: gpd.GeoDataFram
                   presence: gpd.GeoDataFrame | None = None, patrols: gpd.GeoDataFrame | None = None,
                   basemap=None, tiles: str | None = None, tiles_attr: str | None = None,
                   asset_base_url: str | None = None, show_legend: bool = True,
-                  cluster_above: int = CLUSTER_ABOVE) -> folium.Map:
-    """The situation map: basemap, patrols, IDP sites, presence and alerts, with a layer control.
+                  cluster_above: int = CLUSTER_ABOVE, hotspots: gpd.GeoDataFrame | None = None,
+                  reach_km: dict[str, float] | None = None, show_coverage: bool = False,
+                  heat: bool = False, show_heat: bool = False, draw: bool = False, area=None,
+                  text_chars: int = POPUP_TEXT_CHARS, collapsed_control: bool = False) -> folium.Map:
+    """The situation map: basemap, hotspots, heat, coverage, patrols, IDP sites, presence and alerts.
 
     ``presence`` should already be as of the map's date
     (:func:`ewarning.presence.on`). ``basemap``: see :func:`basemap_layer`.
     ``tiles`` is an optional tile URL template; ``None`` reads
     ``$EWARNING_TILES`` and without it the map has no tiles at all (the
     offline boundaries are the basemap). ``asset_base_url``: see
-    :func:`localise_assets`.
+    :func:`localise_assets`. ``hotspots``: :func:`hotspots_layer`;
+    ``reach_km``: coverage rings per component (:func:`coverage_layers`,
+    hidden unless ``show_coverage``); ``heat``: add :func:`heat_layer`;
+    ``draw``: add the area drawing tool; ``area``: the active area filter.
+    Every layer is toggleable in the layer control.
     """
     m = folium.Map(tiles=None, control_scale=True, zoom_start=6, location=[0, 0], prefer_canvas=False)
     # Without tiles folium passes no zoom range to Leaflet; clustering needs one.
@@ -796,6 +1021,13 @@ def situation_map(alerts: gpd.GeoDataFrame | None = None, sites: gpd.GeoDataFram
         base_bounds = getattr(base, "_ew_bounds", None)
     else:
         base_bounds = None
+    if hotspots is not None:
+        hotspots_layer(hotspots).add_to(m)
+    if heat and alerts is not None:
+        heat_layer(alerts, show=show_heat).add_to(m)
+    if reach_km and presence is not None:
+        for group in coverage_layers(presence, reach_km, show=show_coverage):
+            group.add_to(m)
     if patrols is not None:
         patrols_layer(patrols).add_to(m)
         bounds_from.append(patrols)
@@ -806,14 +1038,18 @@ def situation_map(alerts: gpd.GeoDataFrame | None = None, sites: gpd.GeoDataFram
         presence_layer(presence).add_to(m)
         bounds_from.append(_points(presence))
     if alerts is not None:
-        alerts_layer(alerts, cluster_above=cluster_above).add_to(m)
+        alerts_layer(alerts, cluster_above=cluster_above, text_chars=text_chars).add_to(m)
         bounds_from.append(_points(alerts))
+    if area is not None:
+        area_layer(area).add_to(m)
+    if draw:
+        m.add_child(draw_control())
     text = attribution(alerts)
     if text:
         m.add_child(_Draw({"text": escape(text)}, "function (d, map) { map.attributionControl.addAttribution(d.text); }"))
     if show_legend:
         m.add_child(legend())
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    folium.LayerControl(collapsed=collapsed_control, position="topright").add_to(m)
     bounds = _bounds(*bounds_from) or base_bounds
     if bounds:
         pad = 0.05 * max(bounds[1][0] - bounds[0][0], bounds[1][1] - bounds[0][1], 0.2)

@@ -102,6 +102,9 @@ VERIFICATION_COLOURS: dict[str, str] = {"unverified": "#9a6700", "verified": "#1
 #: Sequential ramp for tension scores (low -> high), light cream to dark red.
 SCORE_RAMP: list[str] = ["#fff5d6", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026", "#67000d"]
 
+#: Outline of flagged hotspots and of the drawn area filter.
+FLAG_COLOUR = "#b00020"
+
 #: Alert severity (1-5) colours, e.g. for clusters: the gravest report inside.
 SEVERITY_COLOURS: dict[int, str] = {1: "#fed976", 2: "#feb24c", 3: "#fd8d3c", 4: "#e31a1c", 5: "#800026"}
 
@@ -183,4 +186,20 @@ def page_css() -> str:
                  font-size:{FONT_SIZES['body']}; color:{MUTED_COLOUR}; margin:0 0 .4rem 0; }}
     .ew-counts b {{ color:{TEXT_COLOUR}; font-size:{FONT_SIZES['title']}; }}
     .ew-attribution {{ font-size:{FONT_SIZES['small']}; color:{MUTED_COLOUR}; }}
+    .ew-detail {{ border:1px solid #d0d7de; border-left:4px solid {SCORE_RAMP[5]}; border-radius:6px;
+                  padding:.5rem .8rem; margin:.4rem 0; font-family:{FONT_FAMILY}; background:#fff; }}
+    .ew-detail-h {{ font-size:{FONT_SIZES['title']}; font-weight:600; color:{TEXT_COLOUR}; }}
+    .ew-muted {{ color:{MUTED_COLOUR}; font-weight:400; font-size:{FONT_SIZES['body']}; }}
+    .ew-score {{ display:inline-block; padding:0 .4rem; border-radius:3px; background:{SCORE_RAMP[5]};
+                 color:#fff; font-size:{FONT_SIZES['body']}; }}
+    .ew-flag {{ display:inline-block; padding:0 .4rem; border-radius:3px; background:{FLAG_COLOUR}; color:#fff;
+                font-size:{FONT_SIZES['small']}; font-weight:700; letter-spacing:.02em; }}
+    .ew-expl {{ font-size:{FONT_SIZES['body']}; color:{TEXT_COLOUR}; margin-top:.3rem; line-height:1.45; }}
+    .ew-card {{ border:1px solid #d0d7de; border-radius:6px; padding:.6rem .8rem; font-family:{FONT_FAMILY};
+                font-size:{FONT_SIZES['body']}; background:#fff; }}
+    .ew-card table {{ border-collapse:collapse; margin:.3rem 0; }}
+    .ew-card td {{ padding:.05rem .8rem .05rem 0; vertical-align:top; border:0; }}
+    .ew-card td:first-child {{ color:{MUTED_COLOUR}; white-space:nowrap; }}
+    .ew-card .ew-text {{ white-space:pre-wrap; overflow-wrap:anywhere; background:#f6f8fa; padding:.4rem .5rem;
+                         border-radius:4px; margin-top:.3rem; }}
     """

@@ -149,6 +149,17 @@ PACKAGES = [
         {f"{JSDELIVR}/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js": "leaflet-heat.js"},
         note="package.json names no licence; LICENSE is BSD 2-clause", licence="BSD-2-Clause",
     ),
+    Package(
+        # folium.plugins.Draw (the area filter drawn on the situation map).
+        # The npm tarball ships no licence file; package.json says MIT and the
+        # script's banner names the copyright holders, written out as LICENSE.
+        "leaflet-draw@1.0.2", "leaflet-draw-1.0.2", "LICENSE",
+        {"dist/leaflet.draw.js": "leaflet.draw.js", "dist/leaflet.draw.css": "leaflet.draw.css",
+         "dist/images/*": "images/"},
+        {f"{CDNJS}/leaflet.draw/1.0.2/leaflet.draw.js": "leaflet.draw.js",
+         f"{CDNJS}/leaflet.draw/1.0.2/leaflet.draw.css": "leaflet.draw.css"},
+        note="no licence file in the npm tarball: LICENSE written from package.json (MIT) and the script banner",
+    ),
 ]
 
 #: Written by this script (no upstream file): folium's Icon(angle=...) adds
@@ -214,6 +225,22 @@ def rotate_css() -> str:
     return "/* ewarning: rotation classes for folium Icon(angle=...) */\n" + "\n".join(rules) + "\n"
 
 
+def missing_licence(pkg: Package, meta: dict, src: Path) -> str:
+    """A licence notice for a package whose tarball has no licence file."""
+    banner = ""
+    for rel in pkg.files:
+        path = src / rel
+        if path.suffix == ".js" and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if text.startswith("/*"):
+                banner = text[: text.index("*/") + 2]
+            break
+    repo = meta.get("repository")
+    repo = repo.get("url", "") if isinstance(repo, dict) else str(repo or "")
+    return (f"{pkg.name} {pkg.version}: licence {licence_of(meta)} (from its package.json).\n"
+            f"The npm tarball ships no licence file; see {repo} for the full text.\n\n{banner}\n")
+
+
 def licence_of(meta: dict) -> str:
     lic = meta.get("license") or meta.get("licenses")
     if isinstance(lic, list):
@@ -241,7 +268,10 @@ def vendor(dest: Path = DEST) -> dict:
             if pkg.name == "bootstrap" and pkg.version.startswith("3."):
                 (out / "css").mkdir(parents=True, exist_ok=True)
                 (out / "css" / "bootstrap-glyphicons.css").write_text(glyphicons_css(src), encoding="utf-8")
-            shutil.copyfile(src / pkg.licence_file, out / pkg.licence_file)
+            if (src / pkg.licence_file).is_file():
+                shutil.copyfile(src / pkg.licence_file, out / pkg.licence_file)
+            else:
+                (out / pkg.licence_file).write_text(missing_licence(pkg, meta, src), encoding="utf-8")
             for url, rel in pkg.urls.items():
                 if not (out / rel).exists():
                     raise SystemExit(f"{pkg.spec}: {rel} (for {url}) was not copied")

@@ -2,14 +2,19 @@
 
 - ``map_layers``: small validated layers (through the real validators) with
   hostile text in every field that reaches the map.
-- ``streamlit_app``: ``streamlit run dashboard.py`` on a free port against a
-  temporary store holding ``map_layers``; yields the base URL.
+- ``demo_store``: the demo scenario (``python -m ewarning demo``) plus two
+  hostile alerts imported through :func:`ewarning.importing.import_files`
+  (ids in ``HOSTILE_IDS``).
+- ``streamlit_app``: ``streamlit run dashboard.py --server.headless true`` on
+  a free port against a copy of ``demo_store``; yields the base URL and log.
+- ``start_streamlit``: the same as a context manager, for benchmarks.
 - ``chromium``: Playwright's Chromium (Debian's /usr/bin/chromium), skipped
   when Playwright or the browser is missing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -33,6 +38,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_IMG = '<img src=x onerror="alert(2)">'
 SECRET = b"test-secret"
+#: The hostile alerts added to the demo store (see ``demo_store``).
+HOSTILE_IDS = {"script": "A-HOSTILE-SCRIPT", "img": "A-HOSTILE-IMG"}
+HOSTILE_CSV = (
+    "id,reported_at,occurred_at,lat,lon,category,severity,channel,verification,text,reporter\n"
+    f'{HOSTILE_IDS["script"]},2018-12-14T09:10:00Z,2018-12-14T08:00:00Z,4.9312,20.3215,sexual_violence,4,hotline,'
+    f'unverified,{HOSTILE},+236 75 000001\n'
+    f'{HOSTILE_IDS["img"]},2018-12-14T10:20:00Z,2018-12-14T09:30:00Z,5.0121,21.0133,arson,3,can_sms,'
+    f'unverified,"<img src=x onerror=alert(2)>",+236 75 000002\n'
+)
 
 
 def _layers(n_alerts: int = 40, seed: int = 7) -> dict:
@@ -117,23 +131,40 @@ def _write_store(path: Path, layers: dict) -> None:
                                                          "n_stored": len(layers[name]), "n_quarantined": 0})
 
 
+def build_demo_store(path: Path) -> Path:
+    """The demo scenario plus the two hostile alerts, imported as any file would be."""
+    from ewarning.demo import load_demo
+    from ewarning.importing import import_files
+    from ewarning.store import open_store
+
+    store = open_store(str(path))
+    load_demo(store)
+    csv = path.parent / "hostile_alerts.csv"
+    csv.write_text(HOSTILE_CSV, encoding="utf-8")
+    (report,) = import_files(store, [csv], layer="alerts", secret=SECRET)
+    assert report.status == "imported" and report.n_stored == 2, report.summary()
+    return path
+
+
 @pytest.fixture(scope="session")
-def streamlit_app(map_layers, tmp_path_factory):
-    """The dashboard on a free local port, reading a temporary store; yields (url, log path)."""
-    pytest.importorskip("streamlit")
-    tmp = tmp_path_factory.mktemp("app")
-    store = tmp / "joc.gpkg"
-    _write_store(store, map_layers)
+def demo_store(tmp_path_factory) -> Path:
+    """A store with the demo scenario and two hostile alerts (read-only: copy it before writing)."""
+    return build_demo_store(tmp_path_factory.mktemp("demo") / "demo.gpkg")
+
+
+@contextlib.contextmanager
+def start_streamlit(store: Path, workdir: Path, user: str = "browser-test", timeout: float = 60):
+    """``streamlit run dashboard.py --server.headless true`` on a free port; yields (url, log path)."""
     port = _free_port()
-    log = tmp / "streamlit.log"
-    env = {**os.environ, "EWARNING_STORE": str(store), "EWARNING_TILES": ""}
+    log = workdir / f"streamlit-{port}.log"
+    env = {**os.environ, "EWARNING_STORE": str(store), "EWARNING_TILES": "", "EWARNING_USER": user}
     cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 60
+        deadline = time.time() + timeout
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
@@ -151,6 +182,17 @@ def streamlit_app(map_layers, tmp_path_factory):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def streamlit_app(demo_store, tmp_path_factory):
+    """The dashboard on a free local port, on a copy of ``demo_store``; yields (url, log path)."""
+    pytest.importorskip("streamlit")
+    tmp = tmp_path_factory.mktemp("app")
+    store = tmp / "joc.gpkg"
+    shutil.copyfile(demo_store, store)
+    with start_streamlit(store, tmp) as (url, log):
+        yield url, log
 
 
 @pytest.fixture(scope="session")

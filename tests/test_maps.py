@@ -159,7 +159,7 @@ def test_every_vendored_asset_the_page_loads_exists(full_html):
 
 def test_an_asset_that_was_not_vendored_fails_loudly():
     m = folium.Map(tiles=None)
-    folium.plugins.Draw().add_to(m)
+    folium.plugins.MiniMap().add_to(m)
     with pytest.raises(maps.OfflineAssetError, match="not vendored"):
         maps.localise_assets(m)
 
@@ -242,3 +242,105 @@ def test_html_stays_small_for_20000_alerts(map_layers):
     per_alert = size / len(big)
     print(f"\nHTML for 20,000 alerts: {size / 1e6:.2f} MB ({per_alert:.0f} bytes per alert)")
     assert per_alert < 400
+
+
+# --------------------------------------------------------------------------
+# hotspots, coverage, heat, area filter
+
+
+@pytest.fixture(scope="module")
+def scored(map_layers):
+    """Hotspots scored on the hostile-text layers, with one forced flag and a hostile place name."""
+    from ewarning.hotspots import score_hotspots
+
+    res = score_hotspots(map_layers["alerts"], map_layers["sites"], map_layers["presence"], map_layers["patrols"],
+                         as_of="2018-11-26")
+    h = res.hotspots.copy()
+    assert len(h) >= 1
+    h.loc[h.index[0], "flagged"] = True
+    h.loc[h.index[0], "presence_gap"] = ["police", "civilian"]
+    h.loc[h.index[0], "place"] = "Alindao " + "<script>alert(1)</script>"
+    h.loc[h.index[0], "explanation"] = "Rising. <img src=x onerror=alert(2)>"
+    return h
+
+
+def test_hotspots_layer_colours_by_score_and_flags(scored):
+    layer = maps.hotspots_layer(scored)
+    (data,) = draw_data(layer)
+    cols, lk = data["columns"], data["lookups"]
+    assert len(data["rows"]) == len(scored)
+    assert lk["ramp"] == style.SCORE_RAMP and lk["flag"] == style.FLAG_COLOUR
+    row = {c: v for c, v in zip(cols, data["rows"][0])}
+    assert row["id"] == scored["hotspot_id"].iloc[0] and row["fl"] == 1 and row["rk"] == 1
+    assert row["gap"] == ["Police", "Civilian"]
+    assert row["g"]["type"] in ("Polygon", "MultiPolygon")
+    assert layer.layer_name.endswith(", 1 flagged)")
+    html = render(layer)
+    assert "ew-hotspot-flagged" in html and "fa-flag" in html
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "Alindao &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # tooltips start with the hotspot id: the page finds the clicked hotspot from it
+    assert "tip = h.id +" in html
+
+
+def test_hotspots_layer_ramp_matches_style(scored):
+    """The browser picks the colour as style.score_colour does (score / 100 on the ramp)."""
+    for score in (0.0, 14.3, 50.0, 72.0, 99.9, 100.0):
+        t = min(max(score / 100, 0), 1)
+        js = style.SCORE_RAMP[min(int(t * len(style.SCORE_RAMP)), len(style.SCORE_RAMP) - 1)]
+        assert js == style.score_colour(score, 0, 100)
+
+
+def test_coverage_rings_per_component(map_layers):
+    reach = {"military": 30.0, "police": 20.0, "civilian": 20.0, "cla": 15.0}
+    groups = maps.coverage_layers(map_layers["presence"], reach)
+    assert [g.layer_name for g in groups] == ["Coverage: military 30 km (3)", "Coverage: police 20 km (2)",
+                                              "Coverage: civilian 20 km (2)", "Coverage: liaison assistants 15 km (2)"]
+    assert all(not g.show for g in groups)          # hidden until toggled on
+    datas = [draw_data(g)[0] for g in groups]
+    assert [d["radius_m"] for d in datas] == [30_000.0, 20_000.0, 20_000.0, 15_000.0]
+    assert [d["colour"] for d in datas] == [style.COMPONENT_COLOURS[c] for c in reach]
+    # Alindao (military only) has a military ring and no police ring
+    assert [20.69, 4.8] in datas[0]["rows"] and [20.69, 4.8] not in datas[1]["rows"]
+
+
+def test_heat_layer_weights_by_severity_and_is_offline(map_layers):
+    alerts = map_layers["alerts"].copy()
+    alerts.loc[alerts.index[0], "verification"] = "discounted"
+    layer = maps.heat_layer(alerts)
+    (data,) = draw_data(layer)
+    assert len(data["x"]) == len(alerts) - 1 and max(data["w"]) <= 1.0 and min(data["w"]) >= 0.2
+    html = render(layer)
+    assert "/app/static/vendor/leaflet.heat-0.2.0/leaflet-heat.js" in html and external_urls(html) == []
+    assert not layer.show
+
+
+def test_draw_control_is_vendored_and_quiet(map_layers):
+    m = maps.situation_map(map_layers["alerts"], draw=True)
+    html = render(m)
+    assert "/app/static/vendor/leaflet-draw-1.0.2/leaflet.draw.js" in html
+    assert "/app/static/vendor/leaflet-draw-1.0.2/leaflet.draw.css" in html
+    assert external_urls(html) == []
+    assert "alert(coords)" not in html           # folium's default pops a dialog on click
+
+
+def test_area_layer_outlines_the_filter():
+    from shapely.geometry import box
+
+    (data,) = draw_data(maps.area_layer(box(20, 4, 21, 5)))
+    assert data["g"]["type"] == "Polygon" and data["colour"] == style.FLAG_COLOUR
+    assert draw_data(maps.area_layer(None))[0]["g"] is None
+
+
+def test_full_desk_map_names_every_layer(map_layers, scored):
+    m = maps.situation_map(map_layers["alerts"], map_layers["sites"], map_layers["presence"], map_layers["patrols"],
+                           basemap=map_layers["basemap"], hotspots=scored, heat=True, draw=True,
+                           reach_km={"military": 30.0, "police": 20.0})
+    names = [c.layer_name for c in m._children.values() if isinstance(c, folium.FeatureGroup)]
+    assert names[:3] == ["Basemap (offline boundaries)", f"Hotspots ({len(scored)}, 1 flagged)",
+                         "Heat (alert density)"]
+    assert names[3].startswith("Coverage: military") and names[4].startswith("Coverage: police")
+    assert names[-1] == f"Alerts ({len(map_layers['alerts'])})"
+    html = render(m)
+    assert external_urls(html) == []
+    assert html.count("<script") == html.count("</script>")

@@ -50,6 +50,14 @@ class Store(Protocol):
     def state_token(self) -> str:
         """Changes whenever stored data changes; a cache key for pages."""
 
+    def alert_versions(self) -> pd.DataFrame:
+        """Latest triage version of every edited alert (``alert_id, version, user, at``)."""
+
+    def apply_alert_edit(self, row: gpd.GeoDataFrame, based_on: int, action: str, changes: str, note: str,
+                         user: str | None = None, at: pd.Timestamp | None = None) -> int:
+        """Write one alert's edited row unless it changed since version ``based_on``
+        (then raise :class:`EditConflict`); return the new version."""
+
 
 def open_store(location: str | None = None) -> Store:
     """Open (creating if needed) the store at ``location``.
@@ -65,4 +73,13 @@ def open_store(location: str | None = None) -> Store:
     return GeoPackageStore(location)
 
 
-__all__ = ["LAYER_SCHEMAS", "TABLES", "Store", "open_store"]
+def __getattr__(name: str):
+    # EditConflict lives with the backend; imported lazily to keep this module light.
+    if name in ("EditConflict", "StoreError"):
+        from . import geopackage
+
+        return getattr(geopackage, name)
+    raise AttributeError(name)
+
+
+__all__ = ["LAYER_SCHEMAS", "TABLES", "EditConflict", "Store", "StoreError", "open_store"]

@@ -36,6 +36,23 @@ class StoreError(RuntimeError):
     """The store file cannot be used (not a GeoPackage, locked, newer schema...)."""
 
 
+class EditConflict(StoreError):
+    """An edit was based on a version of a row that someone else has since changed.
+
+    Attributes
+    ----------
+    alert_id, user, at : str
+        The row, who changed it last and when (ISO 8601 UTC).
+    current, based_on : int
+        The row's version now, and the version the refused edit was based on.
+    """
+
+    def __init__(self, alert_id: str, user: str | None, at: str | None, current: int, based_on: int):
+        self.alert_id, self.user, self.at = alert_id, user or "unknown", at or "unknown time"
+        self.current, self.based_on = current, based_on
+        super().__init__(f"alert {alert_id} was changed by {self.user} at {self.at}; reload and try again")
+
+
 class GeoPackageStore:
     """A GeoPackage file holding the four layers, quarantine, imports and audit log.
 
@@ -258,6 +275,74 @@ class GeoPackageStore:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+
+
+    # -- triage edits (optimistic concurrency) --------------------------------------
+    def alert_versions(self) -> pd.DataFrame:
+        """Latest triage version of every edited alert: ``alert_id, version, user, at``."""
+        with closing(self._connect()) as con:
+            rows = con.execute(
+                'SELECT e.alert_id, e.version, e.user, e.at FROM "alert_edits" e JOIN '
+                '(SELECT alert_id, max(version) AS v FROM "alert_edits" GROUP BY alert_id) m '
+                'ON e.alert_id = m.alert_id AND e.version = m.v ORDER BY e.alert_id').fetchall()
+        frame = pd.DataFrame(rows, columns=["alert_id", "version", "user", "at"])
+        frame["version"] = frame["version"].astype("int64")
+        frame["at"] = pd.to_datetime(frame["at"], format="ISO8601", utc=True)
+        return frame
+
+    def apply_alert_edit(self, row: gpd.GeoDataFrame, based_on: int, action: str, changes: str, note: str,
+                         user: str | None = None, at: pd.Timestamp | None = None) -> int:
+        """Write one alert's edited row if nobody changed it since version ``based_on``.
+
+        In one transaction: check the alert's latest version in ``alert_edits``
+        is still ``based_on``, update the row in place (same ``fid``), append
+        version ``based_on + 1`` to ``alert_edits`` and an audit entry.
+
+        Returns
+        -------
+        int
+            The alert's new version.
+
+        Raises
+        ------
+        EditConflict
+            When the alert was changed meanwhile (nothing is written).
+        KeyError
+            When the alert is not in the store.
+        """
+        schema = LAYER_SCHEMAS["alerts"]
+        if len(row) != 1:
+            raise ValueError("apply_alert_edit takes exactly one alert row")
+        alert_id = str(row["id"].iloc[0])
+        user = user or current_user()
+        when = _time_text(at if at is not None else pd.Timestamp.now(tz="UTC"))
+        names = [c for c in schema.columns if c != "id" and c in row.columns]
+        values = [_to_sql(row[c], schema.columns[c])[0] for c in names]
+        sets = ", ".join(["geom = ?"] + [f'"{c}" = ?' for c in names])
+        geom = _to_gpkg_blobs(np.asarray(row.geometry))[0]
+        with closing(self._connect()) as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                last = con.execute('SELECT version, user, at FROM "alert_edits" WHERE alert_id = ? '
+                                   'ORDER BY version DESC LIMIT 1', (alert_id,)).fetchone()
+                current = int(last[0]) if last else 0
+                if current != int(based_on):
+                    raise EditConflict(alert_id, last[1] if last else None, last[2] if last else None,
+                                       current, int(based_on))
+                cur = con.execute(f'UPDATE "alerts" SET {sets} WHERE "id" = ?', [geom, *values, alert_id])
+                if cur.rowcount != 1:
+                    raise KeyError(f"alert {alert_id} is not in the store")
+                self._touch(con, "alerts", row)
+                con.execute('INSERT INTO "alert_edits" (alert_id, version, at, user, action, changes, note) '
+                            'VALUES (?, ?, ?, ?, ?, ?, ?)', (alert_id, current + 1, when, user, action, changes, note))
+                con.execute('INSERT INTO "audit" (at, user, action, detail) VALUES (?, ?, ?, ?)',
+                            (when, user, f"triage:{action}", f"alert {alert_id} v{current + 1}: {changes}"
+                             + (f"; note: {note}" if note else "")))
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return current + 1
 
 
 # -- conversions ---------------------------------------------------------------

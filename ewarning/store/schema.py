@@ -61,6 +61,14 @@ LOG_SCHEMAS = {
         "audit", {"at": "datetime", "user": "text", "action": "text", "detail": "text"},
         None, (), "Who saw or exported what"),
     "settings": TableSchema("settings", {"key": "text", "value": "text"}, None, ("key",), "Store settings"),
+    # One row per triage edit of an alert (ewarning.triage). ``version`` counts
+    # an alert's edits (1, 2, ...); an alert never edited is at version 0. The
+    # unique key makes two edits based on the same version impossible.
+    "alert_edits": TableSchema(
+        "alert_edits",
+        {"alert_id": "text", "version": "integer", "at": "datetime", "user": "text", "action": "text",
+         "changes": "text", "note": "text"},
+        None, ("alert_id", "version"), "Triage edits of alerts, one version each (optimistic concurrency)"),
 }
 
 TABLES = {**LAYER_SCHEMAS, **LOG_SCHEMAS}

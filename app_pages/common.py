@@ -1,0 +1,204 @@
+"""What every page shares: cached loaders keyed by the store's state, the filters, safe HTML.
+
+Loaders take the store location and :meth:`Store.state_token` so a cache
+entry is dropped as soon as stored data changes (an import, a triage edit)
+and reused otherwise; audit writes do not change the token, so recording a
+view never empties a cache. The filters live in ``st.session_state`` (set by
+the sidebar in ``dashboard.py``) and every page applies them through
+:mod:`ewarning.filters`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from ewarning import filters as flt
+from ewarning import vocab
+from ewarning.config import GEODATA, current_user
+from ewarning.security import escape
+from ewarning.store import open_store
+
+LAYERS = ("alerts", "sites", "presence", "patrols")
+BASEMAP_DIR = GEODATA / "basemap"
+FILTERS_KEY = "filters"
+AREA_KEY = "f_area"          # the drawn area, as GeoJSON (set by the situation map)
+FOCUS_KEY = "hotspot_focus"  # a hotspot to open on the Hotspots page
+HOTSPOT_ID = re.compile(r"\bH-\d{8}-\d+\b")
+
+
+# -- loaders ---------------------------------------------------------------------
+def store_and_token(location: str | None = None) -> tuple[str, str]:
+    """The store's location and current state token (cheap: one small query)."""
+    store = open_store(location)
+    return store.location, store.state_token()
+
+
+def store():
+    return open_store(store_and_token()[0])
+
+
+@st.cache_data(show_spinner="Loading layers…", max_entries=4)
+def load_layers(location: str, token: str) -> dict[str, gpd.GeoDataFrame]:
+    """The four domain layers (EPSG:4326, validated columns) as of ``token``."""
+    s = open_store(location)
+    return {layer: s.read(layer) for layer in LAYERS}
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def load_versions(location: str, token: str) -> pd.DataFrame:
+    """Latest triage version of every edited alert (the token changes with every edit)."""
+    return open_store(location).alert_versions()
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def load_basemap(folder: str, mtime: float) -> dict[str, gpd.GeoDataFrame]:
+    """The offline boundary layers shipped in ``geodata/basemap``."""
+    from ewarning.maps import read_basemap
+
+    return read_basemap(folder)
+
+
+def basemap() -> dict[str, gpd.GeoDataFrame] | None:
+    folder = Path(BASEMAP_DIR)
+    files = sorted(folder.glob("*.geojson")) if folder.is_dir() else []
+    if not files:
+        return None
+    return load_basemap(str(folder), max(f.stat().st_mtime for f in files))
+
+
+def layers() -> dict[str, gpd.GeoDataFrame]:
+    location, token = store_and_token()
+    return load_layers(location, token)
+
+
+@st.cache_data(show_spinner="Scoring hotspots…", max_entries=16)
+def load_hotspots(location: str, token: str, filter_key: str, _f: flt.Filters) -> tuple[gpd.GeoDataFrame, list]:
+    """Hotspots as of the filters' end, scored on the alerts passing the filters.
+
+    The time window sets the as-of time only: the scorer needs the weeks
+    before the window as each place's baseline, so it sees every alert
+    reported before the end that passes the category, channel, verification
+    and area filters.
+    """
+    from ewarning.hotspots import score_hotspots
+
+    data = load_layers(location, token)
+    alerts = flt.apply_alerts(data["alerts"], _f, window=False)
+    result = score_hotspots(alerts, data["sites"], data["presence"], data["patrols"], as_of=_f.as_of)
+    return flt.apply_hotspots(result.hotspots, _f), result.notes
+
+
+def hotspots(f: flt.Filters) -> tuple[gpd.GeoDataFrame, list]:
+    location, token = store_and_token()
+    return load_hotspots(location, token, f.key(), f)
+
+
+# -- filters ---------------------------------------------------------------------
+def current_filters() -> flt.Filters:
+    """The filters set in the sidebar (defaults when a page runs alone)."""
+    f = st.session_state.get(FILTERS_KEY)
+    if f is None:
+        f = flt.default_filters(layers()["alerts"])
+    return f
+
+
+def filter_sidebar(alerts: pd.DataFrame) -> flt.Filters:
+    """The sidebar controls shared by every page; stores and returns the filters."""
+    default = flt.default_filters(alerts)
+    default_day = (default.end - pd.Timedelta(days=1)).date()
+    with st.sidebar:
+        st.markdown("**Filters** (every page)")
+        day = st.date_input("As of (end of day, UTC)", value=default_day, key="f_day")
+        # ?window=everything (or 7 days, 90 days...) in the URL opens the desk on that window.
+        wanted = st.query_params.get("window", "30 days")
+        index = list(flt.WINDOWS).index(wanted) if wanted in flt.WINDOWS else 1
+        window = st.selectbox("Alerts reported in the last", list(flt.WINDOWS), index=index, key="f_window")
+        cats = st.multiselect("Category", list(vocab.CATEGORIES), format_func=vocab.CATEGORIES.get, key="f_cat",
+                              placeholder="all categories")
+        chans = st.multiselect("Channel", list(vocab.CHANNELS), format_func=vocab.CHANNELS.get, key="f_chan",
+                               placeholder="all channels")
+        ver = st.multiselect("Verification", list(vocab.VERIFICATION), format_func=vocab.VERIFICATION.get,
+                             key="f_ver", placeholder="any status")
+        dups = st.checkbox("Hide reports linked as duplicates", key="f_dups")
+        area = flt.area_from_geojson(st.session_state.get(AREA_KEY))
+        if area is not None:
+            st.caption(f"Area drawn on the map: {flt.area_km2(area):,.0f} km²")
+            st.button("Clear drawn area", key="f_clear_area", on_click=_clear_area)
+        else:
+            st.caption("Area: everywhere (draw a polygon or rectangle on the situation map to narrow it)")
+    f = flt.Filters(end=flt.end_of_day(day or default_day), days=flt.WINDOWS[window], categories=tuple(cats),
+                    channels=tuple(chans), verification=tuple(ver), area=area, hide_duplicates=bool(dups))
+    st.session_state[FILTERS_KEY] = f
+    return f
+
+
+def _clear_area() -> None:
+    st.session_state.pop(AREA_KEY, None)
+
+
+def set_area(geojson) -> bool:
+    """Store a drawn area (GeoJSON features); True when the filter changed."""
+    new = flt.area_from_geojson(geojson)
+    old = flt.area_from_geojson(st.session_state.get(AREA_KEY))
+    if new is None or (old is not None and new.equals(old)):
+        return False
+    st.session_state[AREA_KEY] = geojson
+    return True
+
+
+# -- audit -------------------------------------------------------------------------
+def record_view(page: str, f: flt.Filters, extra: str = "") -> None:
+    """Audit who viewed what, once per session, page and filters (audit writes keep caches)."""
+    seen = st.session_state.setdefault("_ew_views", set())
+    key = (page, f.key(), extra)
+    if key in seen:
+        return
+    seen.add(key)
+    store().record("view", f"{page}: {f.describe()}" + (f"; {extra}" if extra else ""), user=current_user())
+
+
+def record_export(what: str, f: flt.Filters, rows: int) -> None:
+    store().record("export", f"{what}: {rows} row(s); {f.describe()}", user=current_user())
+
+
+# -- safe output -------------------------------------------------------------------
+_MD_SPECIAL = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~>"}
+
+
+def text_html(value: object) -> str:
+    """Text from data as inert HTML for ``st.markdown(..., unsafe_allow_html=True)``.
+
+    HTML-escaped (no tag or attribute survives) and with Markdown's
+    punctuation turned into character references, so a report can neither
+    inject HTML nor a Markdown link or image (which would fetch a URL).
+    """
+    text = escape(value)
+    text = "".join(_MD_SPECIAL.get(c, c) for c in text)
+    return text.replace("\n", "<br>")
+
+
+def html_block(html: str) -> None:
+    """Render HTML built only from :func:`text_html` pieces and fixed markup."""
+    st.markdown(html, unsafe_allow_html=True)
+
+
+def page_css() -> None:
+    from ewarning import style
+
+    st.markdown(f"<style>{style.page_css()}</style>", unsafe_allow_html=True)
+
+
+def asset_base() -> str:
+    from ewarning import maps
+
+    base_url = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return ("/" + base_url if base_url else "") + maps.DEFAULT_ASSET_BASE
+
+
+def component_labels(codes) -> str:
+    return ", ".join(vocab.COMPONENTS.get(c, c) for c in codes)

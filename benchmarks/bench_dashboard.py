@@ -1,0 +1,248 @@
+"""Benchmark: the situation map in a real browser with 20,000 alerts, 50 patrols, 40 sites, 30 bases.
+
+Run: ``.venv/bin/python benchmarks/bench_dashboard.py [--alerts 20000] [--repeat 3]``.
+
+Builds a store (the demo scenario's alerts resampled with jitter to
+``--alerts`` rows and imported through :func:`ewarning.importing.import_files`;
+40 IDP sites, 30 bases, 50 patrol routes from the demo), starts
+``streamlit run dashboard.py --server.headless true`` on it, and drives
+Debian's headless Chromium (Playwright, every non-local request blocked):
+
+- **load**: from navigation start to the map *fully drawn* (basemap, hotspot
+  areas, alert markers or clusters, patrols, sites and bases all in the DOM of
+  the map frame, plus the layer control showing the expected alert count),
+  with the window set to ``everything`` (``?window=everything``) so all
+  alerts are on the map, and with the default 30-day window; first (cold
+  cache) and repeated loads;
+- **filter change**: from choosing a category in the sidebar to the new map
+  drawn with the new alert count (and back), repeated;
+- **payload**: bytes Streamlit sent over its websocket for one page run
+  (what the browser receives, the map's HTML and data included), and the
+  rendered map HTML alone.
+
+Prints a table and writes ``benchmarks/results/dashboard.json`` with the
+machine and date. Figures are measured, never asserted: this is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import conftest  # noqa: E402  (start_streamlit, CHROMIUM settings)
+from ewarning.demo import load_demo  # noqa: E402
+from ewarning.importing import import_files  # noqa: E402
+from ewarning.store import open_store  # noqa: E402
+
+FRAME = "iframe[title='streamlit_folium.st_folium']"
+LOCAL = {"localhost", "127.0.0.1", "::1", "[::1]"}
+EMPTY_Q = pd.DataFrame({"layer": [], "source": [], "source_row": [], "reason": [], "raw": []})
+
+#: JavaScript run in the top page: is the map in the (same-origin) component frame fully drawn?
+DRAWN_JS = """(expected) => {
+    const f = document.querySelector("iframe[title='streamlit_folium.st_folium']");
+    const d = f && f.contentDocument;
+    if (!d) { return false; }
+    const need = ['path.ew-basemap', 'path.ew-hotspot', '.ew-hotspot-badge', 'path.ew-patrol', 'path.ew-site',
+                  '.ew-presence'];
+    for (const s of need) { if (!d.querySelector(s)) { return false; } }
+    if (!d.querySelector('.ew-alert, .ew-alert-cluster')) { return false; }
+    const control = d.querySelector('.leaflet-control-layers-overlays');
+    if (!control) { return false; }
+    return expected === null || control.innerText.includes('Alerts (' + expected + ')');
+}"""
+
+
+def build_store(path: Path, n_alerts: int, seed: int = 11) -> dict:
+    """A store with ``n_alerts`` alerts, 50 patrols, 40 sites, 30 bases (from the demo scenario)."""
+    demo_path = path.parent / "demo-source.gpkg"
+    demo = open_store(str(demo_path))
+    load_demo(demo)
+    rng = np.random.default_rng(seed)
+    sites = demo.read("sites").iloc[:40]
+    presence = demo.read("presence")
+    keep = presence["base_id"].drop_duplicates().iloc[:30]
+    presence = presence[presence["base_id"].isin(keep)]
+    patrols = demo.read("patrols").sort_values("start").iloc[-50:]
+    store = open_store(str(path))
+    for name, frame in (("sites", sites), ("presence", presence), ("patrols", patrols)):
+        store.write_import({name: frame.drop(columns=["import_id"], errors="ignore")}, EMPTY_Q,
+                           {"source": f"bench-{name}", "layers": name, "n_stored": len(frame)})
+    rows = pd.read_csv(ROOT / "geodata" / "demo" / "alerts.csv", dtype=str, keep_default_na=False)
+    rows = rows.iloc[rng.integers(0, len(rows), n_alerts)].reset_index(drop=True)
+    rows["id"] = [f"B-{i:06d}" for i in range(n_alerts)]
+    rows["lat"] = (rows["lat"].astype(float) + rng.normal(0, 0.04, n_alerts)).round(5).astype(str)
+    rows["lon"] = (rows["lon"].astype(float) + rng.normal(0, 0.04, n_alerts)).round(5).astype(str)
+    shift = pd.to_timedelta(rng.integers(-36, 36, n_alerts), unit="h")
+    for col in ("reported_at", "occurred_at"):
+        t = pd.to_datetime(rows[col], utc=True, errors="coerce") + shift
+        rows[col] = t.dt.strftime("%Y-%m-%dT%H:%M:%SZ").fillna("")
+    late = pd.to_datetime(rows["reported_at"], utc=True, errors="coerce") > pd.Timestamp("2018-12-15T23:00Z")
+    rows.loc[late, "reported_at"] = "2018-12-15T23:00:00Z"
+    occurred = pd.to_datetime(rows["occurred_at"], utc=True, errors="coerce")
+    after = occurred > pd.to_datetime(rows["reported_at"], utc=True, errors="coerce")
+    rows.loc[after, "occurred_at"] = rows.loc[after, "reported_at"]
+    csv = path.parent / "alerts.csv"
+    rows.to_csv(csv, index=False)
+    (report,) = import_files(store, [csv], layer="alerts", secret=b"bench")
+    demo_path.unlink()
+    return {"alerts": report.n_stored, "alerts_quarantined": report.n_quarantined, "sites": len(sites),
+            "bases": int(presence["base_id"].nunique()), "patrols": len(patrols)}
+
+
+def map_html_bytes(store_path: Path, window_days) -> int:
+    """Bytes of the rendered situation map HTML the page builds (same calls as the page)."""
+    from ewarning import filters as flt, maps, presence as presence_mod, sites as sites_mod
+    from ewarning.hotspots import HotspotConfig, score_hotspots
+
+    store = open_store(str(store_path))
+    data = {k: store.read(k) for k in ("alerts", "sites", "presence", "patrols")}
+    f = flt.default_filters(data["alerts"], days=window_days)
+    hot = score_hotspots(flt.apply_alerts(data["alerts"], f, window=False), data["sites"], data["presence"],
+                         data["patrols"], as_of=f.as_of).hotspots
+    m = maps.situation_map(alerts=flt.apply_alerts(data["alerts"], f), sites=sites_mod.open_on(data["sites"], f.end),
+                           presence=presence_mod.on(data["presence"], f.end), patrols=flt.apply_patrols(data["patrols"], f),
+                           basemap=maps.read_basemap(ROOT / "geodata" / "basemap"), hotspots=hot,
+                           reach_km=HotspotConfig().reach_km, heat=True, draw=True)
+    return maps.html_size(m)
+
+
+class Session:
+    """One browser tab on the dashboard, with the internet cut off and websocket bytes counted."""
+
+    def __init__(self, browser, url: str):
+        self.url = url
+        self.context = browser.new_context(viewport={"width": 1440, "height": 900})
+        self.external: list[str] = []
+        self.ws_bytes = 0
+        self.context.route("**/*", self._gate)
+        self.page = self.context.new_page()
+        self.page.on("websocket", lambda ws: ws.on("framereceived", self._count))
+
+    def _gate(self, route):
+        u = route.request.url
+        if u.startswith(("data:", "blob:", "about:")) or urlparse(u).hostname in LOCAL:
+            route.continue_()
+        else:
+            self.external.append(u)
+            route.abort()
+
+    def _count(self, payload):
+        self.ws_bytes += len(payload) if isinstance(payload, (bytes, str)) else 0
+
+    def header_alerts(self) -> int:
+        text = self.page.locator(".ew-counts").inner_text().replace("\n", " ")
+        return int(text.split(" alerts")[0].split()[-1].replace(",", ""))
+
+    def load(self, query: str) -> tuple[float, int]:
+        """Navigate; return (ms from navigation start to the map fully drawn, websocket bytes)."""
+        self.ws_bytes = 0
+        self.page.goto(self.url + "/" + query, wait_until="commit")
+        self.page.locator(".ew-counts").wait_for(timeout=120_000)
+        expected = self.header_alerts()
+        self.page.wait_for_function(DRAWN_JS, arg=f"{expected:,}", timeout=120_000, polling=50)
+        ms = self.page.evaluate("() => performance.now()")
+        return ms, self.ws_bytes
+
+    def change_category(self, label: str | None) -> float:
+        """Pick (or clear) one category in the sidebar; ms until the new map is drawn."""
+        before = self.page.locator(".ew-counts").inner_text()
+        box = self.page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
+        t0 = time.perf_counter()
+        box.locator("input").click()
+        if label is None:
+            self.page.keyboard.press("Backspace")      # removes the chosen category
+        else:
+            self.page.keyboard.type(label)
+            self.page.keyboard.press("Enter")
+        self.page.wait_for_function("(b) => { const e = document.querySelector('.ew-counts');"
+                                    " return e && e.innerText !== b; }", arg=before, timeout=60_000, polling=20)
+        expected = self.header_alerts()
+        self.page.wait_for_function(DRAWN_JS, arg=f"{expected:,}", timeout=60_000, polling=20)
+        ms = (time.perf_counter() - t0) * 1000
+        self.page.keyboard.press("Escape")
+        return ms
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--alerts", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "dashboard.json")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    tmp = Path(tempfile.mkdtemp(prefix="ewarning-bench-"))
+    try:
+        t = time.perf_counter()
+        counts = build_store(tmp / "bench.gpkg", args.alerts)
+        print(f"store built in {time.perf_counter() - t:.1f} s: {counts}")
+        html_all = map_html_bytes(tmp / "bench.gpkg", None)
+        html_30 = map_html_bytes(tmp / "bench.gpkg", 30)
+        results = {"machine": {"platform": platform.platform(), "python": platform.python_version(),
+                               "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine(),
+                               "browser": "Debian chromium (headless) via Playwright"},
+                   "date": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"), "store": counts,
+                   "targets": {"load_ms": 3000, "filter_ms": 1500, "payload_mb": 5.0}}
+        with conftest.start_streamlit(tmp / "bench.gpkg", tmp, user="bench", timeout=120) as (url, _log):
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=conftest.CHROMIUM, args=conftest.CHROMIUM_ARGS)
+                for label, query in (("everything", "?window=everything"), ("30 days", "")):
+                    s = Session(browser, url)
+                    loads, payloads = [], []
+                    for _ in range(args.repeat):
+                        ms, ws = s.load(query)
+                        loads.append(ms)
+                        payloads.append(ws)
+                    n_map = s.header_alerts()
+                    filters = []
+                    for _ in range(args.repeat):
+                        filters.append(s.change_category("Armed attack"))
+                        filters.append(s.change_category(None))
+                    results[f"window {label}"] = {
+                        "alerts_on_map": n_map,
+                        "load_ms_first": round(loads[0]), "load_ms_median": round(statistics.median(loads)),
+                        "load_ms_all": [round(v) for v in loads],
+                        "filter_change_ms_median": round(statistics.median(filters)),
+                        "filter_change_ms_max": round(max(filters)),
+                        "filter_change_ms_all": [round(v) for v in filters],
+                        "websocket_mb_per_load": round(statistics.median(payloads) / 1e6, 2),
+                        "map_html_mb": round((html_all if label == "everything" else html_30) / 1e6, 2),
+                        "external_requests": len(s.external),
+                    }
+                    s.context.close()
+                browser.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    print(f"\n{results['date']}  {results['machine']['platform']}, {results['machine']['cpus']} CPUs")
+    print(f"{'window':<12}{'alerts':>8}{'load 1st':>10}{'load med':>10}{'filter med':>12}{'filter max':>12}"
+          f"{'ws MB':>8}{'html MB':>9}")
+    for label in ("everything", "30 days"):
+        r = results[f"window {label}"]
+        print(f"{label:<12}{r['alerts_on_map']:>8,}{r['load_ms_first']:>9}ms{r['load_ms_median']:>8}ms"
+              f"{r['filter_change_ms_median']:>10}ms{r['filter_change_ms_max']:>10}ms"
+              f"{r['websocket_mb_per_load']:>8}{r['map_html_mb']:>9}")
+    print(f"targets: load < 3000 ms, filter change < 1500 ms, payload < 5 MB; written {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,224 @@
+"""Every page's logic and widgets through Streamlit's AppTest (no browser).
+
+The app runs against a copy of the demo store (plus two hostile alerts);
+each test drives the sidebar filters or a page's widgets and checks what the
+page computed and recorded.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard.py")
+PAGES = ["app_pages/situation_map.py", "app_pages/hotspots.py", "app_pages/triage.py", "app_pages/presence.py",
+         "app_pages/data.py"]
+
+
+@pytest.fixture()
+def app_store(demo_store, tmp_path, monkeypatch):
+    store = tmp_path / "joc.gpkg"
+    shutil.copyfile(demo_store, store)
+    monkeypatch.setenv("EWARNING_STORE", str(store))
+    monkeypatch.setenv("EWARNING_USER", "ana")
+    monkeypatch.setenv("EWARNING_TILES", "")
+    return store
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _go(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _counts(at: AppTest) -> dict[str, int]:
+    html = _markdown(at)
+    return {k: int(v.replace(",", "")) for v, k in re.findall(r"<b>([\d,]+)</b> ([\w ]+?)</span>", html)}
+
+
+def test_every_page_renders_with_the_shared_filters(app_store):
+    at = _app()
+    assert [w.label for w in at.sidebar.date_input] == ["As of (end of day, UTC)"]
+    for page in PAGES:
+        _go(at, page)
+        # the sidebar filters are the same widgets on every page
+        assert at.sidebar.selectbox(key="f_window").value == "30 days"
+        assert at.sidebar.multiselect(key="f_cat").value == []
+    assert at.session_state["filters"].days == 30
+
+
+def test_situation_map_follows_the_filters(app_store):
+    at = _app()
+    base = _counts(at)
+    assert base["alerts"] > 100 and base["hotspots"] > 0 and base["bases"] > 0
+    at.sidebar.selectbox(key="f_window").set_value("7 days").run()
+    week = _counts(at)
+    assert 0 < week["alerts"] < base["alerts"]
+    at.sidebar.multiselect(key="f_cat").set_value(["killing"]).run()
+    killings = _counts(at)
+    assert 0 < killings["alerts"] < week["alerts"]
+    f = at.session_state["filters"]
+    assert f.categories == ("killing",) and f.days == 7
+    assert "categories: Killing" in _markdown(at)
+
+
+def test_drawn_area_filters_every_page(app_store):
+    at = _app()
+    everywhere = _counts(at)["alerts"]
+    # what st_folium returns after a rectangle is drawn around Alindao
+    at.session_state["f_area"] = [{"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [
+        [[20.2, 4.5], [21.2, 4.5], [21.2, 5.2], [20.2, 5.2], [20.2, 4.5]]]}}]
+    at.run()
+    inside = _counts(at)["alerts"]
+    assert 0 < inside < everywhere
+    assert any("Area drawn on the map" in c.value for c in at.sidebar.caption)
+    _go(at, "app_pages/triage.py")
+    assert int(at.metric[1].value.replace(",", "")) == inside
+    at.sidebar.button(key="f_clear_area").click().run()
+    assert at.session_state["filters"].area is None
+
+
+def test_hotspots_page_ranks_and_shows_the_selected_detail(app_store):
+    at = _go(_app(), "app_pages/hotspots.py")
+    table = at.dataframe[0].value
+    assert list(table.columns[:6]) == ["Rank", "Place", "Score", "Trend", "Flag", "Missing"]
+    assert table["Rank"].tolist() == sorted(table["Rank"]) and table["Score"].is_monotonic_decreasing
+    box = at.selectbox(key="hs_select")
+    assert box.value == table["Id"].iloc[0]
+    box.set_value(table["Id"].iloc[2]).run()
+    html = _markdown(at)
+    assert f'data-hotspot="{table["Id"].iloc[2]}"' in html.replace("&#45;", "-")
+    # time series against the baseline and the category mix
+    assert len(at.get("plotly_chart")) == 2
+    # nearby sites, presence, last patrols and the alerts behind the score
+    assert len(at.dataframe) == 5
+    alerts = at.dataframe[4].value
+    assert len(alerts) == table["Alerts"].iloc[2]
+
+
+def test_hotspot_clicked_on_the_map_opens_on_the_hotspots_page(app_store):
+    at = _app()
+    hotspots = at.session_state["filters"]
+    at.session_state["hotspot_focus"] = "H-20181216-2"
+    _go(at, "app_pages/hotspots.py")
+    assert at.selectbox(key="hs_select").value == "H-20181216-2"
+    assert hotspots.days == 30
+
+
+def test_triage_verify_records_who_and_when(app_store):
+    from ewarning.store import open_store
+
+    at = _go(_app(), "app_pages/triage.py")
+    queued = int(at.metric[0].value.replace(",", ""))
+    alert_id = at.selectbox(key="triage_select").value
+    at.radio(key="triage_action").set_value("verify").run()
+    at.text_input(key="triage_note").set_value("confirmed by the liaison assistant")
+    submit = [b for b in at.get("button") if getattr(b, "label", "") == "Verify"]
+    submit[0].click().run()
+    assert not at.exception
+    assert any("Verify " + alert_id in s.value for s in at.success), [s.value for s in at.success]
+    assert int(at.metric[0].value.replace(",", "")) == queued - 1
+    store = open_store(str(app_store))
+    a = store.read("alerts")
+    assert a.loc[a["id"] == alert_id, "verification"].iloc[0] == "verified"
+    edits = store.read("alert_edits")
+    assert edits[["alert_id", "version", "user", "action"]].values.tolist() == [[alert_id, 1, "ana", "verify"]]
+    assert "confirmed by the liaison assistant" in edits["note"].iloc[0]
+
+
+def test_triage_refuses_an_edit_based_on_a_stale_read(app_store):
+    from ewarning import triage
+    from ewarning.store import open_store
+
+    at = _go(_app(), "app_pages/triage.py")
+    alert_id = at.selectbox(key="triage_select").value
+    # a colleague discounts the same alert while this analyst is reading it
+    store = open_store(str(app_store))
+    triage.apply(store, triage.discount(store.read("alerts"), alert_id, based_on=0, user="ben"))
+    at.radio(key="triage_action").set_value("verify").run()
+    submit = [b for b in at.get("button") if getattr(b, "label", "") == "Verify"]
+    submit[0].click().run()
+    errors = [e.value for e in at.error]
+    assert any(re.fullmatch(rf"alert {re.escape(alert_id)} was changed by ben at \S+; reload and try again", e)
+               for e in errors), errors
+    a = store.read("alerts")
+    assert a.loc[a["id"] == alert_id, "verification"].iloc[0] == "discounted"     # not overwritten
+    # the alert stays on screen, marked as changed; reloading lets the analyst act on the new version
+    assert at.selectbox(key="triage_select").value == alert_id
+    assert any("was changed by ben" in w.value for w in at.warning)
+    at.button(key="triage_reload").click().run()
+    assert not at.warning
+
+
+def test_triage_card_escapes_hostile_text(app_store):
+    at = _go(_app(), "app_pages/triage.py")
+    at.selectbox(key="triage_select").set_value("A-HOSTILE-SCRIPT").run()
+    html = _markdown(at)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    at.selectbox(key="triage_select").set_value("A-HOSTILE-IMG").run()
+    html = _markdown(at)
+    assert "<img" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html.replace("&#40;", "(").replace(
+        "&#41;", ")")
+
+
+def test_presence_page_tables(app_store):
+    at = _go(_app(), "app_pages/presence.py")
+    bases = at.dataframe[0].value
+    assert {"Military", "Police", "Civilian", "Liaison assistants", "Multidimensional"} <= set(bases.columns)
+    assert int(at.metric[0].value) == len(bases)
+    assert int(at.metric[1].value) == int((bases["Multidimensional"] == "yes").sum())
+    watch = at.dataframe[2].value
+    assert watch["Risk"].is_monotonic_decreasing or len(watch) < 2
+
+
+def test_data_page_logs_views_and_exports(app_store):
+    from ewarning.store import open_store
+
+    at = _go(_app(), "app_pages/data.py")
+    audit = open_store(str(app_store)).read("audit")
+    assert {"view"} <= set(audit["action"]) and (audit["user"] == "ana").all()
+    assert audit["detail"].str.startswith("situation map: as of 2018-12-15").any()
+    # views are recorded once per session and filters, not on every rerun
+    n = len(audit)
+    at.run()
+    assert len(open_store(str(app_store)).read("audit")) == n
+    # the export has no reporter keys and neutralised cells
+    buttons = at.get("download_button")
+    assert len(buttons) >= 1
+    assert [t.label for t in at.tabs] == ["Import", "Quarantine", "Export", "Logs"]
+
+
+def test_cached_layers_survive_audit_writes_and_follow_imports(app_store, tmp_path):
+    from ewarning.importing import import_files
+    from ewarning.store import open_store
+
+    store = open_store(str(app_store))
+    token = store.state_token()
+    store.record("view", "anything")
+    assert store.state_token() == token            # audit writes keep the caches
+    csv = tmp_path / "more.csv"
+    csv.write_text("lat,lon,category,occurred_at\n4.8,20.7,killing,2018-12-15T10:00\n", encoding="utf-8")
+    import_files(store, [csv], secret=b"k")
+    assert store.state_token() != token            # an import drops them
+    at = _app()
+    assert len(at.session_state["filters"].categories) == 0
+    assert pd.Timestamp("2018-12-16", tz="UTC") == at.session_state["filters"].end
