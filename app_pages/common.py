@@ -111,6 +111,11 @@ def filter_sidebar(alerts: pd.DataFrame) -> flt.Filters:
     """The sidebar controls shared by every page; stores and returns the filters."""
     default = flt.default_filters(alerts)
     default_day = (default.end - pd.Timedelta(days=1)).date()
+    # A store may name the day it should open on (the demo opens on the eve
+    # of the Alindao attack: what an analyst knew at the end of 14 November).
+    opening = open_store(store_and_token()[0]).get_setting("default_as_of")
+    if opening:
+        default_day = (pd.Timestamp(opening) - pd.Timedelta(days=1)).date()
     with st.sidebar:
         st.markdown("**Filters** (every page)")
         day = st.date_input("As of (end of day, UTC)", value=default_day, key="f_day")

@@ -19,6 +19,7 @@ from ewarning import maps, presence as presence_mod, sites as sites_mod
 from ewarning.hotspots import HotspotConfig
 
 MAP_KEY = "situation_map"
+MAP_TOP = 15
 
 f = common.current_filters()
 data = common.layers()
@@ -28,6 +29,11 @@ presence = flt.apply_points(presence_mod.on(data["presence"], f.as_of), f)
 patrols = flt.apply_patrols(data["patrols"], f)
 hotspots, notes = common.hotspots(f)
 common.record_view("situation map", f)
+n_scored = len(hotspots)
+# A national map cannot show forty labelled areas legibly: the top ones and
+# every flagged one are drawn; the Hotspots page lists them all.
+if n_scored:
+    hotspots = hotspots[(hotspots["rank"] <= MAP_TOP) | hotspots["flagged"]]
 
 counts = {"alerts": len(alerts), "hotspots": len(hotspots),
           "flagged": int(hotspots["flagged"].sum()) if len(hotspots) else 0,
@@ -36,7 +42,9 @@ common.html_block(
     '<div class="ew-counts">'
     + "".join(f'<span class="ew-count" data-layer="{common.text_html(k)}"><b>{v:,}</b> {common.text_html(k)}</span>'
               for k, v in counts.items())
-    + f"<span>{common.text_html(f.describe())}</span></div>")
+    + f"<span>{common.text_html(f.describe())}"
+    + (f"; map shows the top {MAP_TOP} and every flagged hotspot of {n_scored} scored" if n_scored > len(hotspots)
+       else "") + "</span></div>")
 
 fmap = maps.situation_map(alerts=alerts, sites=sites, presence=presence, patrols=patrols, basemap=common.basemap(),
                           asset_base_url=common.asset_base(), hotspots=hotspots,

@@ -14,9 +14,11 @@ DEMO_FILES = ["sites.csv", "presence.csv", "patrols.csv", "patrol_points.csv", "
 
 def load_demo(store, secret: bytes = b"ewarning-demo") -> list[ImportReport]:
     """Import the demo layers into ``store`` (a fixed secret: the reporters are fake)."""
-    from .scenario import MISSION_BBOX
+    from .scenario import ALINDAO_ATTACK, MISSION_BBOX
 
     store.set_setting("mission_bbox", json.dumps(list(MISSION_BBOX)))
+    # The dashboard opens as of the attack day: only what was reported before it.
+    store.set_setting("default_as_of", ALINDAO_ATTACK.strftime("%Y-%m-%d"))
     store.set_setting("mission_name", "Demo mission (synthetic)")
     missing = [name for name in DEMO_FILES if not (DEMO_DIR / name).exists()]
     if missing:

@@ -42,9 +42,9 @@ SECRET = b"test-secret"
 HOSTILE_IDS = {"script": "A-HOSTILE-SCRIPT", "img": "A-HOSTILE-IMG"}
 HOSTILE_CSV = (
     "id,reported_at,occurred_at,lat,lon,category,severity,channel,verification,text,reporter\n"
-    f'{HOSTILE_IDS["script"]},2018-12-14T09:10:00Z,2018-12-14T08:00:00Z,4.9312,20.3215,sexual_violence,4,hotline,'
+    f'{HOSTILE_IDS["script"]},2018-11-10T09:10:00Z,2018-11-10T08:00:00Z,4.9312,20.3215,sexual_violence,4,hotline,'
     f'unverified,{HOSTILE},+236 75 000001\n'
-    f'{HOSTILE_IDS["img"]},2018-12-14T10:20:00Z,2018-12-14T09:30:00Z,5.0121,21.0133,arson,3,can_sms,'
+    f'{HOSTILE_IDS["img"]},2018-11-11T10:20:00Z,2018-11-11T09:30:00Z,5.0121,21.0133,arson,3,can_sms,'
     f'unverified,"<img src=x onerror=alert(2)>",+236 75 000002\n'
 )
 

@@ -118,9 +118,9 @@ def test_hotspots_page_ranks_and_shows_the_selected_detail(app_store):
 def test_hotspot_clicked_on_the_map_opens_on_the_hotspots_page(app_store):
     at = _app()
     hotspots = at.session_state["filters"]
-    at.session_state["hotspot_focus"] = "H-20181216-2"
+    at.session_state["hotspot_focus"] = "H-20181115-2"
     _go(at, "app_pages/hotspots.py")
-    assert at.selectbox(key="hs_select").value == "H-20181216-2"
+    assert at.selectbox(key="hs_select").value == "H-20181115-2"
     assert hotspots.days == 30
 
 
@@ -196,7 +196,7 @@ def test_data_page_logs_views_and_exports(app_store):
     at = _go(_app(), "app_pages/data.py")
     audit = open_store(str(app_store)).read("audit")
     assert {"view"} <= set(audit["action"]) and (audit["user"] == "ana").all()
-    assert audit["detail"].str.startswith("situation map: as of 2018-12-15").any()
+    assert audit["detail"].str.startswith("situation map: as of 2018-11-14").any()
     # views are recorded once per session and filters, not on every rerun
     n = len(audit)
     at.run()
@@ -221,4 +221,4 @@ def test_cached_layers_survive_audit_writes_and_follow_imports(app_store, tmp_pa
     assert store.state_token() != token            # an import drops them
     at = _app()
     assert len(at.session_state["filters"].categories) == 0
-    assert pd.Timestamp("2018-12-16", tz="UTC") == at.session_state["filters"].end
+    assert pd.Timestamp("2018-11-15", tz="UTC") == at.session_state["filters"].end  # the demo opens on the attack day
