@@ -10,9 +10,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from ewarning.config import UCDP_SAMPLE
+
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "geodata" / "demo"
-UCDP = Path("/work/shared/data/ucdp-ged-car/ged231-car.csv")
+UCDP = UCDP_SAMPLE
 
 
 def cli(*args, cwd=REPO):

@@ -8,8 +8,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from ewarning.config import UCDP_SAMPLE
+
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
-UCDP = Path("/work/shared/data/ucdp-ged-car/ged231-car.csv")
+UCDP = UCDP_SAMPLE
 
 
 @pytest.mark.skipif(not UCDP.exists(), reason="UCDP sample not present")

@@ -190,6 +190,19 @@ class HotspotEngine:
             c_w = c_w * np.power(0.5, age / max(cfg.cluster_half_life_days, 1e-9))
         labels = clustering.cluster(ix, c_lo, hi, c_w, cfg)
         polys = clustering.polygons(ix, c_lo, labels, cfg)
+        n_main = len(polys)
+        p_lo, p_w = hi, np.zeros(0)
+        if cfg.persistent_days > 0:
+            # Persistently active places: clustered over a longer period (reports weighing fully); those
+            # apart from every area above are candidates for the places of the top-K that no rise claims.
+            p_lo = ix.upto(t_end - cfg.persistent_days)
+            p_w = slice_weights(ix, p_lo, hi, t_end, cfg)
+            cand = clustering.polygons(ix, p_lo, clustering.cluster(ix, p_lo, hi, p_w, cfg), cfg)
+            if polys and cand:
+                hit = shapely.STRtree(polys).query(np.asarray(cand, dtype=object), predicate="intersects")[0]
+                near = set(hit.tolist())
+                cand = [c for i, c in enumerate(cand) if i not in near]
+            polys = polys + cand
         if not polys:
             notes.append("recent alerts are too few, duplicated or too coarsely located to form a hotspot")
         pop = None
@@ -197,15 +210,36 @@ class HotspotEngine:
             from .. import sites as sites_mod
             pop, _ = presence_gap.exposed_sites(polys, sites_mod.open_on(self.sites, when), self.crs, cfg.exposure_km)
         table = tension.score(ix, lo, hi, weights, polys, t_end, cfg, pop)
+        table["persistent_area"] = np.arange(len(polys)) >= n_main
+        table["persistence"] = self._persistence(polys, p_lo, hi, p_w, t_end) if cfg.persistent_days > 0 \
+            else table["score"].to_numpy()
         table["effective"] = table["recent"]
         table["discounted"] = table["n_alerts"] - table["recent"]
         return polys, table, notes
 
+    def _persistence(self, polys: list, lo: int, hi: int, w: np.ndarray, t_end: float) -> np.ndarray:
+        """Decayed weighted count of the alerts ``lo:hi`` within each area (half-life ``persistent_half_life_days``)."""
+        if not polys or hi <= lo:
+            return np.zeros(len(polys))
+        ix, cfg = self.index, self.config
+        p_idx, a_idx = shapely.STRtree(polys).query(ix.points()[lo:hi], predicate="within")
+        decay = np.power(0.5, (t_end - ix.t_rep[lo + p_idx]) / max(cfg.persistent_half_life_days, 1e-9))
+        return np.bincount(a_idx, weights=w[p_idx] * decay, minlength=len(polys))
+
     def ranking(self, table: pd.DataFrame) -> np.ndarray:
-        """Order of areas, best first: score, then recent weight, then position."""
+        """Order of areas, best first.
+
+        Rising areas (``table["rising"]``) first, by score; then every other area by persistence (decayed
+        activity over ``persistent_days``): the places of the top-K that no rise claims go to the most
+        persistently active areas. Ties: recent weight, then position.
+        """
         if len(table) == 0:
-            return np.zeros(0, dtype="int64")
-        return np.lexsort((np.arange(len(table)), -table["recent"].to_numpy(), -table["score"].round(6).to_numpy()))
+            return np.zeros(len(table), dtype="int64")
+        rising = table["rising"].to_numpy(dtype=bool) if "rising" in table else np.ones(len(table), bool)
+        persistence = table["persistence"].to_numpy() if "persistence" in table else np.zeros(len(table))
+        score = np.where(rising, table["score"].round(6).to_numpy(), 0.0)
+        return np.lexsort((np.arange(len(table)), -table["recent"].to_numpy(), -np.round(persistence, 9), -score,
+                           ~rising))
 
     # -- the full result ----------------------------------------------------
     def score(self, when, top: int | None = None) -> HotspotResult:
@@ -250,18 +284,21 @@ class HotspotEngine:
             gap = pres.at[k, "gap"]
             flagged = bool(pres.at[k, "presence_known"] and gap and t["score"] >= cfg.flag_score)
             info = dict(t)
+            rising_k = bool(t.get("rising", True))
             info.update(place=places[k], n_alerts=len(members), categories=ix.category[members],
                         killed=float(ix.killed[members].sum()), exposed_sites=site_names[k],
                         exposed_pop=pop[k], presence_known=bool(pres.at[k, "presence_known"]), present=present,
                         gap=gap, last_dismounted_days=pres.at[k, "last_dismounted_days"],
                         engagements=pres.at[k, "engagements"], patrols_known=bool(pres.at[k, "patrols_known"]),
-                        flagged=flagged)
+                        flagged=flagged, rising=rising_k,
+                        persistent_days=cfg.persistent_days if cfg.persistent_days > 0 else cfg.window_days)
             rows.append({
                 "hotspot_id": f"H-{when:%Y%m%d}-{k + 1}", "as_of": when, "rank": k + 1,
                 "score": round(float(t["score"]), 1), "flagged": flagged,
                 "presence": {c: bool(pres.at[k, c]) for c in presence_gap.COMPONENT_NAMES},
                 "presence_gap": list(gap), "exposed_sites": list(site_names[k]), "n_alerts": int(len(members)),
-                "trend": explain.trend_word(t["tau"], t["p_trend"]), "explanation": explain.hotspot(info, cfg),
+                "trend": explain.trend_word(t["tau"], t["p_trend"]) if rising_k else "persistent, not rising",
+                "explanation": explain.hotspot(info, cfg),
                 "place": places[k], "alert_ids": ix.ids[members].tolist(),
                 **{_component_column(c): round(float(t[c]), 3) for c in tension.COMPONENTS},
                 "rate_ratio": float(t["rate_ratio"]), "p_rise": float(t["p_rise"]), "tau": float(t["tau"]),

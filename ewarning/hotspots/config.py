@@ -72,7 +72,7 @@ class HotspotConfig:
     density_factor: float = 1.0
     #: Clusters wider than this (bounding-box diagonal, km) are split by a second, tighter pass.
     max_extent_km: float = 60.0
-    buffer_km: float = 7.5
+    buffer_km: float = 5.0
     max_buffer_km: float = 25.0
     reporter_cap: float = 2.0
     cap_cell_km: float = 10.0
@@ -108,3 +108,15 @@ class HotspotConfig:
     #: counts fully only where tension rises, ``level_floor`` of it where it does not.
     rise_weight: float = 0.5
     level_floor: float = 0.5
+    #: The Poisson comparison uses only the ``baseline_days`` before the window (older alerts sliced for the
+    #: decayed memory stay out of it). ``False`` restores the earlier behaviour (sensitivity check only).
+    strict_baseline: bool = True
+    #: Ranking: *rising* areas (a confident rise, or a Mann-Kendall upward trend with p below
+    #: ``rising_trend_p``) come first, by score; the remaining places of the top-K go to the most
+    #: *persistently* active areas (decayed activity, half-life ``persistent_half_life_days``, over
+    #: ``persistent_days``), labelled "persistent, not rising". Besides the clusters of the window and its
+    #: memory, areas clustered over ``persistent_days`` (reports weighing fully) are candidates, so the list
+    #: is a full top-K wherever the data hold K separate active places. ``persistent_days = 0`` disables it.
+    rising_trend_p: float = 0.1
+    persistent_days: float = 365.0
+    persistent_half_life_days: float = 45.0

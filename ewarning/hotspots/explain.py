@@ -115,6 +115,10 @@ def hotspot(row: dict, config) -> str:
             parts.append(f"Last dismounted patrol nearby {last:.0f} day(s) ago; "
                          f"{int(row['engagements'])} community engagement(s) in the last "
                          f"{int(getattr(config, 'patrol_recent_days', 14))} days.")
+    if not row.get("rising", True):
+        parts.insert(0, f"Persistent, not rising: listed as one of the most persistently active areas of the last "
+                        f"{int(row.get('persistent_days', w))} days (decayed activity "
+                        f"{_n(float(row.get('persistence', 0.0)))}), not for a rise in tension.")
     if row.get("flagged"):
         parts.append(f"FLAGGED: tension {row['score']:.0f}/100 with no multidimensional presence.")
     return " ".join(parts)

@@ -49,7 +49,7 @@ from scipy.special import betainc, betaincinv
 from scipy.stats import norm
 
 from .config import HotspotConfig
-from .prepare import AlertIndex
+from .prepare import AlertIndex, combine_keys
 
 COMPONENTS = ["intensity", "escalation", "trend", "spread", "severity", "exposure"]
 
@@ -156,12 +156,13 @@ def capped_counts(a_idx: np.ndarray, t: np.ndarray, w: np.ndarray, t_window: flo
     if not ok.any():
         return np.zeros(h), np.zeros(h)
     recent = (t >= t_window)[ok]
-    key = np.column_stack([a_idx[ok], np.floor(t[ok]).astype("int64"), recent])
-    uniq, inv = np.unique(key, axis=0, return_inverse=True)
+    area = a_idx[ok]
+    key = combine_keys(area, np.floor(t[ok]).astype("int64"), recent)
+    _, first, inv = np.unique(key, return_index=True, return_inverse=True)
     daily = np.minimum(np.bincount(inv.ravel(), weights=w[ok]), cap if cap > 0 else np.inf)
-    is_recent = uniq[:, 2] == 1
-    rc = np.bincount(uniq[is_recent, 0], weights=daily[is_recent], minlength=h)
-    bc = np.bincount(uniq[~is_recent, 0], weights=daily[~is_recent], minlength=h)
+    is_recent = recent[first]
+    rc = np.bincount(area[first][is_recent], weights=daily[is_recent], minlength=h)
+    bc = np.bincount(area[first][~is_recent], weights=daily[~is_recent], minlength=h)
     return rc, bc
 
 
@@ -254,17 +255,21 @@ def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_
     baseline_days = float(np.clip(t_window - max(first_known, t_window - config.baseline_days), 0.0,
                                   config.baseline_days))
     sl = slice(lo, hi)
-    pts = shapely.points(ix.x[sl], ix.y[sl])
+    pts = ix.points()[sl]
     tree = shapely.STRtree(areas)
     p_idx, a_idx = tree.query(pts, predicate="within")
     w = weights[p_idx]
     pos = p_idx + lo
     t = ix.t_rep[pos]
     in_window = t >= t_window
+    # The baseline is the ``baseline_days`` just before the window: older alerts (sliced for the decayed
+    # memory) must not enter the Poisson comparison, or the baseline rate is overstated.
+    in_base = ~in_window & (t >= t_window - baseline_days) if config.strict_baseline else ~in_window
+    tested = in_window | in_base
     hm = harm(ix, sl, weights)[p_idx]
 
     out["recent"] = np.bincount(a_idx[in_window], weights=w[in_window], minlength=h)
-    out["base"] = np.bincount(a_idx[~in_window], weights=w[~in_window], minlength=h)
+    out["base"] = np.bincount(a_idx[in_base], weights=w[in_base], minlength=h)
     out["n_alerts"] = np.bincount(a_idx[in_window], minlength=h)
     out["killed"] = np.bincount(a_idx[in_window], weights=(w * ix.killed[pos])[in_window], minlength=h)
     recent_harm = np.bincount(a_idx[in_window], weights=hm[in_window], minlength=h)
@@ -275,13 +280,13 @@ def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_
     counted = in_window & (w > 0)
     wa, wd = a_idx[counted], np.floor(t[counted]).astype("int64")
     if len(wa):
-        keys, inv = np.unique(np.column_stack([wa, wd]), axis=0, return_inverse=True)
+        _, first, inv = np.unique(combine_keys(wa, wd), return_index=True, return_inverse=True)
         daily = np.bincount(inv.ravel(), weights=hm[counted])
-        intensity_raw = np.bincount(keys[:, 0], weights=np.log1p(daily), minlength=h)
-        out["days"] = np.bincount(keys[:, 0], minlength=h)
-        cells = np.column_stack([wa, np.floor(ix.x[pos][counted] / 2.0), np.floor(ix.y[pos][counted] / 2.0)])
-        ckeys = np.unique(cells, axis=0)
-        out["places"] = np.bincount(ckeys[:, 0].astype("int64"), minlength=h)
+        intensity_raw = np.bincount(wa[first], weights=np.log1p(daily), minlength=h)
+        out["days"] = np.bincount(wa[first], minlength=h)
+        _, cfirst = np.unique(combine_keys(wa, np.floor(ix.x[pos][counted] / 2.0).astype("int64"),
+                                           np.floor(ix.y[pos][counted] / 2.0).astype("int64")), return_index=True)
+        out["places"] = np.bincount(wa[cfirst], minlength=h)
     else:
         intensity_raw = np.zeros(h)
     out["intensity"] = 1.0 - np.exp(-intensity_raw / config.intensity_scale)
@@ -292,7 +297,7 @@ def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_
                             + config.memory_weight * (1.0 - np.exp(-mem / config.intensity_scale)))
 
     # Escalation: recent against the same area's baseline, each day counting at most daily_cap reports.
-    rc, bc = capped_counts(a_idx, t, w, t_window, h, config.daily_cap)
+    rc, bc = capped_counts(a_idx[tested], t[tested], w[tested], t_window, h, config.daily_cap)
     out["recent_capped"], out["base_capped"] = rc, bc
     p_rise = poisson_rise(rc, bc, config.window_days, baseline_days)
     out["p_rise"] = p_rise
@@ -306,7 +311,7 @@ def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_
     out["short_ratio_low"] = 0.0
     if looks == 2 and baseline_days > 0:
         t_short = t_end - config.short_window_days
-        src, sbc = capped_counts(a_idx, t, w, t_short, h, config.daily_cap)
+        src, sbc = capped_counts(a_idx[tested], t[tested], w[tested], t_short, h, config.daily_cap)
         short_base_days = baseline_days + config.window_days - config.short_window_days
         out["short_ratio_low"] = rate_ratio_lower(src, sbc, config.short_window_days, short_base_days, conf)
         out["short_recent"], out["short_base"], out["short_base_days"] = src, sbc, short_base_days
@@ -330,6 +335,8 @@ def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_
     out["exposure"] = 1.0 - np.exp(-pop / config.exposure_scale)
 
     out["rise"], out["level"], out["score"] = combine(out, config)
+    # Rising: a confident rise above the baseline, or a significant upward weekly trend.
+    out["rising"] = (out["escalation"].to_numpy() > 0) | ((tau > 0) & (p_up < config.rising_trend_p))
     order = np.argsort(a_idx, kind="stable")
     sorted_a = a_idx[order]
     bounds = np.searchsorted(sorted_a, np.arange(h + 1))
