@@ -46,10 +46,13 @@ common.html_block(
     + (f"; map shows the top {MAP_TOP} and every flagged hotspot of {n_scored} scored" if n_scored > len(hotspots)
        else "") + "</span></div>")
 
-fmap = maps.situation_map(alerts=alerts, sites=sites, presence=presence, patrols=patrols, basemap=common.basemap(),
-                          asset_base_url=common.asset_base(), hotspots=hotspots,
-                          reach_km=HotspotConfig().reach_km, heat=True, draw=True, area=f.area)
-state = st_folium(fmap, key=MAP_KEY, height=660, use_container_width=True,
+# The map itself (boundaries, legend, drawing tool, drawn area, the view over every stored layer) stays
+# the same while filters change; the filtered layers travel apart and are swapped in the open map.
+fixed, live = maps.situation_map_parts(
+    alerts=alerts, sites=sites, presence=presence, patrols=patrols, basemap=common.basemap(),
+    asset_base_url=common.asset_base(), hotspots=hotspots, reach_km=HotspotConfig().reach_km, heat=True,
+    draw=True, area=f.area, fit=(data["alerts"], data["sites"], data["presence"], data["patrols"]))
+state = st_folium(fixed, key=MAP_KEY, height=660, use_container_width=True, feature_group_to_add=live,
                   returned_objects=["last_object_clicked_tooltip", "all_drawings"])
 
 state = state or {}

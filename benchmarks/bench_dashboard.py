@@ -18,7 +18,11 @@ Debian's headless Chromium (Playwright, every non-local request blocked):
   drawn with the new alert count (and back), repeated;
 - **payload**: bytes Streamlit sent over its websocket for one page run
   (what the browser receives, the map's HTML and data included), and the
-  rendered map HTML alone.
+  rendered stand-alone map HTML (:func:`ewarning.maps.situation_map`) alone.
+
+The page sends the map in two parts (:func:`ewarning.maps.situation_map_parts`):
+a filter change swaps the filtered layers in the open map. The load average
+before and after is recorded: other work on the machine slows every figure.
 
 Prints a table and writes ``benchmarks/results/dashboard.json`` with the
 machine and date. Figures are measured, never asserted: this is not a test.
@@ -184,6 +188,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--alerts", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--note", default="", help="recorded with the results (e.g. what else was running)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "dashboard.json")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
@@ -199,7 +204,8 @@ def main(argv=None) -> int:
                                "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine(),
                                "browser": "Debian chromium (headless) via Playwright"},
                    "date": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"), "store": counts,
-                   "targets": {"load_ms": 3000, "filter_ms": 1500, "payload_mb": 5.0}}
+                   "targets": {"load_ms": 3000, "filter_ms": 1500, "payload_mb": 5.0},
+                   "load_average_before": [round(v, 2) for v in os.getloadavg()], "note": args.note}
         with conftest.start_streamlit(tmp / "bench.gpkg", tmp, user="bench", timeout=120) as (url, _log):
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=conftest.CHROMIUM, args=conftest.CHROMIUM_ARGS)
@@ -228,6 +234,7 @@ def main(argv=None) -> int:
                     }
                     s.context.close()
                 browser.close()
+        results["load_average_after"] = [round(v, 2) for v in os.getloadavg()]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -240,6 +247,7 @@ def main(argv=None) -> int:
         print(f"{label:<12}{r['alerts_on_map']:>8,}{r['load_ms_first']:>9}ms{r['load_ms_median']:>8}ms"
               f"{r['filter_change_ms_median']:>10}ms{r['filter_change_ms_max']:>10}ms"
               f"{r['websocket_mb_per_load']:>8}{r['map_html_mb']:>9}")
+    print(f"load average before {results['load_average_before']}, after {results['load_average_after']}")
     print(f"targets: load < 3000 ms, filter change < 1500 ms, payload < 5 MB; written {args.out}")
     return 0
 

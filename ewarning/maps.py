@@ -71,6 +71,8 @@ DECIMALS = 5
 LINE_TOLERANCE = 0.0002
 #: Basemap simplification tolerance in degrees (~100 m).
 BASEMAP_TOLERANCE = 0.001
+#: Heat points are summed on a grid of this many decimals of a degree (2 ~ 1 km).
+HEAT_DECIMALS = 2
 
 
 class OfflineAssetError(RuntimeError):
@@ -155,7 +157,7 @@ def _safe_json(data) -> str:
 
 
 class _Draw(MacroElement):
-    """Calls ``factory(data, parent)`` once in the browser.
+    """Calls ``factory(data, parent, map)`` once in the browser.
 
     ``data`` is serialised with :func:`_safe_json`; ``factory`` is trusted
     JavaScript from this module (never built from data).
@@ -163,7 +165,7 @@ class _Draw(MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        ({{ this.factory }})({{ this.data_json }}, {{ this._parent.get_name() }});
+        ({{ this.factory }})({{ this.data_json }}, {{ this._parent.get_name() }}, {{ this.map_name() }});
         {% endmacro %}
     """)
 
@@ -173,6 +175,13 @@ class _Draw(MacroElement):
         self.data_json = _safe_json(data)
         self.factory = factory
         self.css = css
+
+    def map_name(self) -> str:
+        """JavaScript name of the map this element is on (its parent when there is none)."""
+        node = self._parent
+        while node is not None and not isinstance(node, folium.Map):
+            node = getattr(node, "_parent", None)
+        return (node or self._parent).get_name()
 
     def render(self, **kwargs):
         figure = self.get_root()
@@ -301,92 +310,176 @@ _JS_HELPERS = """
 # --------------------------------------------------------------------------
 # alerts
 
+#: Columns of the alerts layer's data (one JSON array per column).
 _ALERT_COLUMNS = ["x", "y", "c", "s", "v", "ch", "rep", "occ", "k", "inj", "adm", "p", "o", "id", "dup", "t"]
+#: Grid cell (screen pixels) within which alerts are drawn as one cluster.
+CLUSTER_CELL_PX = 60
+#: From this zoom on, every alert is drawn on its own.
+FLAT_ZOOM = 14
 
+# Alerts are drawn by one Leaflet layer from column arrays. Clustered: the
+# points are binned on a screen grid per zoom (computed once per zoom, in a
+# few milliseconds for 20,000 points) and only the cells in view become
+# markers (a cluster badge, or a circle for a lone alert); a marker's popup
+# is built from the arrays when it is opened. Every text is escaped already.
 _ALERTS_JS = """function (d, parent) {
     %(helpers)s
-    var lk = d.lookups;
-    function popup(a) {
-        var colour = lk.colour[a.c] || lk.neutral;
-        var cas = (a.k || a.inj) ? a.k + ' killed, ' + a.inj + ' injured' : '';
-        return '<div class="ew-pop"><div class="ew-h" style="color:' + colour + '">' + (lk.label[a.c] || '?') +
-            '</div><div class="ew-m">reported ' + a.rep + ' UTC</div><table>' +
-            row('Occurred', a.occ) + row('Severity', a.s + ' / 5') + row('Casualties', cas) +
-            row('Channel', lk.channel[a.ch] || '') + row('Status', lk.verification[a.v] || '') +
-            row('Source / info', a.adm) + row('Location', lk.precision[a.p] || '') +
-            row('Origin', a.o) + row('Id', a.id) + row('Duplicate of', a.dup) + '</table>' +
-            (a.t ? '<div class="ew-t">' + a.t + '</div>' : '') + '</div>';
+    var lk = d.lookups, n = d.x.length, PI = Math.PI;
+    function colourOf(i) { return lk.colour[d.c[i]] || lk.neutral; }
+    function time(m) { return m === null || m < 0 ? '' :
+        new Date((d.t0 + m) * 60000).toISOString().slice(0, 16).replace('T', ' '); }
+    function popup(i) {
+        var cas = (d.k[i] || d.inj[i]) ? d.k[i] + ' killed, ' + d.inj[i] + ' injured' : '';
+        var t = d.texts[d.t[i]];
+        return '<div class="ew-pop"><div class="ew-h" style="color:' + colourOf(i) + '">' + (lk.label[d.c[i]] || '?') +
+            '</div><div class="ew-m">reported ' + time(d.rep[i]) + ' UTC</div><table>' +
+            row('Occurred', time(d.occ[i])) + row('Severity', d.s[i] + ' / 5') + row('Casualties', cas) +
+            row('Channel', lk.channel[d.ch[i]] || '') + row('Status', lk.verification[d.v[i]] || '') +
+            row('Source / info', lk.adm[d.adm[i]]) + row('Location', lk.precision[d.p[i]] || '') +
+            row('Origin', lk.origin[d.o[i]]) + row('Id', d.id[i]) + row('Duplicate of', d.dup[i]) + '</table>' +
+            (t ? '<div class="ew-t">' + t + '</div>' : '') + '</div>';
     }
-    var layers = [];
-    for (var i = 0; i < d.rows.length; i++) {
-        var a = obj(d.columns, d.rows[i]);
-        var colour = lk.colour[a.c] || lk.neutral;
-        var code = lk.code[a.c] || 'unknown';
-        var r = lk.radius[a.s] || lk.radius[1];
-        var m;
-        if (d.clustered) {
-            var size = Math.round(2 * r);
-            m = L.marker([a.y, a.x], {
-                icon: L.divIcon({className: 'ew-alert ew-alert-icon ew-cat-' + code, iconSize: [size, size],
-                                 html: '<div class="ew-dot" style="width:' + size + 'px;height:' + size +
-                                       'px;background:' + colour + '"></div>'}),
-                severity: a.s});
-        } else {
-            m = L.circleMarker([a.y, a.x], {radius: r, color: '#ffffff', weight: 1, opacity: 0.9,
-                fillColor: colour, fillOpacity: a.v === lk.discounted ? 0.3 : 0.85,
-                className: 'ew-alert ew-cat-' + code, severity: a.s});
+    function point(i) {
+        var m = L.circleMarker([d.y[i], d.x[i]], {radius: lk.radius[d.s[i]] || lk.radius[1], color: '#ffffff',
+            weight: 1, opacity: 0.9, fillColor: colourOf(i), fillOpacity: d.v[i] === lk.discounted ? 0.3 : 0.85,
+            className: 'ew-alert ew-cat-' + (lk.code[d.c[i]] || 'unknown')});
+        m.bindTooltip((lk.label[d.c[i]] || '?') + ' \\u00b7 ' + time(d.rep[i]).slice(0, 10));
+        m.bindPopup(function () { return popup(i); }, {maxWidth: 320});
+        return m;
+    }
+    // Web Mercator in [0, 1], computed once; a zoom's grid is these times 256 * 2^z.
+    var u = new Float64Array(n), v = new Float64Array(n);
+    for (var i = 0; i < n; i++) {
+        var lat = Math.max(Math.min(d.y[i], 85), -85) * PI / 180;
+        u[i] = (d.x[i] + 180) / 360;
+        v[i] = (1 - Math.log(Math.tan(lat) + 1 / Math.cos(lat)) / PI) / 2;
+    }
+    function cells(z) {
+        var scale = 256 * Math.pow(2, z) / d.cell, byKey = {}, out = [];
+        for (var i = 0; i < n; i++) {
+            var key = Math.floor(u[i] * scale) * 1e7 + Math.floor(v[i] * scale), c = byKey[key];
+            if (!c) { c = byKey[key] = {key: 'c' + z + ':' + key, n: 0, lat: 0, lng: 0, s: 0, i: i,
+                                        s0: 90, w0: 180, n0: -90, e0: -180}; out.push(c); }
+            c.n++; c.lat += d.y[i]; c.lng += d.x[i];
+            if (d.s[i] > c.s) { c.s = d.s[i]; }
+            if (d.y[i] < c.s0) { c.s0 = d.y[i]; } if (d.y[i] > c.n0) { c.n0 = d.y[i]; }
+            if (d.x[i] < c.w0) { c.w0 = d.x[i]; } if (d.x[i] > c.e0) { c.e0 = d.x[i]; }
         }
-        m.bindTooltip((lk.label[a.c] || '?') + ' \\u00b7 ' + a.rep.slice(0, 10));
-        m.bindPopup((function (a) { return function () { return popup(a); }; })(a), {maxWidth: 320});
-        layers.push(m);
+        for (var j = 0; j < out.length; j++) { out[j].lat /= out[j].n; out[j].lng /= out[j].n; }
+        return out;
     }
-    put(parent, layers);
+    function badge(c, map) {
+        var label = c.n >= 10000 ? Math.round(c.n / 1000) + 'k' : c.n >= 1000 ? (c.n / 1000).toFixed(1) + 'k' : c.n;
+        var m = L.marker([c.lat, c.lng], {title: c.n + ' alerts', icon: L.divIcon({
+            html: '<div style="background:' + lk.ramp[c.s] + '"><span>' + label + '</span></div>',
+            className: 'ew-cluster ew-alert-cluster', iconSize: L.point(36, 36)})});
+        m.on('click', function () {
+            if (c.n0 - c.s0 < 1e-6 && c.e0 - c.w0 < 1e-6) { map.setView([c.lat, c.lng], d.flat); }
+            else { map.fitBounds([[c.s0, c.w0], [c.n0, c.e0]], {maxZoom: d.flat, padding: [20, 20]}); }
+        });
+        return m;
+    }
+    var Alerts = L.FeatureGroup.extend({
+        onAdd: function (map) {
+            L.FeatureGroup.prototype.onAdd.call(this, map);
+            this._live = this._live || {};
+            map.on('moveend', this._redraw, this);
+            this._redraw();
+        },
+        onRemove: function (map) {
+            map.off('moveend', this._redraw, this);
+            L.FeatureGroup.prototype.onRemove.call(this, map);
+        },
+        _redraw: function () {
+            var map = this._map;
+            if (!map) { return; }
+            var z = map.getZoom(), want = {}, view = map.getBounds().pad(0.3), key, j;
+            if (!d.clustered) {
+                for (j = 0; j < n; j++) { want['p' + j] = j; }
+            } else if (z >= d.flat) {
+                for (j = 0; j < n; j++) { if (view.contains([d.y[j], d.x[j]])) { want['p' + j] = j; } }
+            } else {
+                var list = this._cells[z] || (this._cells[z] = cells(z));
+                for (j = 0; j < list.length; j++) {
+                    var c = list[j];
+                    if (view.contains([c.lat, c.lng])) { if (c.n === 1) { want['p' + c.i] = c.i; } else { want[c.key] = c; } }
+                }
+            }
+            for (key in this._live) {
+                if (!(key in want)) { this.removeLayer(this._live[key]); delete this._live[key]; }
+            }
+            var add = [];
+            for (key in want) {
+                if (!(key in this._live)) {
+                    var m = typeof want[key] === 'number' ? point(want[key]) : badge(want[key], map);
+                    this._live[key] = m; add.push(m);
+                }
+            }
+            for (j = 0; j < add.length; j++) { this.addLayer(add[j]); }
+        },
+        // Show one alert by id and open its popup (for the desk and the browser test).
+        openAlert: function (id) {
+            var i = d.id.indexOf(id), map = this._map;
+            if (i < 0 || !map) { return false; }
+            map.setView([d.y[i], d.x[i]], Math.max(map.getZoom(), d.clustered ? d.flat : 0), {animate: false});
+            this._redraw();
+            var m = this._live['p' + i];
+            if (!m) { return false; }
+            m.openPopup();
+            return true;
+        }
+    });
+    var layer = new Alerts();
+    layer._cells = {};
+    layer._ewAlerts = n;
+    parent.addLayer(layer);
 }""" % {"helpers": _JS_HELPERS}
 
-_CLUSTER_ICON_JS = """function (cluster) {
-    var ramp = %s, ms = cluster.getAllChildMarkers(), s = 1;
-    for (var i = 0; i < ms.length; i++) { s = Math.max(s, ms[i].options.severity || 1); }
-    var n = cluster.getChildCount();
-    return L.divIcon({html: '<div style="background:' + ramp[s] + '"><span>' + n + '</span></div>',
-                      className: 'marker-cluster ew-cluster ew-alert-cluster', iconSize: L.point(36, 36)});
-}"""
+
+def _minutes(frame: pd.DataFrame, column: str, t0: pd.Timestamp) -> list[int]:
+    """Minutes since ``t0`` (-1 when missing)."""
+    if column not in frame.columns:
+        return [-1] * len(frame)
+    values = pd.to_datetime(frame[column], utc=True, errors="coerce")
+    minutes = (values - t0).dt.total_seconds() // 60
+    return minutes.fillna(-1).astype("int64").tolist()
 
 
-def alerts_layer(alerts: gpd.GeoDataFrame, name: str = "Alerts", show: bool = True,
-                 cluster_above: int = CLUSTER_ABOVE, text_chars: int = POPUP_TEXT_CHARS) -> folium.FeatureGroup:
-    """Alert reports coloured by category and sized by severity.
+def _table(values: list[str]) -> tuple[list[str], list[int]]:
+    """Distinct values (first seen first) and each value's index: repeated texts are sent once."""
+    index: dict[str, int] = {}
+    codes = [index.setdefault(v, len(index)) for v in values]
+    return list(index), codes
 
-    Above ``cluster_above`` alerts the markers are clustered (cluster colour
-    = the gravest severity inside). Popups show what an analyst needs to
-    triage (times, severity, casualties, channel, verification, Admiralty
-    code, precision, origin, duplicates and the first ``text_chars``
-    characters of the text), all escaped; never the reporter key.
-    """
+
+def alerts_data(alerts: gpd.GeoDataFrame, cluster_above: int = CLUSTER_ABOVE,
+                text_chars: int = POPUP_TEXT_CHARS) -> dict:
+    """The alerts layer's data: one array per column, codes into lookup tables, texts escaped."""
     pts = _points(alerts)
     codes = list(vocab.CATEGORIES)
     channels, verification, precision = list(vocab.CHANNELS), list(vocab.VERIFICATION), list(vocab.PRECISION)
     admiralty = [f"{r}{c}" if r or c else "" for r, c in zip(_text_column(pts, "reliability"),
                                                              _text_column(pts, "credibility"))]
-    occurred = _time_column(pts, "occurred_at")
-    columns = [
-        _round(pts.geometry.x), _round(pts.geometry.y),
-        _codes(pts, "category", codes),
-        [min(max(s, 1), 5) for s in _int_column(pts, "severity", 1)],
-        _codes(pts, "verification", verification, "unverified"),
-        _codes(pts, "channel", channels, "unknown"),
-        _time_column(pts, "reported_at"), occurred,
-        _int_column(pts, "killed"), _int_column(pts, "injured"),
-        admiralty,
-        _codes(pts, "location_precision", precision, "exact"),
-        _text_column(pts, "origin"), _text_column(pts, "id"), _text_column(pts, "duplicate_of"),
-        _text_column(pts, "text", text_chars),
-    ]
-    rows = [list(r) for r in zip(*columns)] if len(pts) else []
-    clustered = len(rows) > cluster_above
-    data = {
-        "columns": _ALERT_COLUMNS,
-        "rows": rows,
-        "clustered": clustered,
+    reported = pd.to_datetime(pts["reported_at"], utc=True, errors="coerce") if "reported_at" in pts else None
+    t0 = reported.min() if reported is not None and reported.notna().any() else pd.Timestamp("2000-01-01", tz="UTC")
+    t0 = t0.floor("D")
+    adm_table, adm = _table(admiralty)
+    origin_table, origin = _table(_text_column(pts, "origin"))
+    texts, text_codes = _table(_text_column(pts, "text", text_chars))
+    ramp = [style.SEVERITY_COLOURS[1]] + [style.SEVERITY_COLOURS[s] for s in range(1, 6)]
+    return {
+        "x": _round(pts.geometry.x), "y": _round(pts.geometry.y),
+        "c": _codes(pts, "category", codes),
+        "s": [min(max(s, 1), 5) for s in _int_column(pts, "severity", 1)],
+        "v": _codes(pts, "verification", verification, "unverified"),
+        "ch": _codes(pts, "channel", channels, "unknown"),
+        "t0": int(t0.timestamp() // 60),
+        "rep": _minutes(pts, "reported_at", t0), "occ": _minutes(pts, "occurred_at", t0),
+        "k": _int_column(pts, "killed"), "inj": _int_column(pts, "injured"),
+        "adm": adm, "p": _codes(pts, "location_precision", precision, "exact"), "o": origin,
+        "id": _text_column(pts, "id"), "dup": _text_column(pts, "duplicate_of"),
+        "t": text_codes, "texts": texts,
+        "clustered": len(pts) > cluster_above, "cell": CLUSTER_CELL_PX, "flat": FLAT_ZOOM,
         "lookups": {
             "code": codes,
             "label": _labels(vocab.CATEGORIES, codes),
@@ -397,18 +490,26 @@ def alerts_layer(alerts: gpd.GeoDataFrame, name: str = "Alerts", show: bool = Tr
             "verification": _labels(vocab.VERIFICATION, verification),
             "discounted": verification.index("discounted"),
             "precision": _labels(vocab.PRECISION, precision),
+            "adm": adm_table, "origin": origin_table, "ramp": ramp,
         },
     }
-    group = folium.FeatureGroup(name=f"{name} ({len(rows):,})", show=show)
-    target = group
-    if clustered:
-        ramp = [style.SEVERITY_COLOURS[1]] + [style.SEVERITY_COLOURS[s] for s in range(1, 6)]
-        target = folium.plugins.MarkerCluster(
-            control=False, icon_create_function=_CLUSTER_ICON_JS % _safe_json(ramp),
-            options={"chunkedLoading": True, "maxClusterRadius": 45, "spiderfyOnMaxZoom": True,
-                     "showCoverageOnHover": False, "disableClusteringAtZoom": 14})
-        group.add_child(target)
-    target.add_child(_Draw(data, _ALERTS_JS))
+
+
+def alerts_layer(alerts: gpd.GeoDataFrame, name: str = "Alerts", show: bool = True,
+                 cluster_above: int = CLUSTER_ABOVE, text_chars: int = POPUP_TEXT_CHARS) -> folium.FeatureGroup:
+    """Alert reports coloured by category and sized by severity.
+
+    Above ``cluster_above`` alerts the markers are clustered on a screen
+    grid (cluster colour = the gravest severity inside; a click zooms in;
+    from zoom :data:`FLAT_ZOOM` every alert is drawn). Only what is in view
+    becomes a marker. Popups show what an analyst needs to triage (times,
+    severity, casualties, channel, verification, Admiralty code, precision,
+    origin, duplicates and the first ``text_chars`` characters of the text),
+    all escaped in Python and assembled when opened; never the reporter key.
+    """
+    data = alerts_data(alerts, cluster_above, text_chars)
+    group = folium.FeatureGroup(name=f"{name} ({len(data['x']):,})", show=show)
+    group.add_child(_Draw(data, _ALERTS_JS))
     return localise_assets(group)
 
 
@@ -755,9 +856,15 @@ def heat_layer(alerts: gpd.GeoDataFrame, name: str = "Heat (alert density)", sho
         pts = pts[pts["duplicate_of"].isna()]
     if len(pts) and "verification" in pts:
         pts = pts[pts["verification"] != "discounted"]
-    weights = [round(min(max(s, 1), 5) / 5.0, 1) for s in _int_column(pts, "severity", 1)]
-    data = {"x": _round(pts.geometry.x, 3), "y": _round(pts.geometry.y, 3), "w": weights, "radius": radius,
-            "blur": blur, "max": 1.0,
+    weights = [min(max(s, 1), 5) / 5.0 for s in _int_column(pts, "severity", 1)]
+    # Summed on a ~1 km grid (0.01 degree): leaflet.heat sums within a few pixels anyway up to
+    # its maxZoom (9), so the picture is the same and the browser gets a fraction of the points.
+    cells = pd.DataFrame({"x": np.round(np.asarray(pts.geometry.x, dtype=float), HEAT_DECIMALS),
+                          "y": np.round(np.asarray(pts.geometry.y, dtype=float), HEAT_DECIMALS),
+                          "w": weights}).groupby(["x", "y"], sort=False)["w"].agg(["sum", "size"]).reset_index()
+    data = {"x": _round(cells["x"], HEAT_DECIMALS), "y": _round(cells["y"], HEAT_DECIMALS),
+            "w": [round(float(w), 1) for w in cells["sum"]], "n": int(cells["size"].sum()) if len(cells) else 0,
+            "radius": radius, "blur": blur, "max": 1.0,
             "gradient": {"0.3": style.SCORE_RAMP[1], "0.55": style.SCORE_RAMP[3], "0.8": style.SCORE_RAMP[4],
                          "1.0": style.SCORE_RAMP[6]}}
     group = folium.FeatureGroup(name=f"{name}", show=show)
@@ -986,6 +1093,112 @@ def attribution(alerts: pd.DataFrame | None) -> str:
     return "; ".join(parts)
 
 
+# The situation map in two parts (see :func:`situation_map_parts`): the fixed
+# part registers its toggleable groups, the live part removes the previous live
+# groups (keeping which were toggled on), adds the new ones and rebuilds the
+# layer control; streamlit-folium evaluates the live part again on every rerun
+# without re-creating the map.
+_REGISTRY = "window.__ewMap || (window.__ewMap = {fixed: [], live: [], visible: {}, undo: []})"
+
+_REGISTER_JS = """function (d, group) {
+    var r = %s;
+    (d.live ? r.live : r.fixed).push({name: d.name, key: d.key, order: d.order, show: d.show, layer: group});
+}""" % _REGISTRY
+
+_RESET_JS = """function (d, container, map) {
+    var r = %s;
+    for (var i = 0; i < r.live.length; i++) {
+        r.visible[r.live[i].key] = map.hasLayer(r.live[i].layer);
+        map.removeLayer(r.live[i].layer);
+    }
+    for (var j = 0; j < r.undo.length; j++) { r.undo[j](); }
+    r.live = []; r.undo = [];
+}""" % _REGISTRY
+
+_CONTROL_JS = """function (d, container, map) {
+    var r = %s, all = r.fixed.concat(r.live), overlays = {};
+    for (var i = 0; i < r.live.length; i++) {
+        var e = r.live[i];
+        if (e.key in r.visible ? r.visible[e.key] : e.show) { map.addLayer(e.layer); }
+    }
+    all.sort(function (a, b) { return a.order - b.order; });
+    for (var j = 0; j < all.length; j++) { overlays[all[j].name] = all[j].layer; }
+    if (window.layer_control) { map.removeControl(window.layer_control); }
+    window.layer_control = L.control.layers(null, overlays, {collapsed: d.collapsed, position: 'topright'});
+    window.layer_control.addTo(map);
+}""" % _REGISTRY
+
+_ATTRIBUTION_JS = """function (d, parent, map) {
+    map.attributionControl.addAttribution(d.text);
+    if (window.__ewMap) { window.__ewMap.undo.push(function () { map.attributionControl.removeAttribution(d.text); }); }
+}"""
+
+
+def _register(group: folium.FeatureGroup, key: str, order: int, live: bool) -> folium.FeatureGroup:
+    """Let the split map's layer control find ``group`` (live groups are added by the control)."""
+    reg = _Draw({"name": escape(group.layer_name), "key": key, "order": order, "show": bool(group.show),
+                 "live": live}, _REGISTER_JS, css=False)
+    group._children = {"ew_register": reg, **group._children}
+    reg._parent = group
+    if live:
+        group.show = False
+    return group
+
+
+def _layers(alerts, sites, presence, patrols, hotspots, reach_km, show_coverage, heat, show_heat,
+            cluster_above, text_chars) -> tuple[list[tuple[str, folium.FeatureGroup]], list]:
+    """The filtered layers in drawing order, with a stable key each, and the frames to fit the view to."""
+    out, fit = [], []
+    if hotspots is not None:
+        out.append(("hotspots", hotspots_layer(hotspots)))
+    if heat and alerts is not None:
+        out.append(("heat", heat_layer(alerts, show=show_heat)))
+    if reach_km and presence is not None:
+        for comp, group in zip([c for c in vocab.COMPONENTS if float(reach_km.get(c, 0) or 0)],
+                               coverage_layers(presence, reach_km, show=show_coverage)):
+            out.append((f"coverage-{comp}", group))
+    if patrols is not None:
+        out.append(("patrols", patrols_layer(patrols)))
+        fit.append(patrols)
+    if sites is not None:
+        out.append(("sites", sites_layer(sites)))
+        fit.append(_points(sites))
+    if presence is not None:
+        out.append(("presence", presence_layer(presence)))
+        fit.append(_points(presence))
+    if alerts is not None:
+        out.append(("alerts", alerts_layer(alerts, cluster_above=cluster_above, text_chars=text_chars)))
+        fit.append(_points(alerts))
+    return out, fit
+
+
+def _base_map(tiles, tiles_attr, basemap):
+    m = folium.Map(tiles=None, control_scale=True, zoom_start=6, location=[0, 0], prefer_canvas=False)
+    m.options.update({"minZoom": 3, "maxZoom": 18})
+    # Only Leaflet and Font Awesome are used: no jQuery, Bootstrap or awesome-markers to fetch and parse.
+    m.default_js = [(n, u) for n, u in m.default_js if n == "leaflet"]
+    m.default_css = [(n, u) for n, u in m.default_css if n in ("leaflet_css", "fontawesome_css")
+                     or "fontawesome" in u]
+    tiles = tiles if tiles is not None else os.environ.get(TILES_ENV, "")
+    if tiles:
+        folium.TileLayer(tiles, attr=tiles_attr or os.environ.get(TILES_ATTR_ENV) or "Tiles: configured locally",
+                         name="Tiles (configured)", overlay=False, control=True).add_to(m)
+    base = None
+    if basemap is not None:
+        base = basemap_layer(basemap)
+        base.add_to(m)
+    return m, base
+
+
+def _fit(m: folium.Map, frames, base_bounds) -> None:
+    bounds = _bounds(*frames) or base_bounds
+    if bounds:
+        pad = 0.05 * max(bounds[1][0] - bounds[0][0], bounds[1][1] - bounds[0][1], 0.2)
+        bounds = [[bounds[0][0] - pad, bounds[0][1] - pad], [bounds[1][0] + pad, bounds[1][1] + pad]]
+        m.location = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+        m.fit_bounds(bounds)
+
+
 def situation_map(alerts: gpd.GeoDataFrame | None = None, sites: gpd.GeoDataFrame | None = None,
                   presence: gpd.GeoDataFrame | None = None, patrols: gpd.GeoDataFrame | None = None,
                   basemap=None, tiles: str | None = None, tiles_attr: str | None = None,
@@ -1005,58 +1218,70 @@ def situation_map(alerts: gpd.GeoDataFrame | None = None, sites: gpd.GeoDataFram
     ``reach_km``: coverage rings per component (:func:`coverage_layers`,
     hidden unless ``show_coverage``); ``heat``: add :func:`heat_layer`;
     ``draw``: add the area drawing tool; ``area``: the active area filter.
-    Every layer is toggleable in the layer control.
+    Every layer is toggleable in the layer control. One stand-alone map; the
+    desk uses :func:`situation_map_parts` (same layers, filtered ones apart).
     """
-    m = folium.Map(tiles=None, control_scale=True, zoom_start=6, location=[0, 0], prefer_canvas=False)
-    # Without tiles folium passes no zoom range to Leaflet; clustering needs one.
-    m.options.update({"minZoom": 3, "maxZoom": 18})
-    tiles = tiles if tiles is not None else os.environ.get(TILES_ENV, "")
-    if tiles:
-        folium.TileLayer(tiles, attr=tiles_attr or os.environ.get(TILES_ATTR_ENV) or "Tiles: configured locally",
-                         name="Tiles (configured)", overlay=False, control=True).add_to(m)
-    bounds_from = []
-    if basemap is not None:
-        base = basemap_layer(basemap)
-        base.add_to(m)
-        base_bounds = getattr(base, "_ew_bounds", None)
-    else:
-        base_bounds = None
-    if hotspots is not None:
-        hotspots_layer(hotspots).add_to(m)
-    if heat and alerts is not None:
-        heat_layer(alerts, show=show_heat).add_to(m)
-    if reach_km and presence is not None:
-        for group in coverage_layers(presence, reach_km, show=show_coverage):
-            group.add_to(m)
-    if patrols is not None:
-        patrols_layer(patrols).add_to(m)
-        bounds_from.append(patrols)
-    if sites is not None:
-        sites_layer(sites).add_to(m)
-        bounds_from.append(_points(sites))
-    if presence is not None:
-        presence_layer(presence).add_to(m)
-        bounds_from.append(_points(presence))
-    if alerts is not None:
-        alerts_layer(alerts, cluster_above=cluster_above, text_chars=text_chars).add_to(m)
-        bounds_from.append(_points(alerts))
+    m, base = _base_map(tiles, tiles_attr, basemap)
+    layers, fit = _layers(alerts, sites, presence, patrols, hotspots, reach_km, show_coverage, heat, show_heat,
+                          cluster_above, text_chars)
+    for _, group in layers:
+        group.add_to(m)
     if area is not None:
         area_layer(area).add_to(m)
     if draw:
         m.add_child(draw_control())
     text = attribution(alerts)
     if text:
-        m.add_child(_Draw({"text": escape(text)}, "function (d, map) { map.attributionControl.addAttribution(d.text); }"))
+        m.add_child(_Draw({"text": escape(text)}, _ATTRIBUTION_JS))
     if show_legend:
         m.add_child(legend())
     folium.LayerControl(collapsed=collapsed_control, position="topright").add_to(m)
-    bounds = _bounds(*bounds_from) or base_bounds
-    if bounds:
-        pad = 0.05 * max(bounds[1][0] - bounds[0][0], bounds[1][1] - bounds[0][1], 0.2)
-        bounds = [[bounds[0][0] - pad, bounds[0][1] - pad], [bounds[1][0] + pad, bounds[1][1] + pad]]
-        m.location = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-        m.fit_bounds(bounds)
+    _fit(m, fit, getattr(base, "_ew_bounds", None))
     return localise_assets(m, asset_base_url)
+
+
+def situation_map_parts(alerts: gpd.GeoDataFrame | None = None, sites: gpd.GeoDataFrame | None = None,
+                        presence: gpd.GeoDataFrame | None = None, patrols: gpd.GeoDataFrame | None = None,
+                        basemap=None, tiles: str | None = None, tiles_attr: str | None = None,
+                        asset_base_url: str | None = None, show_legend: bool = True,
+                        cluster_above: int = CLUSTER_ABOVE, hotspots: gpd.GeoDataFrame | None = None,
+                        reach_km: dict[str, float] | None = None, show_coverage: bool = False,
+                        heat: bool = False, show_heat: bool = False, draw: bool = False, area=None,
+                        text_chars: int = POPUP_TEXT_CHARS, collapsed_control: bool = False,
+                        fit=None) -> tuple[folium.Map, folium.FeatureGroup]:
+    """The situation map split for a live page: ``(fixed map, live layers)``.
+
+    Same arguments and layers as :func:`situation_map`. The fixed map holds
+    what does not change with the filters (boundaries, legend, drawing tool,
+    the drawn area, the view fitted to ``fit``: frames, by default the
+    layers given); the live group holds every filtered layer and rebuilds
+    the layer control, for ``st_folium(fixed, feature_group_to_add=live)``:
+    a filter change then swaps the live layers in the open map (toggled
+    layers stay toggled) instead of re-creating it.
+    """
+    m, base = _base_map(tiles, tiles_attr, basemap)
+    if base is not None:
+        _register(base, "basemap", 0, live=False)
+    layers, frames = _layers(alerts, sites, presence, patrols, hotspots, reach_km, show_coverage, heat, show_heat,
+                             cluster_above, text_chars)
+    if area is not None:
+        area_group = area_layer(area)
+        area_group.add_to(m)
+        _register(area_group, "area", 1000, live=False)
+    if draw:
+        m.add_child(draw_control())
+    if show_legend:
+        m.add_child(legend())
+    _fit(m, frames if fit is None else list(fit), getattr(base, "_ew_bounds", None))
+    live = folium.FeatureGroup(name="ewarning live layers", control=False, show=False)
+    live.add_child(_Draw({}, _RESET_JS, css=False))
+    for order, (key, group) in enumerate(layers, start=1):
+        live.add_child(_register(group, key, order, live=True))
+    text = attribution(alerts)
+    if text:
+        live.add_child(_Draw({"text": escape(text)}, _ATTRIBUTION_JS, css=False))
+    live.add_child(_Draw({"collapsed": bool(collapsed_control)}, _CONTROL_JS, css=False))
+    return localise_assets(m, asset_base_url), localise_assets(live, asset_base_url)
 
 
 def html_size(m: folium.Map) -> int:
