@@ -43,6 +43,9 @@ class Store(Protocol):
     def record(self, action: str, detail: str, user: str | None = None) -> None:
         """Append to the audit log (who saw or exported what)."""
 
+    def counts(self) -> dict[str, int]:
+        """Rows per table (layers and logs)."""
+
     def get_setting(self, key: str) -> str | None: ...
 
     def set_setting(self, key: str, value: str) -> None: ...

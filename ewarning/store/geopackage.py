@@ -257,27 +257,6 @@ class GeoPackageStore:
             max_x = max(coalesce(max_x, ?), ?), max_y = max(coalesce(max_y, ?), ?) WHERE table_name = ?""",
                     (x0, x0, y0, y0, x1, x1, y1, y1, layer))
 
-    def replace_rows(self, layer: str, frame: gpd.GeoDataFrame, action: str, detail: str,
-                     user: str | None = None) -> None:
-        """Overwrite rows of ``layer`` matched by key (for triage edits), audited, in one transaction."""
-        schema = LAYER_SCHEMAS[layer]
-        with closing(self._connect()) as con:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                where = " AND ".join(f'"{k}" = ?' for k in schema.key)
-                keys = zip(*(_to_sql(frame[k], schema.columns[k]) for k in schema.key))
-                con.executemany(f'DELETE FROM "{layer}" WHERE {where}', keys)
-                self._insert(con, schema, frame, frame.geometry)
-                self._touch(con, layer, frame)
-                con.execute('INSERT INTO "audit" (at, user, action, detail) VALUES (?, ?, ?, ?)',
-                            (_time_text(pd.Timestamp.now(tz="UTC")), user or current_user(), action, detail))
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-
-
-    # -- triage edits (optimistic concurrency) --------------------------------------
     def alert_versions(self) -> pd.DataFrame:
         """Latest triage version of every edited alert: ``alert_id, version, user, at``."""
         with closing(self._connect()) as con:
