@@ -185,13 +185,16 @@ class GeoPackageStore:
         """Changes when any domain layer changes (not on audit or settings writes).
 
         Built from each layer's ``last_change`` and row count, which every
-        write to a layer updates in its own transaction.
+        write to a layer updates in its own transaction, and the number of
+        triage edits (two edits in one millisecond still change it).
         """
         with closing(self._connect()) as con:
             rows = con.execute("SELECT table_name, last_change FROM gpkg_contents WHERE table_name IN "
                                "('alerts', 'sites', 'presence', 'patrols') ORDER BY table_name").fetchall()
             counts = [con.execute(f'SELECT max(fid), count(*) FROM "{name}"').fetchone() for name, _ in rows]
-        return self.location + "|" + "|".join(f"{n}:{t}:{c}" for (n, t), c in zip(rows, counts))
+            edits = con.execute('SELECT count(*) FROM "alert_edits"').fetchone()[0]
+        return (self.location + "|" + "|".join(f"{n}:{t}:{c}" for (n, t), c in zip(rows, counts))
+                + f"|edits:{edits}")
 
     def get_setting(self, key: str) -> str | None:
         with closing(self._connect()) as con:
