@@ -63,12 +63,18 @@ def load_basemap(folder: str, mtime: float) -> dict[str, gpd.GeoDataFrame]:
     return read_basemap(folder)
 
 
-def basemap() -> dict[str, gpd.GeoDataFrame] | None:
+def basemap_stamp() -> tuple[str, float] | None:
+    """The basemap folder and its newest file's time (``None`` without a basemap): a cache key."""
     folder = Path(BASEMAP_DIR)
     files = sorted(folder.glob("*.geojson")) if folder.is_dir() else []
     if not files:
         return None
-    return load_basemap(str(folder), max(f.stat().st_mtime for f in files))
+    return str(folder), max(f.stat().st_mtime for f in files)
+
+
+def basemap() -> dict[str, gpd.GeoDataFrame] | None:
+    stamp = basemap_stamp()
+    return None if stamp is None else load_basemap(*stamp)
 
 
 def layers() -> dict[str, gpd.GeoDataFrame]:
@@ -96,6 +102,116 @@ def load_hotspots(location: str, token: str, filter_key: str, _f: flt.Filters) -
 def hotspots(f: flt.Filters) -> tuple[gpd.GeoDataFrame, list]:
     location, token = store_and_token()
     return load_hotspots(location, token, f.key(), f)
+
+
+# -- the map component, rendered once per state and filters ----------------------------
+# streamlit-folium renders a folium map to strings on every run (and mutates the folium objects while
+# doing so). For the situation map those strings depend only on the store's state and the filters, so the
+# page caches the strings (never the objects) and hands them to streamlit-folium's component itself.
+# This follows streamlit_folium.st_folium (0.27.x) step by step; tests/test_apptest_pages.py and
+# tests/test_browser.py prove the map still draws, swaps its live layers and returns clicks and drawings.
+
+def area_key(area) -> str:
+    """A cache key for a drawn area (empty when there is none)."""
+    import shapely
+
+    return "" if area is None else shapely.to_wkt(area, rounding_precision=6)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def situation_map_fixed(location: str, token: str, area: str, base_url: str, basemap_key, _data, _area) -> dict:
+    """The situation map's fixed part as component strings (see :func:`ewarning.maps.situation_map_parts`).
+
+    Depends only on the stored layers (the view fits them all), the drawn area and the basemap.
+    """
+    from ewarning import maps
+
+    fixed, _ = maps.situation_map_parts(basemap=basemap(), asset_base_url=base_url, draw=True, area=_area,
+                                        fit=(_data["alerts"], _data["sites"], _data["presence"], _data["patrols"]))
+    return folium_fixed_args(fixed)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def situation_map_live(location: str, token: str, filter_key: str, base_url: str, top: int, _alerts, _sites,
+                       _presence, _patrols, _hotspots) -> dict:
+    """The situation map's filtered layers as component strings, once per store state and filters."""
+    from ewarning import maps
+    from ewarning.hotspots import HotspotConfig
+
+    _, live = maps.situation_map_parts(alerts=_alerts, sites=_sites, presence=_presence, patrols=_patrols,
+                                       asset_base_url=base_url, hotspots=_hotspots,
+                                       reach_km=HotspotConfig().reach_km, heat=True, draw=True, fit=())
+    return folium_live_args(live)
+
+
+def folium_fixed_args(fig) -> dict:
+    """What ``st_folium(fig, ...)`` sends for the map itself: strings only, safe to cache and share."""
+    import streamlit_folium as sf
+
+    fig.get_root().render()
+    fig.render()
+    html, header = sf._get_html(fig), sf._get_header(fig)   # before _get_map_string, which renames ids
+    script = sf._get_map_string(fig)
+    try:
+        bounds = fig.get_bounds()
+    except AttributeError:
+        bounds = [[None, None], [None, None]]
+    css, js = _asset_links(fig)
+    return {"script": script, "header": header, "html": html, "id": sf.get_full_id(fig), "bounds": bounds,
+            "zoom": fig.options.get("zoom"), "css_links": css, "js_links": js}
+
+
+def folium_live_args(group) -> dict:
+    """What ``st_folium(..., feature_group_to_add=group)`` sends for ``group`` (strings only).
+
+    The group is attached to a throwaway map: streamlit-folium names the map
+    ``map_div`` in the script whatever map it was, so the string is the same.
+    """
+    import folium
+    import streamlit_folium as sf
+
+    scratch = folium.Map(tiles=None)
+    script = sf._get_feature_group_string(group, map=scratch, idx=0)
+    css, js = _asset_links(group)
+    return {"feature_group": script, "css_links": css, "js_links": js}
+
+
+def _asset_links(element) -> tuple[list[str], list[str]]:
+    from ewarning.maps import _walk
+
+    css, js = [], []
+    for e in _walk(element):
+        css.extend(href for _, href in getattr(e, "default_css", None) or [])
+        js.extend(src for _, src in getattr(e, "default_js", None) or [])
+    return list(dict.fromkeys(css)), list(dict.fromkeys(js))
+
+
+def folium_component(fixed: dict, live: dict | None, key: str, height: int, returned_objects: list[str]):
+    """``st_folium(map, key=key, height=height, use_container_width=True, feature_group_to_add=live,
+    returned_objects=...)`` from the cached strings of :func:`folium_fixed_args` / :func:`folium_live_args`."""
+    import streamlit_folium as sf
+
+    defaults = {"last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": None,
+                "last_object_clicked_tooltip": None, "last_object_clicked_popup": None, "all_drawings": None,
+                "last_active_drawing": None, "last_circle_radius": None, "last_circle_polygon": None,
+                "selected_layers": None, "selected_tags": None, "last_geocoder_result": None,
+                "zoom": fixed["zoom"]}
+    (s, w), (n, e) = fixed["bounds"]
+    defaults["bounds"] = {"_southWest": {"lat": s, "lng": w}, "_northEast": {"lat": n, "lng": e}}
+    defaults = {k: v for k, v in defaults.items() if k in returned_objects}
+    live = live or {"feature_group": None, "css_links": [], "js_links": []}
+    hash_key = sf.generate_js_hash(fixed["script"], key, False)
+
+    def on_change():
+        st.session_state[key] = st.session_state.get(hash_key, {})
+
+    return sf._component_func(
+        script=fixed["script"], header=fixed["header"], html=fixed["html"], id=fixed["id"], key=hash_key,
+        height=height, width=None, returned_objects=returned_objects, default=defaults, zoom=None, center=None,
+        feature_group=live["feature_group"], return_on_hover=False, layer_control=None, pixelated=False,
+        css_links=list(dict.fromkeys(fixed["css_links"] + live["css_links"])),
+        js_links=list(dict.fromkeys(fixed["js_links"] + live["js_links"])), on_change=on_change,
+        wrap_longitude=False)
 
 
 # -- filters ---------------------------------------------------------------------

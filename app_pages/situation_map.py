@@ -11,12 +11,10 @@ every page; clicking a hotspot opens its detail below the map.
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app_pages import common
 from ewarning import filters as flt
 from ewarning import maps, presence as presence_mod, sites as sites_mod
-from ewarning.hotspots import HotspotConfig
 
 MAP_KEY = "situation_map"
 MAP_TOP = 15
@@ -48,12 +46,17 @@ common.html_block(
 
 # The map itself (boundaries, legend, drawing tool, drawn area, the view over every stored layer) stays
 # the same while filters change; the filtered layers travel apart and are swapped in the open map.
-fixed, live = maps.situation_map_parts(
-    alerts=alerts, sites=sites, presence=presence, patrols=patrols, basemap=common.basemap(),
-    asset_base_url=common.asset_base(), hotspots=hotspots, reach_km=HotspotConfig().reach_km, heat=True,
-    draw=True, area=f.area, fit=(data["alerts"], data["sites"], data["presence"], data["patrols"]))
-state = st_folium(fixed, key=MAP_KEY, height=660, use_container_width=True, feature_group_to_add=live,
-                  returned_objects=["last_object_clicked_tooltip", "all_drawings"])
+# Both parts are rendered to strings once per store state (and filters, or drawn area) and shared by every
+# session: a page load or a filter change seen before costs no map building at all.
+location, token = common.store_and_token()
+base_url = common.asset_base()
+fixed = common.situation_map_fixed(location, token, common.area_key(f.area), base_url,
+                                   common.basemap_stamp(),
+                                   _data=data, _area=f.area)
+live = common.situation_map_live(location, token, f.key(), base_url, MAP_TOP, _alerts=alerts, _sites=sites,
+                                 _presence=presence, _patrols=patrols, _hotspots=hotspots)
+state = common.folium_component(fixed, live, key=MAP_KEY, height=660,
+                                returned_objects=["last_object_clicked_tooltip", "all_drawings"])
 
 state = state or {}
 if state.get("all_drawings") and common.set_area(state["all_drawings"]):

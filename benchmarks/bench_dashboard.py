@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python benchmarks/bench_dashboard.py [--alerts 20000] [--repeat 3]``.
 
 Builds a store (the demo scenario's alerts resampled with jitter to
-``--alerts`` rows and imported through :func:`ewarning.importing.import_files`;
+``--alerts`` rows, each given its own free text of 150 to 250 characters, so
+no text repeats, and imported through :func:`ewarning.importing.import_files`;
 40 IDP sites, 30 bases, 50 patrol routes from the demo), starts
 ``streamlit run dashboard.py --server.headless true`` on it, and drives
 Debian's headless Chromium (Playwright, every non-local request blocked):
@@ -73,6 +74,46 @@ DRAWN_JS = """(expected) => {
 }"""
 
 
+_WHO = ["a village chief", "a teacher", "a community liaison assistant", "two herders", "a nurse at the health post",
+        "a moto-taxi driver", "the parish priest", "a market trader", "a women's association member",
+        "an IDP site committee member", "un chef de quartier", "une commerçante", "un enseignant"]
+_WHAT = ["armed men on motorbikes were seen on the road", "shots were heard from the bush",
+         "a group of about {n} armed youths gathered near the market", "houses were set on fire",
+         "families began leaving for the IDP site", "a checkpoint was set up and traders were made to pay",
+         "threats were made against the displaced", "cattle were taken from a transhumance camp",
+         "des hommes armés ont été vus près du pont", "la population a fui vers la brousse"]
+_MORE = ["The road to the next village is reported cut.", "Residents fear an attack tonight.",
+         "No casualties confirmed so far.", "Some {n} households are said to be sheltering at the church.",
+         "The caller asks for a patrol before nightfall.", "Phone network is intermittent in the area.",
+         "Similar incidents were reported last week.", "Les enfants ne vont plus à l'école depuis {n} jours.",
+         "The report could not yet be cross-checked.", "Local leaders are trying to calm the situation."]
+
+
+def distinct_texts(base: list[str], rng: np.random.Generator) -> list[str]:
+    """One free text of about 150 to 250 characters (mean 200) per alert, no two alike (deterministic).
+
+    Each starts with the time and the call's number (which makes it unique,
+    from its first words: a map excerpt of it is unique too) and who called,
+    then a demo report's text, what the caller saw and details, with numbers
+    drawn at random; lengths are drawn from 155 to 250 and cut on a
+    word.
+    """
+    out = []
+    for i, head in enumerate(base):
+        want = int(rng.integers(155, 251))
+        who = _WHO[rng.integers(len(_WHO))]
+        parts = [f"{rng.integers(0, 24):02d}:{rng.integers(0, 60):02d} call {i + 1} from {who}:",
+                 head.strip().rstrip(".") + ".",
+                 _WHAT[rng.integers(len(_WHAT))].format(n=int(rng.integers(3, 60))).capitalize() + "."]
+        while sum(len(p) + 1 for p in parts) < want:
+            parts.append(_MORE[rng.integers(len(_MORE))].format(n=int(rng.integers(2, 90))))
+        text = " ".join(parts)
+        if len(text) > want:        # cut on a word and close the sentence
+            text = text[: want + 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "."
+        out.append(text)
+    return out
+
+
 def build_store(path: Path, n_alerts: int, seed: int = 11) -> dict:
     """A store with ``n_alerts`` alerts, 50 patrols, 40 sites, 30 bases (from the demo scenario)."""
     demo_path = path.parent / "demo-source.gpkg"
@@ -91,6 +132,7 @@ def build_store(path: Path, n_alerts: int, seed: int = 11) -> dict:
     rows = pd.read_csv(ROOT / "geodata" / "demo" / "alerts.csv", dtype=str, keep_default_na=False)
     rows = rows.iloc[rng.integers(0, len(rows), n_alerts)].reset_index(drop=True)
     rows["id"] = [f"B-{i:06d}" for i in range(n_alerts)]
+    rows["text"] = distinct_texts(rows["text"].tolist(), rng)
     rows["lat"] = (rows["lat"].astype(float) + rng.normal(0, 0.04, n_alerts)).round(5).astype(str)
     rows["lon"] = (rows["lon"].astype(float) + rng.normal(0, 0.04, n_alerts)).round(5).astype(str)
     shift = pd.to_timedelta(rng.integers(-36, 36, n_alerts), unit="h")

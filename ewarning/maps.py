@@ -63,8 +63,12 @@ TILES_ATTR_ENV = "EWARNING_TILES_ATTR"
 
 #: Above this many alerts, markers are clustered.
 CLUSTER_ABOVE = 300
-#: Characters of free text sent to a map popup (full text is in the desk).
-POPUP_TEXT_CHARS = 280
+#: Characters of free text sent to a map popup: an excerpt cut on a word (the
+#: full text is on the Alerts triage page). 20,000 distinct 200-character texts
+#: sent whole would be ~4 MB on their own; excerpts keep the map under 5 MB.
+POPUP_TEXT_CHARS = 100
+#: Marks a shortened text (the popup then points to the triage page).
+ELLIPSIS = "…"
 #: Coordinate decimals sent to the browser (5 decimals ~ 1 m).
 DECIMALS = 5
 #: Line simplification tolerance in degrees (~20 m) for patrol tracks.
@@ -152,8 +156,27 @@ def _safe_json(data) -> str:
     this is a second guard for anything that was not.
     """
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    # Jinja openers never reach a template (folium renders through Jinja): "{{", "{%" and "{#" cannot
+    # occur in JSON outside a string, and inside one the escaped form decodes to the same text.
     return (text.replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+            .replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023"))
+
+
+class _Raw(Element):
+    """Finished script text in the figure: rendered as is, never compiled as a Jinja template.
+
+    (branca's ``MacroElement.render`` wraps each element's output in a new
+    template: with megabytes of data that compile took a third of a second,
+    and text from a report must never be template source.)
+    """
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
 
 
 class _Draw(MacroElement):
@@ -185,9 +208,24 @@ class _Draw(MacroElement):
 
     def render(self, **kwargs):
         figure = self.get_root()
-        if self.css and hasattr(figure, "header"):
-            figure.header.add_child(Element(f"<style>{_CSS}</style>"), name="ewarning_map_css")
-        super().render(**kwargs)
+        if self.css and hasattr(figure, "header") and "ewarning_map_css" not in figure.header._children:
+            figure.header.add_child(_css_element(), name="ewarning_map_css")
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_Raw(str(script(self, kwargs))), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+@functools.lru_cache(maxsize=1)
+def _css_template() -> Template:
+    # Compiled once: compiling the stylesheet as a template took ~10 ms a layer.
+    return Template(f"<style>{_CSS}</style>")
+
+
+def _css_element() -> Element:
+    element = Element("")
+    element._template = _css_template()
+    return element
 
 
 def _round(values, decimals: int = DECIMALS) -> list:
@@ -203,11 +241,29 @@ def _text_column(frame: pd.DataFrame, column: str, limit: int | None = None) -> 
         if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
             out.append("")
             continue
-        text = str(value)
-        if limit is not None and len(text) > limit:
-            text = text[:limit].rstrip() + "…"
-        out.append(escape(text))
+        out.append(escape(excerpt(str(value), limit)))
     return out
+
+
+def excerpt(text: str, limit: int | None) -> str:
+    """``text`` cut to at most ``limit`` characters on a word boundary, ending in ``…`` when cut.
+
+    Escape afterwards (cutting escaped text could split an entity).
+
+    >>> excerpt("Armed men seen near the market at dawn", 20)
+    'Armed men seen near…'
+    >>> excerpt("short", 20)
+    'short'
+    """
+    text = " ".join(text.split()) if limit is not None else text
+    if limit is None or len(text) <= limit:
+        return text
+    head = text[:limit]
+    if not text[limit].isspace() and " " in head:
+        head = head.rsplit(" ", 1)[0]    # drop the word that was cut
+    if len(head) < limit // 2:          # one very long word: cut inside it
+        head = text[:limit]
+    return head.rstrip(" ,;:.-") + ELLIPSIS
 
 
 def _time_column(frame: pd.DataFrame, column: str, fmt: str = "%Y-%m-%d %H:%M") -> list[str]:
@@ -330,14 +386,16 @@ _ALERTS_JS = """function (d, parent) {
         new Date((d.t0 + m) * 60000).toISOString().slice(0, 16).replace('T', ' '); }
     function popup(i) {
         var cas = (d.k[i] || d.inj[i]) ? d.k[i] + ' killed, ' + d.inj[i] + ' injured' : '';
-        var t = d.texts[d.t[i]];
+        var t = d.texts[d.t[i]] || '';
         return '<div class="ew-pop"><div class="ew-h" style="color:' + colourOf(i) + '">' + (lk.label[d.c[i]] || '?') +
             '</div><div class="ew-m">reported ' + time(d.rep[i]) + ' UTC</div><table>' +
             row('Occurred', time(d.occ[i])) + row('Severity', d.s[i] + ' / 5') + row('Casualties', cas) +
             row('Channel', lk.channel[d.ch[i]] || '') + row('Status', lk.verification[d.v[i]] || '') +
             row('Source / info', lk.adm[d.adm[i]]) + row('Location', lk.precision[d.p[i]] || '') +
             row('Origin', lk.origin[d.o[i]]) + row('Id', d.id[i]) + row('Duplicate of', d.dup[i]) + '</table>' +
-            (t ? '<div class="ew-t">' + t + '</div>' : '') + '</div>';
+            (t ? '<div class="ew-t">' + t + '</div>' : '') +
+            (t.slice(-1) === '\u2026' ? '<div class="ew-m ew-more">Full text on the Alerts triage page</div>' : '') +
+            '</div>';
     }
     function point(i) {
         var m = L.circleMarker([d.y[i], d.x[i]], {radius: lk.radius[d.s[i]] || lk.radius[1], color: '#ffffff',
@@ -504,8 +562,10 @@ def alerts_layer(alerts: gpd.GeoDataFrame, name: str = "Alerts", show: bool = Tr
     from zoom :data:`FLAT_ZOOM` every alert is drawn). Only what is in view
     becomes a marker. Popups show what an analyst needs to triage (times,
     severity, casualties, channel, verification, Admiralty code, precision,
-    origin, duplicates and the first ``text_chars`` characters of the text),
-    all escaped in Python and assembled when opened; never the reporter key.
+    origin, duplicates and an excerpt of the text: at most ``text_chars``
+    characters cut on a word, with "Full text on the Alerts triage page"
+    when cut), all escaped in Python and assembled when opened; never the
+    reporter key.
     """
     data = alerts_data(alerts, cluster_above, text_chars)
     group = folium.FeatureGroup(name=f"{name} ({len(data['x']):,})", show=show)

@@ -8,6 +8,7 @@ Debian's headless Chromium at 1440x900 through Playwright, and checks that:
   hotspots with their flags, patrols, IDP sites, bases) with no internet;
 - the layer control toggles layers (patrols off/on, heat and coverage on);
 - hostile report text shows as text in a map popup and on the triage page;
+- a long report shows as an excerpt cut on a word in its map popup, pointing to the triage page;
 - clicking a hotspot on the map opens its detail, and "Open in Hotspots"
   selects it on the Hotspots page; selecting a row in the table does too;
 - every page renders, and its screenshot is written to docs/screenshots/;
@@ -173,6 +174,33 @@ def test_hostile_alert_text_shows_as_text_in_the_map_popup(session):
     assert popup.locator("script").count() == 0
     frame.locator("body").evaluate("() => window.map.closePopup()")
     assert session["dialogs"] == []
+
+
+def test_long_alert_text_shows_an_excerpt_in_the_map_popup(session):
+    """The map carries the first words of a long report; the full text is on the triage page."""
+    import pandas as pd
+
+    from ewarning.maps import POPUP_TEXT_CHARS
+
+    page = _open(session)         # the view before was zoomed onto the hostile report
+    frame = _map(page)
+    demo = pd.read_csv(ROOT / "geodata" / "demo" / "alerts.csv", dtype=str, keep_default_na=False)
+    reported = pd.to_datetime(demo["reported_at"], utc=True)
+    # on the default view: the 30 days to the end of 14 November 2018
+    shown = demo[(reported >= pd.Timestamp("2018-10-17", tz="UTC")) & (reported < pd.Timestamp("2018-11-14", tz="UTC"))
+                 & (demo["text"].str.len() > POPUP_TEXT_CHARS + 10) & ~demo["text"].str.contains("[<>&\"']")]
+    alert = shown.iloc[0]
+    assert frame.locator("body").evaluate("""(body, needle) => {
+        const layers = Object.values(window.map._layers).filter(l => typeof l.openAlert === 'function');
+        return layers.length === 1 && layers[0].openAlert(needle);
+    }""", alert["id"])
+    popup = frame.locator(".leaflet-popup-content .ew-pop", has_text=alert["id"])
+    popup.wait_for(timeout=5_000)
+    shown_text = popup.locator(".ew-t").inner_text()
+    assert shown_text.endswith("\u2026") and len(shown_text) <= POPUP_TEXT_CHARS + 1
+    assert " ".join(alert["text"].split()).startswith(shown_text[:-1])
+    assert "Full text on the Alerts triage page" in popup.inner_text()
+    frame.locator("body").evaluate("() => window.map.closePopup()")
 
 
 def test_clicking_a_hotspot_opens_its_detail(session):

@@ -92,7 +92,7 @@ def test_alert_colour_follows_category(map_layers):
         # times travel as minutes since t0 (the browser formats them as before)
         assert pd.Timestamp((data["t0"] + data["rep"][i]) * 60, unit="s", tz="UTC") == \
             alert["reported_at"].floor("min")
-        assert data["texts"][data["t"][i]] == maps.escape(alert["text"])
+        assert data["texts"][data["t"][i]] == maps.escape(maps.excerpt(alert["text"], maps.POPUP_TEXT_CHARS))
     # one distinct colour per category, each reaching the page
     assert len(set(style.CATEGORY_COLOURS.values())) == len(vocab.CATEGORIES)
     html = render(maps.alerts_layer(alerts))
@@ -124,6 +124,18 @@ def test_hostile_text_is_escaped_everywhere(full_html, map_layers):
     assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in full_html   # alert text, site name, town
     # every <script> tag in the page is one folium or we wrote, none from data
     assert full_html.count("<script") == full_html.count("</script>")
+
+
+def test_report_text_is_never_template_source(map_layers):
+    """folium renders through Jinja: a report's "{{ ... }}" or "{% ... %}" stays text (no injection, no crash)."""
+    alerts = map_layers["alerts"].iloc[:3].copy()
+    alerts["text"] = ["total {{ 7*7 }} dead", "broken {% if %} tag", "{# unclosed comment"]
+    m = maps.situation_map(alerts)
+    html = render(m)                                  # would raise TemplateSyntaxError if compiled
+    assert "total 49 dead" not in html
+    (data,) = draw_data(maps.alerts_layer(alerts))
+    assert sorted(data["texts"]) == sorted(maps.escape(t) for t in alerts["text"])
+    assert "{{ 7*7 }}" not in html and "{%" not in html.split("<script>")[-1]
 
 
 def test_each_layer_escapes_its_own_text(map_layers):
@@ -234,8 +246,25 @@ def test_ucdp_attribution_when_ucdp_data_is_shown(map_layers):
     assert "UCDP" not in render(own)
 
 
+def test_popup_text_is_a_short_excerpt_cut_on_a_word(map_layers):
+    long = "Armed men on motorbikes were seen moving towards Zemio at dawn; residents fled to the church " \
+           "and the mission <b>compound</b>. " * 3
+    alerts = map_layers["alerts"].iloc[:2].copy()
+    alerts["text"] = [long, "<script>alert(1)</script>"]
+    (data,) = draw_data(maps.alerts_layer(alerts))
+    cut, hostile = (data["texts"][data["t"][i]] for i in range(2))
+    assert cut.endswith("\u2026") and len(cut) <= maps.POPUP_TEXT_CHARS + 1
+    assert long.startswith(cut[:-1]) and long[len(cut) - 1] == " "          # whole words only
+    assert hostile == "&lt;script&gt;alert(1)&lt;/script&gt;"                 # short: whole, escaped
+    html = render(maps.alerts_layer(alerts))
+    assert "Full text on the Alerts triage page" in html
+    # an excerpt is cut before escaping: no half entity
+    assert maps.escape(maps.excerpt("a " * 45 + "<script>", 96)).endswith("a\u2026")
+    assert maps.excerpt("x" * 300, 100) == "x" * 100 + "\u2026"
+
+
 def test_html_stays_small_for_20000_alerts(map_layers):
-    """20,000 alerts with 200-character texts: well under 300 bytes each."""
+    """20,000 alerts, each with its own 200-character text: the map stays well under 5 MB."""
     base = map_layers["alerts"]
     reps = int(np.ceil(20_000 / len(base)))
     big = base.loc[base.index.repeat(reps)].iloc[:20_000].copy()
@@ -243,12 +272,13 @@ def test_html_stays_small_for_20000_alerts(map_layers):
     rng = np.random.default_rng(0)
     big = big.set_geometry(gpd.points_from_xy(big.geometry.x + rng.normal(0, 0.3, len(big)),
                                               big.geometry.y + rng.normal(0, 0.3, len(big))), crs="EPSG:4326")
-    big["text"] = ["Armed men were seen moving towards the village at dawn; residents fled to the church. " * 3][0][:200]
+    big["text"] = [(f"Call {i}: armed men were seen moving towards the village at dawn; residents fled to the "
+                    "church and the school. " * 3)[:200] for i in range(len(big))]
     big["reported_at"] = big["reported_at"] + pd.to_timedelta(np.arange(len(big)), unit="min")
     size = maps.html_size(maps.situation_map(big))
     per_alert = size / len(big)
     print(f"\nHTML for 20,000 alerts: {size / 1e6:.2f} MB ({per_alert:.0f} bytes per alert)")
-    assert per_alert < 400
+    assert per_alert < 225 and size < 4.5e6
 
 
 # --------------------------------------------------------------------------
