@@ -133,7 +133,7 @@ def test_situation_map_draws_every_layer_offline(session):
 
 
 def test_layer_control_toggles_layers(session):
-    page = session["page"]
+    page = _open(session)         # every test opens its page: none relies on the order tests run in
     frame = _map(page)
 
     def toggle(name: str, on: bool):
@@ -157,7 +157,7 @@ def test_layer_control_toggles_layers(session):
 
 
 def test_hostile_alert_text_shows_as_text_in_the_map_popup(session):
-    page = session["page"]
+    page = _open(session)
     frame = _map(page)
     # Find the hostile report's marker through Leaflet (it may sit inside a cluster) and open its popup.
     # The alerts layer draws only the clusters and markers in view (popups built when opened): ask it to
