@@ -243,7 +243,6 @@ def run(alerts: gpd.GeoDataFrame, dates, methods: dict | None = None, config: Ba
         m.fit(ix)
     serious = (ix.killed >= config.serious_killed) & (ix.weight > 0)
     ev_t, ev_x, ev_y = ix.t_occ[serious], ix.x[serious], ix.y[serious]
-    ev_ids = np.flatnonzero(serious)
     if len(ix) and dates:
         t_min, t_max = ix.t_rep.min(), ix.t_rep.max()
         outside = [d for d in dates if days(d) < t_min or days(d) > t_max + config.horizon_days]

@@ -13,7 +13,6 @@ import warnings
 from dataclasses import dataclass, field
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from .vocab import lookup_table, normalise_code
