@@ -24,7 +24,7 @@ demo-store: install
 	$(PY) -m ewarning demo --store $(DEMO_STORE) --force
 
 dashboard: demo-store
-	EWARNING_STORE=$(DEMO_STORE) $(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
+	EWARNING_STORE=$(DEMO_STORE) $(VENV)/bin/streamlit run serve.py --server.port $(PORT)
 
 test: install install-browser
 	$(PY) -m pytest -q -n 2 --dist loadgroup

@@ -1,6 +1,8 @@
 """Streamlit entry point of the early-warning dashboard (the analyst desk).
 
-Run with ``streamlit run dashboard.py`` (settings in ``.streamlit/config.toml``:
+Started by ``streamlit run serve.py`` (``make dashboard``), which serves this
+script with a start-up warm-up of the caches; ``streamlit run dashboard.py``
+works too, without it (settings in ``.streamlit/config.toml`` either way:
 no usage statistics, headless, map assets served from ``static/``). Pages
 live in ``app_pages/`` and stay thin: widgets, cached loaders and calls into
 :mod:`ewarning`. Add a page by adding an ``st.Page`` to ``PAGES``.

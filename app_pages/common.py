@@ -29,6 +29,7 @@ FILTERS_KEY = "filters"
 AREA_KEY = "f_area"          # the drawn area, as GeoJSON (set by the situation map)
 FOCUS_KEY = "hotspot_focus"  # a hotspot to open on the Hotspots page
 HOTSPOT_ID = re.compile(r"\bH-\d{8}-\d+\b")
+DEFAULT_WINDOW = "30 days"   # the window a new session opens on (``?window=`` in the URL overrides it)
 
 
 # -- loaders ---------------------------------------------------------------------
@@ -144,6 +145,64 @@ def situation_map_live(location: str, token: str, filter_key: str, base_url: str
     return folium_live_args(live)
 
 
+MAP_TOP = 15   # hotspots drawn on the situation map: the top ones and every flagged one
+
+
+def situation_view(f: flt.Filters, data: dict) -> dict:
+    """What the situation map shows under ``f``: the filtered layers, the hotspots drawn, notes, counts.
+
+    Alerts are those *reported* in the window (the as-of rule); presence as it
+    stood on the as-of day; sites that were open; patrols that started in the
+    window; hotspots scored as of the end of the window.
+    """
+    from ewarning import presence as presence_mod
+    from ewarning import sites as sites_mod
+
+    hot, notes = hotspots(f)
+    n_scored = len(hot)
+    # A national map cannot show forty labelled areas legibly: the top ones and
+    # every flagged one are drawn; the Hotspots page lists them all.
+    if n_scored:
+        hot = hot[(hot["rank"] <= MAP_TOP) | hot["flagged"]]
+    return {"alerts": flt.apply_alerts(data["alerts"], f),
+            "sites": flt.apply_points(sites_mod.open_on(data["sites"], f.as_of), f),
+            "presence": flt.apply_points(presence_mod.on(data["presence"], f.as_of), f),
+            "patrols": flt.apply_patrols(data["patrols"], f), "hotspots": hot, "notes": notes,
+            "n_scored": n_scored}
+
+
+def situation_map_strings(f: flt.Filters, data: dict, view: dict, location: str, token: str) -> tuple[dict, dict]:
+    """The situation map's fixed part and filtered layers as component strings (both cached, shared)."""
+    base_url = asset_base()
+    fixed = situation_map_fixed(location, token, area_key(f.area), base_url, basemap_stamp(), _data=data,
+                                _area=f.area)
+    live = situation_map_live(location, token, f.key(), base_url, MAP_TOP, _alerts=view["alerts"],
+                              _sites=view["sites"], _presence=view["presence"], _patrols=view["patrols"],
+                              _hotspots=view["hotspots"])
+    return fixed, live
+
+
+def warm_up(windows=(DEFAULT_WINDOW, "everything")) -> list[str]:
+    """Fill the process-wide caches a new session's situation map asks for, before anyone connects.
+
+    Same calls and arguments as a first page run (store location and state
+    token, the opening filters with the store's ``default_as_of``, basemap,
+    asset base), for the default window and then each other window in
+    ``windows`` (``?window=everything`` links). Runs outside any session
+    (``serve.py`` calls it in a thread at start-up); returns what it warmed.
+    """
+    map_component()   # before anything else: pages may already be asking for it
+    location, token = store_and_token()
+    data = load_layers(location, token)
+    basemap()
+    done = []
+    for window in dict.fromkeys(windows):
+        f = opening_filters(data["alerts"], location, window)
+        situation_map_strings(f, data, situation_view(f, data), location, token)
+        done.append(f.describe())
+    return done
+
+
 def folium_fixed_args(fig) -> dict:
     """What ``st_folium(fig, ...)`` sends for the map itself: strings only, safe to cache and share."""
     import streamlit_folium as sf
@@ -186,6 +245,26 @@ def _asset_links(element) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(css)), list(dict.fromkeys(js))
 
 
+def map_component():
+    """streamlit-folium's component, registered with this server's runtime.
+
+    Streamlit registers a component (so the server serves its frontend) only
+    when its module is imported during a page run. ``serve.py`` imports
+    streamlit-folium earlier, in its warm-up thread, so the warm-up and every
+    page call this: it registers the component as that import would have,
+    once (a dictionary look-up afterwards).
+    """
+    import streamlit_folium as sf
+    from streamlit import runtime
+
+    component = sf._component_func
+    if runtime.exists():
+        registry = runtime.get_instance().component_registry
+        if registry.get_component(component.name) is None:
+            registry.register_component(component)
+    return component
+
+
 def folium_component(fixed: dict, live: dict | None, key: str, height: int, returned_objects: list[str]):
     """``st_folium(map, key=key, height=height, use_container_width=True, feature_group_to_add=live,
     returned_objects=...)`` from the cached strings of :func:`folium_fixed_args` / :func:`folium_live_args`."""
@@ -205,7 +284,7 @@ def folium_component(fixed: dict, live: dict | None, key: str, height: int, retu
     def on_change():
         st.session_state[key] = st.session_state.get(hash_key, {})
 
-    return sf._component_func(
+    return map_component()(
         script=fixed["script"], header=fixed["header"], html=fixed["html"], id=fixed["id"], key=hash_key,
         height=height, width=None, returned_objects=returned_objects, default=defaults, zoom=None, center=None,
         feature_group=live["feature_group"], return_on_hover=False, layer_control=None, pixelated=False,
@@ -223,21 +302,35 @@ def current_filters() -> flt.Filters:
     return f
 
 
-def filter_sidebar(alerts: pd.DataFrame) -> flt.Filters:
-    """The sidebar controls shared by every page; stores and returns the filters."""
+def default_day(alerts: pd.DataFrame, location: str | None = None):
+    """The as-of day the sidebar opens on: the store's ``default_as_of`` setting, else the latest report's day."""
     default = flt.default_filters(alerts)
-    default_day = (default.end - pd.Timedelta(days=1)).date()
+    day = (default.end - pd.Timedelta(days=1)).date()
     # A store may name the day it should open on (the demo opens on the eve
     # of the Alindao attack: what an analyst knew at the end of 14 November).
-    opening = open_store(store_and_token()[0]).get_setting("default_as_of")
+    opening = open_store(location or store_and_token()[0]).get_setting("default_as_of")
     if opening:
-        default_day = (pd.Timestamp(opening) - pd.Timedelta(days=1)).date()
+        day = (pd.Timestamp(opening) - pd.Timedelta(days=1)).date()
+    return day
+
+
+def opening_filters(alerts: pd.DataFrame, location: str | None = None, window: str = DEFAULT_WINDOW) -> flt.Filters:
+    """The filters a new session starts with (the sidebar untouched, ``?window=`` as given)."""
+    return flt.Filters(end=flt.end_of_day(default_day(alerts, location)), days=flt.WINDOWS[window])
+
+
+def filter_sidebar(alerts: pd.DataFrame) -> flt.Filters:
+    """The sidebar controls shared by every page; stores and returns the filters.
+
+    Untouched, they equal :func:`opening_filters` (what ``serve.py`` warms the caches with).
+    """
+    default_day_ = default_day(alerts)
     with st.sidebar:
         st.markdown("**Filters** (every page)")
-        day = st.date_input("As of (end of day, UTC)", value=default_day, key="f_day")
+        day = st.date_input("As of (end of day, UTC)", value=default_day_, key="f_day")
         # ?window=everything (or 7 days, 90 days...) in the URL opens the desk on that window.
-        wanted = st.query_params.get("window", "30 days")
-        index = list(flt.WINDOWS).index(wanted) if wanted in flt.WINDOWS else 1
+        wanted = st.query_params.get("window", DEFAULT_WINDOW)
+        index = list(flt.WINDOWS).index(wanted if wanted in flt.WINDOWS else DEFAULT_WINDOW)
         window = st.selectbox("Alerts reported in the last", list(flt.WINDOWS), index=index, key="f_window")
         cats = st.multiselect("Category", list(vocab.CATEGORIES), format_func=vocab.CATEGORIES.get, key="f_cat",
                               placeholder="all categories")
@@ -252,7 +345,7 @@ def filter_sidebar(alerts: pd.DataFrame) -> flt.Filters:
             st.button("Clear drawn area", key="f_clear_area", on_click=_clear_area)
         else:
             st.caption("Area: everywhere (draw a polygon or rectangle on the situation map to narrow it)")
-    f = flt.Filters(end=flt.end_of_day(day or default_day), days=flt.WINDOWS[window], categories=tuple(cats),
+    f = flt.Filters(end=flt.end_of_day(day or default_day_), days=flt.WINDOWS[window], categories=tuple(cats),
                     channels=tuple(chans), verification=tuple(ver), area=area, hide_duplicates=bool(dups))
     st.session_state[FILTERS_KEY] = f
     return f

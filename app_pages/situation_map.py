@@ -13,25 +13,19 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from ewarning import filters as flt
-from ewarning import maps, presence as presence_mod, sites as sites_mod
+from ewarning import maps
 
 MAP_KEY = "situation_map"
-MAP_TOP = 15
+MAP_TOP = common.MAP_TOP
 
 f = common.current_filters()
-data = common.layers()
-alerts = flt.apply_alerts(data["alerts"], f)
-sites = flt.apply_points(sites_mod.open_on(data["sites"], f.as_of), f)
-presence = flt.apply_points(presence_mod.on(data["presence"], f.as_of), f)
-patrols = flt.apply_patrols(data["patrols"], f)
-hotspots, notes = common.hotspots(f)
+location, token = common.store_and_token()
+data = common.load_layers(location, token)
+# The filtered layers and the hotspots drawn (the top ones and every flagged one), as serve.py warms them.
+view = common.situation_view(f, data)
+alerts, sites, presence, patrols = view["alerts"], view["sites"], view["presence"], view["patrols"]
+hotspots, notes, n_scored = view["hotspots"], view["notes"], view["n_scored"]
 common.record_view("situation map", f)
-n_scored = len(hotspots)
-# A national map cannot show forty labelled areas legibly: the top ones and
-# every flagged one are drawn; the Hotspots page lists them all.
-if n_scored:
-    hotspots = hotspots[(hotspots["rank"] <= MAP_TOP) | hotspots["flagged"]]
 
 counts = {"alerts": len(alerts), "hotspots": len(hotspots),
           "flagged": int(hotspots["flagged"].sum()) if len(hotspots) else 0,
@@ -47,14 +41,9 @@ common.html_block(
 # The map itself (boundaries, legend, drawing tool, drawn area, the view over every stored layer) stays
 # the same while filters change; the filtered layers travel apart and are swapped in the open map.
 # Both parts are rendered to strings once per store state (and filters, or drawn area) and shared by every
-# session: a page load or a filter change seen before costs no map building at all.
-location, token = common.store_and_token()
-base_url = common.asset_base()
-fixed = common.situation_map_fixed(location, token, common.area_key(f.area), base_url,
-                                   common.basemap_stamp(),
-                                   _data=data, _area=f.area)
-live = common.situation_map_live(location, token, f.key(), base_url, MAP_TOP, _alerts=alerts, _sites=sites,
-                                 _presence=presence, _patrols=patrols, _hotspots=hotspots)
+# session: a page load or a filter change seen before costs no map building at all (and serve.py builds
+# those of the opening view at start-up).
+fixed, live = common.situation_map_strings(f, data, view, location, token)
 state = common.folium_component(fixed, live, key=MAP_KEY, height=660,
                                 returned_objects=["last_object_clicked_tooltip", "all_drawings"])
 

@@ -5,8 +5,10 @@
 - ``demo_store``: the demo scenario (``python -m ewarning demo``) plus two
   hostile alerts imported through :func:`ewarning.importing.import_files`
   (ids in ``HOSTILE_IDS``).
-- ``streamlit_app``: ``streamlit run dashboard.py --server.headless true`` on
-  a free port against a copy of ``demo_store``; yields the base URL and log.
+- ``streamlit_app``: ``streamlit run serve.py --server.headless true`` (the
+  dashboard with its start-up warm-up, as ``make dashboard`` starts it) on a
+  free port against a copy of ``demo_store``, once the warm-up has finished;
+  yields the base URL and log.
 - ``start_streamlit``: the same as a context manager, for benchmarks.
 - ``chromium``: Playwright's Chromium (Debian's /usr/bin/chromium), skipped
   when Playwright or the browser is missing.
@@ -152,13 +154,24 @@ def demo_store(tmp_path_factory) -> Path:
     return build_demo_store(tmp_path_factory.mktemp("demo") / "demo.gpkg")
 
 
+#: What ``serve.py`` logs when its start-up warm-up has finished (well or not).
+WARM_UP_DONE, WARM_UP_FAILED = "warm-up done", "warm-up failed"
+
+
 @contextlib.contextmanager
-def start_streamlit(store: Path, workdir: Path, user: str = "browser-test", timeout: float = 60):
-    """``streamlit run dashboard.py --server.headless true`` on a free port; yields (url, log path)."""
+def start_streamlit(store: Path, workdir: Path, user: str = "browser-test", timeout: float = 60,
+                    script: str = "serve.py", wait_warm_up: bool = True):
+    """``streamlit run serve.py --server.headless true`` on a free port; yields (url, log path).
+
+    ``serve.py`` is how the desk is started (``make dashboard``): ``dashboard.py`` with a start-up warm-up
+    of the caches. With ``wait_warm_up`` (and ``serve.py``), returns once the warm-up has logged that it
+    finished, well or not (tests assert which), as a desk started ahead of its first analyst would be.
+    ``script="dashboard.py"`` starts the page script alone (no warm-up).
+    """
     port = _free_port()
     log = workdir / f"streamlit-{port}.log"
     env = {**os.environ, "EWARNING_STORE": str(store), "EWARNING_TILES": "", "EWARNING_USER": user}
-    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -175,6 +188,13 @@ def start_streamlit(store: Path, workdir: Path, user: str = "browser-test", time
             if proc.poll() is not None or time.time() > deadline:
                 raise RuntimeError(f"streamlit did not start:\n{log.read_text(errors='replace')}")
             time.sleep(0.3)
+        while wait_warm_up and script == "serve.py":
+            text = log.read_text(errors="replace")
+            if WARM_UP_DONE in text or WARM_UP_FAILED in text:
+                break
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"the warm-up did not finish:\n{text}")
+            time.sleep(0.2)
         yield url, log
     finally:
         proc.terminate()
@@ -186,7 +206,7 @@ def start_streamlit(store: Path, workdir: Path, user: str = "browser-test", time
 
 @pytest.fixture(scope="session")
 def streamlit_app(demo_store, tmp_path_factory):
-    """The dashboard on a free local port, on a copy of ``demo_store``; yields (url, log path)."""
+    """The desk (``serve.py``, warmed up) on a free local port, on a copy of ``demo_store``; yields (url, log)."""
     pytest.importorskip("streamlit")
     tmp = tmp_path_factory.mktemp("app")
     store = tmp / "joc.gpkg"

@@ -1,6 +1,7 @@
 """The running dashboard in a real browser, with every non-local request blocked and recorded.
 
-Starts ``streamlit run dashboard.py --server.headless true`` on the demo
+Starts ``streamlit run serve.py --server.headless true`` (the dashboard with
+its start-up warm-up, as ``make dashboard`` does) on the demo
 scenario plus two hostile alerts (fixtures in ``conftest.py``), opens it in
 Debian's headless Chromium at 1440x900 through Playwright, and checks that:
 
@@ -12,12 +13,19 @@ Debian's headless Chromium at 1440x900 through Playwright, and checks that:
 - clicking a hotspot on the map opens its detail, and "Open in Hotspots"
   selects it on the Hotspots page; selecting a row in the table does too;
 - every page renders, and its screenshot is written to docs/screenshots/;
+- the desk started warm (``serve.py``'s warm-up finished), with the settings
+  of .streamlit/config.toml (static serving, server address); a failing
+  warm-up is only logged;
 - no request left the machine, no dialog opened, no page error occurred.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -292,6 +300,28 @@ def test_presence_and_data_pages(session, tmp_path):
     page.get_by_text("1 stored, 2 quarantined").wait_for(timeout=30_000)
     _settle(page, 600)
     _shot(page, "data.png")
+
+
+def test_desk_started_warm_with_its_settings(session):
+    """``serve.py`` (st.App) warmed the caches at start-up and kept .streamlit/config.toml's settings."""
+    text = session["log"].read_text(errors="replace")
+    assert "warm-up done" in text and "warm-up failed" not in text
+    assert "URL: http://localhost:" in text           # browser.serverAddress (no external-IP lookup)
+    with urllib.request.urlopen(session["url"] + "/app/static/vendor/leaflet-1.9.3/leaflet.js", timeout=10) as r:
+        assert r.status == 200 and b"Leaflet" in r.read(2000)   # server.enableStaticServing
+
+
+def test_failed_warm_up_is_only_logged(tmp_path):
+    """A warm-up that raises logs the failure and returns: the server keeps serving, pages do the work."""
+    code = ("import serve\nfrom app_pages import common\n"
+            "def boom(*a, **k):\n    raise RuntimeError('store unreadable')\n"
+            "common.warm_up = boom\nserve.warm()\nprint('still running')\n")
+    env = {**os.environ, "EWARNING_STORE": str(tmp_path / "none.gpkg")}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "still running" in done.stdout
+    assert "warm-up failed" in done.stderr and "store unreadable" in done.stderr
 
 
 def test_no_request_left_the_machine(session):
