@@ -31,9 +31,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .base import RawTable, ReadError
-from .hxl import drop_hashtag_row, header_names
-from .textfile import read_rows
+from .base import RawTable
+from .exports import read_export
+from .hxl import header_names
 
 REQUIRED = ["event_id_cnty", "event_date", "event_type", "sub_event_type", "latitude", "longitude"]
 
@@ -91,14 +91,7 @@ def _iso_from_unix(value: str):
 
 def read(path: Path, layer: str | None = None, encoding: str | None = None, fmt: str = "acled") -> list[RawTable]:
     path = Path(path)
-    if layer not in (None, "alerts"):
-        raise ReadError(f"{path.name}: ACLED events are alerts, not {layer}")
-    frame, rejected, notes = read_rows(path, encoding)
-    frame = frame.rename(columns=lambda c: c.strip().lower())
-    frame, rejected = drop_hashtag_row(frame, rejected, notes)
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
-        raise ReadError(f"{path.name}: not an ACLED export, columns missing: {', '.join(missing)}")
+    frame, rejected, notes = read_export(path, encoding, REQUIRED, layer, "ACLED")
 
     def col(name):
         if name not in frame.columns:

@@ -38,9 +38,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .base import RawTable, ReadError
-from .hxl import drop_hashtag_row, header_names, raw_json, rejected_frame
-from .textfile import read_rows
+from .base import RawTable
+from .exports import read_export
+from .hxl import header_names, raw_json, rejected_frame
 
 CITATION = "UCDP GED v23.1 (CC BY 4.0): Davies, Pettersson & Öberg 2023; Sundberg & Melander 2013"
 
@@ -63,14 +63,7 @@ def _clean(col: pd.Series) -> pd.Series:
 
 def read(path: Path, layer: str | None = None, encoding: str | None = None, fmt: str = "ucdp") -> list[RawTable]:
     path = Path(path)
-    if layer not in (None, "alerts"):
-        raise ReadError(f"{path.name}: UCDP GED events are alerts, not {layer}")
-    frame, rejected, notes = read_rows(path, encoding)
-    frame = frame.rename(columns=lambda c: c.strip().lower())
-    frame, rejected = drop_hashtag_row(frame, rejected, notes)
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
-        raise ReadError(f"{path.name}: not a UCDP GED file, columns missing: {', '.join(missing)}")
+    frame, rejected, notes = read_export(path, encoding, REQUIRED, layer, "UCDP GED")
     get = {c: _clean(frame[c]) if c in frame.columns else pd.Series("", index=frame.index)
            for c in REQUIRED + ["side_a", "side_b", "where_description", "date_prec"]}
 
