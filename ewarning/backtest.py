@@ -101,7 +101,7 @@ class EngineMethod:
         when = pd.Timestamp("2000-01-01", tz="UTC") + pd.Timedelta(days=t_end)
         polys, table, _ = self.engine.areas(when)
         order = self.engine.ranking(table)[:k]
-        return [polys[i] for i in order]
+        return self.engine.watch_areas([polys[i] for i in order], table.iloc[order])
 
 
 def default_methods(hotspot_config: HotspotConfig | None = None, sites=None, bounds=None) -> dict:

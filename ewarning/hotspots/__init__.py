@@ -231,15 +231,26 @@ class HotspotEngine:
 
         Rising areas (``table["rising"]``) first, by score; then every other area by persistence (decayed
         activity over ``persistent_days``): the places of the top-K that no rise claims go to the most
-        persistently active areas. Ties: recent weight, then position.
+        persistently active areas. Areas neither rising nor holding ``persistent_min`` of decayed activity
+        are left out. Ties: recent weight, then position.
         """
         if len(table) == 0:
             return np.zeros(len(table), dtype="int64")
         rising = table["rising"].to_numpy(dtype=bool) if "rising" in table else np.ones(len(table), bool)
         persistence = table["persistence"].to_numpy() if "persistence" in table else np.zeros(len(table))
         score = np.where(rising, table["score"].round(6).to_numpy(), 0.0)
-        return np.lexsort((np.arange(len(table)), -table["recent"].to_numpy(), -np.round(persistence, 9), -score,
-                           ~rising))
+        order = np.lexsort((np.arange(len(table)), -table["recent"].to_numpy(), -np.round(persistence, 9), -score,
+                            ~rising))
+        listed = rising | (np.round(persistence, 9) >= self.config.persistent_min)
+        return order[listed[order]]
+
+    def watch_areas(self, polys: list, table: pd.DataFrame) -> list:
+        """The area each hotspot is drawn and judged by: rising ones widened by ``rising_buffer_km``."""
+        extra = self.config.rising_buffer_km
+        if not polys or extra <= 0 or "rising" not in table:
+            return list(polys)
+        rising = table["rising"].to_numpy(dtype=bool)
+        return [shapely.buffer(p, extra, quad_segs=8) if r else p for p, r in zip(polys, rising)]
 
     # -- the full result ----------------------------------------------------
     def score(self, when, top: int | None = None) -> HotspotResult:
@@ -306,7 +317,7 @@ class HotspotEngine:
                 "exposed_population": float(pop[k]), "last_dismounted_days": pres.at[k, "last_dismounted_days"],
                 "engagements": int(pres.at[k, "engagements"]),
             })
-        geoms = shapely.transform(np.asarray(polys, dtype=object), lambda c: c * 1000.0)
+        geoms = shapely.transform(np.asarray(self.watch_areas(polys, table), dtype=object), lambda c: c * 1000.0)
         frame = gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries(geoms, crs=self.crs).to_crs("EPSG:4326").to_numpy(),
                                  crs="EPSG:4326")
         return HotspotResult(when, frame, notes, cfg)

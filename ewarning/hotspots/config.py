@@ -120,3 +120,10 @@ class HotspotConfig:
     rising_trend_p: float = 0.1
     persistent_days: float = 365.0
     persistent_half_life_days: float = 45.0
+    #: A place that is not rising is listed only with at least this much decayed activity (the weight of
+    #: one clean report ``persistent_half_life_days`` old is 0.5): a lone report months ago is no hotspot.
+    persistent_min: float = 0.5
+    #: Where tension is rising the area drawn and scored against what follows (the *watch area*) is the
+    #: core area widened by this much: violence spreads to neighbouring places. Alerts, presence and
+    #: exposure are still assessed on the core area (hull + ``buffer_km``).
+    rising_buffer_km: float = 10.0
