@@ -189,10 +189,21 @@ class BacktestResult:
                          f"{r['false_alarm_share']:9.3f} {int(r['hits']):5d} {int(r['event_windows']):6d}")
         return "\n".join(lines)
 
-    def to_dict(self) -> dict:
+    def significance(self, method: str = "engine", n_boot: int = 2000, block: int = 4, seed: int = 0) -> list:
+        """``method`` against every other method: a paired block bootstrap over the dates
+        (:func:`ewarning.significance.compare_all`)."""
+        from .significance import compare_all
+        if method not in set(self.per_date["method"]) or len(self.dates) == 0:
+            return []
+        return compare_all(self.per_date, method, n_boot=n_boot, block=block, seed=seed)
+
+    def to_dict(self, comparisons: list | None = None) -> dict:
         rows = json.loads(self.table.reset_index(names="method").to_json(orient="records"))
-        return {"config": asdict(self.config), "dates": [str(d) for d in self.dates], "methods": rows,
-                "notes": self.notes}
+        doc = {"config": asdict(self.config), "dates": [str(d) for d in self.dates], "methods": rows,
+               "notes": self.notes}
+        if comparisons:
+            doc["comparisons"] = [c.to_dict() for c in comparisons]
+        return doc
 
     def to_json(self, path: str | Path | None = None) -> str:
         text = json.dumps(self.to_dict(), indent=2)

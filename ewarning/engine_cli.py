@@ -76,6 +76,10 @@ def _inputs(p: argparse.ArgumentParser, backtest: bool = False) -> None:
         p.add_argument("--tolerance-km", type=float, default=10.0)
         p.add_argument("--serious-killed", type=int, default=5, help="a serious event has at least this many killed")
         p.add_argument("--country", metavar="PATH", help="country outline file (default geodata/basemap)")
+        p.add_argument("--bootstrap", type=int, default=2000, metavar="N",
+                       help="resamples of the paired block bootstrap of the engine against each baseline "
+                            "(default 2000; 0 skips it)")
+        p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
 
 
 # -- loading --------------------------------------------------------------------------------------
@@ -247,10 +251,17 @@ def cmd_backtest(args) -> int:
     for n in r.notes:
         _say(n)
     print(r.format_table())
+    comparisons = r.significance(n_boot=args.bootstrap, seed=args.seed) if args.bootstrap > 0 else []
+    if comparisons:
+        from .significance import format_comparisons
+        print()
+        print(format_comparisons(comparisons))
+        print(f"(paired block bootstrap over the {len(r.dates)} as-of dates: {args.bootstrap} resamples of "
+              f"4-week blocks, seed {args.seed}; P(not ahead) = share of resamples where the engine is not ahead)")
     attribution = _attribution(alerts)
     if attribution:
         print(attribution["attribution"])
-    doc = r.to_dict()
+    doc = r.to_dict(comparisons)
     doc.update(attribution)
     if args.out:
         Path(args.out).write_text(json.dumps(doc, indent=2, default=str), encoding="utf-8")

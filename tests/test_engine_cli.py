@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
 from ewarning.config import UCDP_SAMPLE
@@ -115,12 +116,20 @@ def test_backtest_command_prints_a_table_and_writes_json(small_alerts, tmp_path,
     assert "engine" in proc.stdout and "kernel density" in proc.stdout and "emerging hot spots" in proc.stdout
     doc = json.loads(out.read_text())
     assert {m["method"] for m in doc["methods"]} >= {"engine", "grid counts (25 km, 30 d)"}
+    assert "engine against baseline" in proc.stdout and "P(not ahead)" in proc.stdout
+    comparisons = {c["baseline"]: c for c in doc["comparisons"]}
+    assert set(comparisons) == {m["method"] for m in doc["methods"]} - {"engine"}
+    hits = {m["method"]: m["hits"] for m in doc["methods"]}
+    for name, c in comparisons.items():
+        assert c["hits_diff"] == hits["engine"] - hits[name] and c["n_dates"] == 3
 
 
 @pytest.mark.skipif(not (DEMO / "alerts.csv").exists(), reason="demo scenario not generated")
-def test_demo_alindao_flagged_before_the_attack():
+@pytest.mark.parametrize("days_before", [0, 5])
+def test_demo_alindao_flagged_before_the_attack(days_before):
+    # as of the attack day (what was known at the end of the 14th) and five days earlier
     from ewarning import scenario
-    attack = scenario.ALINDAO_ATTACK
+    attack = scenario.ALINDAO_ATTACK - pd.Timedelta(days=days_before)
     proc = cli("hotspots", "--alerts", DEMO / "alerts.csv", "--sites", DEMO / "sites.csv", "--presence",
                DEMO / "presence.csv", "--patrols", DEMO / "patrols.csv", DEMO / "patrol_points.csv",
                "--as-of", f"{attack:%Y-%m-%d}", "--top", "10")
@@ -133,8 +142,9 @@ def test_demo_alindao_flagged_before_the_attack():
     assert a["presence"]["military"] is True
     assert "missing police, civilian staff and liaison assistants" in a["explanation"]
     assert a["rank"] <= 3
-    # the other main hotspots are multidimensional
-    for town in [t for t in scenario.HOTSPOT_TOWNS if t != "Alindao"]:
+    # nothing else is flagged; on the attack day the other main hotspots are multidimensional
+    assert [p["place"] for p in feats if p["flagged"]] == [a["place"]]
+    for town in [t for t in scenario.HOTSPOT_TOWNS if t != "Alindao"] if days_before == 0 else []:
         near = [p for p in feats if town in p["place"]]
         assert all(p["presence_gap"] == [] and not p["flagged"] for p in near), (town, near)
 
