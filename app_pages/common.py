@@ -94,10 +94,20 @@ def load_hotspots(location: str, token: str, filter_key: str, _f: flt.Filters) -
     """
     from ewarning.hotspots import score_hotspots
 
+    from ewarning.asof import triaged_as_of
+
     data = load_layers(location, token)
-    alerts = flt.apply_alerts(data["alerts"], _f, window=False)
+    edits = open_store(location).read("alert_edits")
+    later = int((pd.to_datetime(edits["at"], utc=True) >= _f.as_of).sum()) if len(edits) else 0
+    alerts = triaged_as_of(data["alerts"], edits, _f.as_of) if _f.triage_as_known else data["alerts"]
+    alerts = flt.apply_alerts(alerts, _f, window=False)
     result = score_hotspots(alerts, data["sites"], data["presence"], data["patrols"], as_of=_f.as_of)
-    return flt.apply_hotspots(result.hotspots, _f), result.notes
+    notes = list(result.notes)
+    if later:
+        notes.append(f"{later} triage edit(s) were made after the as-of time: "
+                     + ("undone, as known then." if _f.triage_as_known else
+                        "applied (hindsight); tick 'Triage as known then' to score what was known that day."))
+    return flt.apply_hotspots(result.hotspots, _f), notes
 
 
 def hotspots(f: flt.Filters) -> tuple[gpd.GeoDataFrame, list]:
@@ -339,6 +349,9 @@ def filter_sidebar(alerts: pd.DataFrame) -> flt.Filters:
         ver = st.multiselect("Verification", list(vocab.VERIFICATION), format_func=vocab.VERIFICATION.get,
                              key="f_ver", placeholder="any status")
         dups = st.checkbox("Hide reports linked as duplicates", key="f_dups")
+        as_known = st.checkbox("Triage as known then", key="f_as_known",
+                               help="Score hotspots with the triage (verified, discounted, duplicates, locations) "
+                                    "as it stood on the as-of day; later edits are undone. Off: today's triage.")
         area = flt.area_from_geojson(st.session_state.get(AREA_KEY))
         if area is not None:
             st.caption(f"Area drawn on the map: {flt.area_km2(area):,.0f} km²")
@@ -346,7 +359,8 @@ def filter_sidebar(alerts: pd.DataFrame) -> flt.Filters:
         else:
             st.caption("Area: everywhere (draw a polygon or rectangle on the situation map to narrow it)")
     f = flt.Filters(end=flt.end_of_day(day or default_day_), days=flt.WINDOWS[window], categories=tuple(cats),
-                    channels=tuple(chans), verification=tuple(ver), area=area, hide_duplicates=bool(dups))
+                    channels=tuple(chans), verification=tuple(ver), area=area, hide_duplicates=bool(dups),
+                    triage_as_known=bool(as_known))
     st.session_state[FILTERS_KEY] = f
     return f
 

@@ -19,16 +19,19 @@ Timestamp('2018-11-15 06:30:00+0000', tz='UTC')
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+from shapely.geometry import Point
 
 from . import presence as presence_mod
 from . import sites as sites_mod
 
-__all__ = ["AsOfView", "as_of", "parse_as_of", "date_range"]
+__all__ = ["AsOfView", "as_of", "parse_as_of", "date_range", "triaged_as_of"]
 
 _EARLIEST = pd.Timestamp("1900-01-01", tz="UTC")
 _LATEST = pd.Timestamp("2200-01-01", tz="UTC")
@@ -172,6 +175,68 @@ def known_alerts(alerts: gpd.GeoDataFrame, when: pd.Timestamp) -> gpd.GeoDataFra
     return alerts[alerts["reported_at"] < when]
 
 
+def triaged_as_of(alerts: gpd.GeoDataFrame, edits: pd.DataFrame | None, when: pd.Timestamp) -> gpd.GeoDataFrame:
+    """Alerts as triage had left them at ``when``: edits made at or after it are undone.
+
+    Triage edits (verify, discount, link as duplicate, correct location) are
+    applied to the stored row in place and kept, old and new value, in the
+    store's ``alert_edits`` table. Replaying a past day with today's triage
+    would be look-ahead (a report discounted next week would already weigh
+    nothing), so each edit made at or after ``when`` is reverted, newest
+    version first.
+
+    Parameters
+    ----------
+    alerts : GeoDataFrame
+        The stored alerts (their current state).
+    edits : DataFrame or None
+        ``alert_edits`` rows: ``alert_id, version, at, changes`` (JSON
+        ``{column: [old, new]}``, the location as ``"lat/lon": [[lat, lon],
+        [lat, lon]]``).
+    when : Timestamp
+
+    Returns
+    -------
+    GeoDataFrame
+        A copy when anything was undone, else ``alerts`` itself.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> a = gpd.GeoDataFrame({"id": ["A1"], "verification": ["discounted"]},
+    ...                      geometry=gpd.points_from_xy([20.7], [4.8]), crs="EPSG:4326")
+    >>> e = pd.DataFrame({"alert_id": ["A1"], "version": [1], "at": pd.to_datetime(["2018-11-20"], utc=True),
+    ...                   "changes": ['{"verification": ["unverified", "discounted"]}']})
+    >>> triaged_as_of(a, e, parse_as_of("2018-11-15"))["verification"].tolist()
+    ['unverified']
+    >>> triaged_as_of(a, e, parse_as_of("2018-11-21"))["verification"].tolist()
+    ['discounted']
+    """
+    if alerts is None or edits is None or len(edits) == 0 or len(alerts) == 0:
+        return alerts
+    at = pd.to_datetime(edits["at"], utc=True, format="ISO8601")
+    later = edits[(at >= when).to_numpy()]
+    later = later[later["alert_id"].isin(alerts["id"])]
+    if later.empty:
+        return alerts
+    out = alerts.copy()
+    position = pd.Series(np.arange(len(out)), index=out["id"].to_numpy())
+    geoms = np.asarray(out.geometry.to_numpy(), dtype=object).copy()
+    for _, edit in later.sort_values(["alert_id", "version"], ascending=[True, False]).iterrows():
+        try:
+            changes = json.loads(edit["changes"]) if isinstance(edit["changes"], str) else dict(edit["changes"])
+        except (TypeError, ValueError):
+            raise ValueError(f"triage edit v{edit['version']} of alert {edit['alert_id']} is unreadable") from None
+        i = int(position[edit["alert_id"]])
+        for column, (old, _new) in changes.items():
+            if column == "lat/lon":
+                geoms[i] = None if old is None else Point(float(old[1]), float(old[0]))
+            elif column in out.columns:
+                out.iloc[i, out.columns.get_loc(column)] = old
+    out = out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=out.crs))
+    return out
+
+
 def known_patrols(patrols: gpd.GeoDataFrame | None, when: pd.Timestamp) -> gpd.GeoDataFrame | None:
     """Patrols that had started before ``when`` (their end is clipped by the caller's reading)."""
     if patrols is None:
@@ -188,6 +253,8 @@ def as_of(layers, when) -> AsOfView:
     layers : dict or AsOfView
         ``{"alerts": ..., "sites": ..., "presence": ..., "patrols": ...}``;
         any may be missing or None except alerts (an empty frame is fine).
+        With ``"alert_edits"`` (the store's triage log), alerts are taken as
+        triage had left them at ``when`` (:func:`triaged_as_of`).
     when : str, date or Timestamp
         Parsed with :func:`parse_as_of`.
 
@@ -210,7 +277,7 @@ def as_of(layers, when) -> AsOfView:
     presence = layers.get("presence")
     return AsOfView(
         as_of=when,
-        alerts=known_alerts(layers.get("alerts"), when),
+        alerts=known_alerts(triaged_as_of(layers.get("alerts"), layers.get("alert_edits"), when), when),
         sites=None if sites is None else sites_mod.open_on(sites, when),
         presence=None if presence is None else presence_mod.on(presence, when),
         patrols=known_patrols(layers.get("patrols"), when),

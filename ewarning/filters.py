@@ -59,6 +59,10 @@ class Filters:
         Area drawn on the map (EPSG:4326); ``None`` = everywhere.
     hide_duplicates : bool
         Drop reports linked as duplicates of an earlier report.
+    triage_as_known : bool
+        Score alerts as triage had left them at the as-of time (edits made
+        later undone: what a replay of that day must see); ``False`` applies
+        today's triage to the past (hindsight).
     """
 
     end: pd.Timestamp
@@ -68,6 +72,7 @@ class Filters:
     verification: tuple[str, ...] = ()
     area: object = None
     hide_duplicates: bool = False
+    triage_as_known: bool = False
 
     @property
     def start(self) -> pd.Timestamp | None:
@@ -85,7 +90,7 @@ class Filters:
             "end": self.end.isoformat(), "days": self.days, "categories": sorted(self.categories),
             "channels": sorted(self.channels), "verification": sorted(self.verification),
             "area": None if self.area is None else shapely.to_wkt(self.area, rounding_precision=6),
-            "dup": self.hide_duplicates,
+            "dup": self.hide_duplicates, "triage_as_known": self.triage_as_known,
         }
         return hashlib.sha1(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -102,6 +107,8 @@ class Filters:
             parts.append(f"drawn area ({area_km2(self.area):,.0f} km²)")
         if self.hide_duplicates:
             parts.append("duplicates hidden")
+        if self.triage_as_known:
+            parts.append("triage as known then")
         return "; ".join(parts)
 
     def with_area(self, area) -> "Filters":

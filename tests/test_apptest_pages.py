@@ -226,3 +226,31 @@ def test_cached_layers_survive_audit_writes_and_follow_imports(app_store, tmp_pa
     at = _app()
     assert len(at.session_state["filters"].categories) == 0
     assert pd.Timestamp("2018-11-15", tz="UTC") == at.session_state["filters"].end  # the demo opens on the attack day
+
+
+def test_triage_as_known_then_undoes_later_edits_in_the_scores(app_store):
+    from ewarning import triage
+    from ewarning.store import open_store
+
+    # an analyst discounts the 30 most recent alerts near Alindao today (after the demo's as-of day)
+    store = open_store(str(app_store))
+    alerts = store.read("alerts")
+    near = alerts[(alerts.geometry.x - 21.217).abs().lt(0.2) & (alerts.geometry.y - 5.0365).abs().lt(0.2)
+                  & (alerts["reported_at"] < pd.Timestamp("2018-11-15", tz="UTC"))
+                  & (alerts["verification"] != "discounted")]
+    for aid in near.sort_values("reported_at")["id"].tail(30):
+        triage.apply(store, triage.discount(store.read("alerts"), aid, based_on=0, user="ana"))
+    at = _go(_app(), "app_pages/hotspots.py")
+    infos = [i.value for i in at.info]
+    assert any("30 triage edit(s) were made after the as-of time: applied (hindsight)" in i for i in infos), infos
+    hindsight = at.dataframe[0].value
+    at.sidebar.checkbox(key="f_as_known").check().run()
+    assert not at.exception
+    infos = [i.value for i in at.info]
+    assert any("undone, as known then" in i for i in infos), infos
+    then = at.dataframe[0].value
+    assert at.session_state["filters"].triage_as_known
+    # as known then, Alindao is the flagged first place again; with hindsight it is weaker
+    assert "Alindao" in then["Place"].iloc[0] and then["Flag"].iloc[0]
+    in_hindsight = hindsight[hindsight["Place"].str.contains("Alindao")]
+    assert in_hindsight.empty or in_hindsight["Score"].iloc[0] < then["Score"].iloc[0]

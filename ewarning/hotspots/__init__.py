@@ -344,7 +344,8 @@ class HotspotEngine:
 
 
 def score_hotspots(alerts: gpd.GeoDataFrame, sites=None, presence=None, patrols=None, as_of=None,
-                   config: HotspotConfig | None = None, top: int | None = None) -> HotspotResult:
+                   config: HotspotConfig | None = None, top: int | None = None,
+                   alert_edits: pd.DataFrame | None = None) -> HotspotResult:
     """Score hotspots as of ``as_of`` (only alerts reported strictly before it).
 
     Parameters
@@ -357,6 +358,11 @@ def score_hotspots(alerts: gpd.GeoDataFrame, sites=None, presence=None, patrols=
         A bare date is the start of that day in UTC.
     config : HotspotConfig, optional
     top : int, optional
+    alert_edits : DataFrame, optional
+        The store's triage log: alerts are then scored as triage had left
+        them at ``as_of`` (edits made later are undone: no look-ahead;
+        :func:`ewarning.asof.triaged_as_of`). Without it, alerts are scored
+        as given.
 
     Returns
     -------
@@ -372,4 +378,7 @@ def score_hotspots(alerts: gpd.GeoDataFrame, sites=None, presence=None, patrols=
     """
     if as_of is None:
         raise ValueError("give as_of: the time the scores are computed as of")
+    if alert_edits is not None:
+        from ..asof import triaged_as_of
+        alerts = triaged_as_of(alerts, alert_edits, parse_as_of(as_of))
     return HotspotEngine(alerts, sites, presence, patrols, config).score(as_of, top)
