@@ -176,7 +176,7 @@ def format_comparisons(comparisons: list[Comparison]) -> str:
 
     Examples
     --------
-    >>> print(format_comparisons([]).splitlines()[0][:24])
+    >>> print(format_comparisons([]).splitlines()[0][:23])
     engine against baseline
     """
     head = (f"{'engine against baseline':44s} {'hits +/-':>8s} {'90 % interval':>15s} {'P(not ahead)':>12s} "
