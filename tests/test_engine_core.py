@@ -285,3 +285,87 @@ def test_gi_star_equals_esda():
     wsp = WSP(w.tocsr()).to_W(silence_warnings=True)
     ref = esda.G_Local(y, wsp, star=True, transform="B", permutations=0)
     np.testing.assert_allclose(ours, ref.Zs, rtol=1e-6, atol=1e-9)
+
+
+# -- many places at once, dense places, lone old reports -------------------------------------------
+
+def _frame(t_days, lon, lat, category="armed_attack"):
+    """Alerts straight from arrays (days after 2018-01-01), for streams too large to write as rows."""
+    import geopandas as gpd
+    t = pd.Timestamp("2018-01-01", tz="UTC") + pd.to_timedelta(np.asarray(t_days), unit="D")
+    return gpd.GeoDataFrame({"id": [f"X{i}" for i in range(len(t))], "reported_at": t, "category": category},
+                            geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+
+
+def _stationary_places(rng, n_places=40, per_day=0.5, days=400):
+    """Places 60+ km apart, each with a steady Poisson stream of reports: nothing is rising anywhere."""
+    gx, gy = np.meshgrid(np.arange(8), np.arange(5))
+    cx, cy = 15.5 + 0.7 * gx.ravel()[:n_places], 3.5 + 0.7 * gy.ravel()[:n_places]
+    n = rng.poisson(per_day * days, n_places)
+    place = np.repeat(np.arange(n_places), n)
+    t = rng.uniform(0, days, len(place))
+    return t, cx[place] + rng.normal(0, 0.02, len(place)), cy[place] + rng.normal(0, 0.02, len(place))
+
+
+def test_false_discovery_control_keeps_chance_rises_out_of_the_rising_list():
+    rng = np.random.default_rng(7)
+    t, x, y = _stationary_places(rng)
+    # one place that really escalates over its last three weeks
+    t_up = np.concatenate([rng.uniform(0, 379, 60), rng.uniform(379, 400, 40)])
+    frame = _frame(np.concatenate([t, t_up]), np.concatenate([x, 21.0 + rng.normal(0, 0.02, 100)]),
+                   np.concatenate([y, 9.5 + rng.normal(0, 0.02, 100)]))
+    when = pd.Timestamp("2018-01-01", tz="UTC") + pd.Timedelta(days=400)
+    rising = {}
+    for fdr in (None, 0.2):
+        _, table, _ = HotspotEngine(frame, config=HotspotConfig(rising_fdr=fdr)).areas(when)
+        rising[fdr] = table["rising"].to_numpy()
+        up = int(np.argmax(table["rate_ratio"].to_numpy()))
+        assert table["rising"].iloc[up], fdr          # the real escalation is rising either way
+    # tested one by one, several steady places look "rising" by chance; controlled, (almost) none do
+    assert rising[None].sum() >= rising[0.2].sum() + 2, (rising[None].sum(), rising[0.2].sum())
+    assert rising[0.2].sum() <= 3, rising[0.2].sum()
+
+
+def test_a_dense_place_is_drawn_around_its_core_not_its_strays():
+    rng = np.random.default_rng(3)
+    n = 300
+    t = rng.uniform(300, 360, n + 12)
+    lon = np.concatenate([20.7 + rng.normal(0, 0.02, n), 20.7 + 0.16 * np.cos(np.linspace(0, 6.28, 12))])
+    lat = np.concatenate([4.8 + rng.normal(0, 0.02, n), 4.8 + 0.16 * np.sin(np.linspace(0, 6.28, 12))])
+    frame = _frame(t, lon, lat)
+    when = pd.Timestamp("2018-01-01", tz="UTC") + pd.Timedelta(days=361)
+    whole, _, _ = HotspotEngine(frame, config=HotspotConfig(core_share=1.0)).areas(when)
+    core, _, _ = HotspotEngine(frame, config=HotspotConfig()).areas(when)
+    assert len(whole) == len(core) == 1
+    # strays on an 18 km ring stretch the whole hull; the core holds 40 % of the weight nearest the centre
+    assert whole[0].area > 3 * core[0].area
+    assert core[0].area < np.pi * (5 + 5) ** 2
+
+
+def test_a_lone_report_months_ago_is_not_listed_but_a_rise_is():
+    frame = _frame([10.0, 300.0, 330.0, 340.0, 345.0, 350.0, 352.0, 355.0],
+                   [16.0] + [20.7] * 7, [9.0] + [4.8] * 7)
+    when = pd.Timestamp("2018-01-01", tz="UTC") + pd.Timedelta(days=360)
+    eng = HotspotEngine(frame)
+    polys, table, _ = eng.areas(when)
+    order = eng.ranking(table)
+    assert len(polys) == 2 and len(order) == 1          # the report of day 10 forms an area, not a hotspot
+    assert eng.score(when).hotspots["n_alerts"].tolist() == [7]
+    listed_all = HotspotEngine(frame, config=HotspotConfig(persistent_min=0.0))
+    assert len(listed_all.ranking(listed_all.areas(when)[1])) == 2
+
+
+def test_a_rising_place_is_watched_wider_than_its_core():
+    frame = _frame([300.0, 340.0, 345.0, 350.0, 352.0, 354.0, 355.0, 356.0, 357.0], [20.7] * 9, [4.8] * 9)
+    when = pd.Timestamp("2018-01-01", tz="UTC") + pd.Timedelta(days=360)
+    import shapely
+    from ewarning.geo import metric_crs
+    wide = HotspotEngine(frame).score(when).hotspots
+    tight = HotspotEngine(frame, config=HotspotConfig(rising_buffer_km=0)).score(when).hotspots
+    assert wide["trend"].iloc[0] != "persistent, not rising"
+    crs = metric_crs(frame)
+    a_wide, a_tight = (g.to_crs(crs).area.iloc[0] / 1e6 for g in (wide.geometry, tight.geometry))
+    # a point widened by 5 km (core) vs by 5 + 10 km (watch area)
+    assert a_tight == pytest.approx(np.pi * 25, rel=0.03) and a_wide == pytest.approx(np.pi * 225, rel=0.03)
+    assert shapely.contains(wide.geometry.iloc[0], tight.geometry.iloc[0])
+    assert wide["n_alerts"].iloc[0] == tight["n_alerts"].iloc[0] == 9   # members come from the core

@@ -189,7 +189,7 @@ class HotspotEngine:
             age = np.maximum(t_end - cfg.window_days - ix.t_rep[c_lo:hi], 0.0)
             c_w = c_w * np.power(0.5, age / max(cfg.cluster_half_life_days, 1e-9))
         labels = clustering.cluster(ix, c_lo, hi, c_w, cfg)
-        polys = clustering.polygons(ix, c_lo, labels, cfg)
+        polys = clustering.polygons(ix, c_lo, labels, cfg, c_w)
         n_main = len(polys)
         p_lo, p_w = hi, np.zeros(0)
         if cfg.persistent_days > 0:
@@ -197,7 +197,7 @@ class HotspotEngine:
             # apart from every area above are candidates for the places of the top-K that no rise claims.
             p_lo = ix.upto(t_end - cfg.persistent_days)
             p_w = slice_weights(ix, p_lo, hi, t_end, cfg)
-            cand = clustering.polygons(ix, p_lo, clustering.cluster(ix, p_lo, hi, p_w, cfg), cfg)
+            cand = clustering.polygons(ix, p_lo, clustering.cluster(ix, p_lo, hi, p_w, cfg), cfg, p_w)
             if polys and cand:
                 hit = shapely.STRtree(polys).query(np.asarray(cand, dtype=object), predicate="intersects")[0]
                 near = set(hit.tolist())

@@ -243,8 +243,14 @@ def _renumber(labels: np.ndarray) -> np.ndarray:
     return out
 
 
-def polygons(ix: AlertIndex, lo: int, labels: np.ndarray, config: HotspotConfig) -> list:
+def polygons(ix: AlertIndex, lo: int, labels: np.ndarray, config: HotspotConfig,
+             weights: np.ndarray | None = None) -> list:
     """One metric (km) polygon per cluster label 0..k-1: hull widened by the buffer.
+
+    With ``weights`` and ``config.core_share < 1``, a cluster of at least
+    ``config.core_min_reports`` reports is drawn around its *core*: the
+    reports nearest its weighted median point that hold ``core_share`` of its
+    weight (a dense place's stray reports would otherwise stretch the hull).
 
     Examples
     --------
@@ -265,9 +271,29 @@ def polygons(ix: AlertIndex, lo: int, labels: np.ndarray, config: HotspotConfig)
     cuts = np.flatnonzero(np.diff(lab)) + 1
     groups = np.split(idx + lo, cuts)
     out = []
+    trim = weights is not None and config.core_share < 1.0
     for g in groups:
+        if trim and len(g) >= config.core_min_reports:
+            g = _core(ix, g, weights[g - lo], config.core_share)
         mp = shapely.multipoints(np.column_stack([ix.x[g], ix.y[g]]))
         hull = shapely.convex_hull(mp)
         width = min(max(config.buffer_km, float(np.median(ix.radius_km[g]))), config.max_buffer_km)
         out.append(shapely.buffer(hull, width, quad_segs=8))
     return out
+
+
+def _weighted_median(values: np.ndarray, w: np.ndarray) -> float:
+    order = np.argsort(values, kind="stable")
+    cum = np.cumsum(w[order])
+    return float(values[order][np.searchsorted(cum, 0.5 * cum[-1])])
+
+
+def _core(ix: AlertIndex, g: np.ndarray, w: np.ndarray, share: float) -> np.ndarray:
+    """The reports of ``g`` nearest its weighted median point holding ``share`` of its weight."""
+    if w.sum() <= 0:
+        return g
+    cx, cy = _weighted_median(ix.x[g], w), _weighted_median(ix.y[g], w)
+    order = np.argsort(np.hypot(ix.x[g] - cx, ix.y[g] - cy), kind="stable")
+    cum = np.cumsum(w[order])
+    keep = order[: int(np.searchsorted(cum, share * cum[-1])) + 1]
+    return g[np.sort(keep)]

@@ -118,12 +118,20 @@ class HotspotConfig:
     #: memory, areas clustered over ``persistent_days`` (reports weighing fully) are candidates, so the list
     #: is a full top-K wherever the data hold K separate active places. ``persistent_days = 0`` disables it.
     rising_trend_p: float = 0.1
+    #: False discovery rate of the "rising" label over the areas of one as-of time (Benjamini-Hochberg on
+    #: each area's smaller p-value: escalation, Bonferroni over its two windows, or trend). ``None``: no
+    #: correction (each area tested alone).
+    rising_fdr: float | None = 0.2
     persistent_days: float = 365.0
     persistent_half_life_days: float = 45.0
     #: A place that is not rising is listed only with at least this much decayed activity (the weight of
     #: one clean report ``persistent_half_life_days`` old is 0.5): a lone report months ago is no hotspot.
-    persistent_min: float = 0.5
+    persistent_min: float = 0.25
     #: Where tension is rising the area drawn and scored against what follows (the *watch area*) is the
     #: core area widened by this much: violence spreads to neighbouring places. Alerts, presence and
     #: exposure are still assessed on the core area (hull + ``buffer_km``).
     rising_buffer_km: float = 10.0
+    #: A cluster of at least ``core_min_reports`` reports is drawn around its core: the reports nearest its
+    #: weighted median holding ``core_share`` of its weight (1 = every report: the whole hull).
+    core_share: float = 0.4
+    core_min_reports: int = 50

@@ -201,6 +201,28 @@ def combine(table: pd.DataFrame, config: HotspotConfig) -> tuple[np.ndarray, np.
     return rise, level, score
 
 
+def benjamini_hochberg(p: np.ndarray, q: float) -> np.ndarray:
+    """Which of the p-values ``p`` are discoveries at false discovery rate ``q`` (Benjamini-Hochberg).
+
+    Examples
+    --------
+    >>> benjamini_hochberg(np.array([0.001, 0.04, 0.03, 0.5]), 0.1).tolist()
+    [True, True, True, False]
+    >>> benjamini_hochberg(np.array([0.04] + [0.5] * 9), 0.1).tolist()[:2]   # one of ten at 0.04: not enough
+    [False, False]
+    """
+    p = np.asarray(p, dtype="float64")
+    m = len(p)
+    if m == 0:
+        return np.zeros(0, dtype=bool)
+    order = np.argsort(p, kind="stable")
+    passed = np.flatnonzero(p[order] <= q * np.arange(1, m + 1) / m)
+    out = np.zeros(m, dtype=bool)
+    if len(passed):
+        out[order[: passed[-1] + 1]] = True
+    return out
+
+
 def harm(ix: AlertIndex, sl: slice, weights: np.ndarray) -> np.ndarray:
     """Per-alert harm: weight x severity/5, half as much again for grave categories."""
     return weights * (ix.severity[sl] / 5.0) * np.where(ix.grave[sl], 1.5, 1.0)
@@ -309,11 +331,13 @@ def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_
     conf = 1.0 - (1.0 - config.escalation_confidence) / looks
     rr_low = rate_ratio_lower(rc, bc, config.window_days, baseline_days, conf)
     out["short_ratio_low"] = 0.0
+    p_short = np.ones(h)
     if looks == 2 and baseline_days > 0:
         t_short = t_end - config.short_window_days
         src, sbc = capped_counts(a_idx[tested], t[tested], w[tested], t_short, h, config.daily_cap)
         short_base_days = baseline_days + config.window_days - config.short_window_days
         out["short_ratio_low"] = rate_ratio_lower(src, sbc, config.short_window_days, short_base_days, conf)
+        p_short = poisson_rise(src, sbc, config.short_window_days, short_base_days)
         out["short_recent"], out["short_base"], out["short_base_days"] = src, sbc, short_base_days
     out["rate_ratio_low"] = rr_low
     best = np.maximum(rr_low, out["short_ratio_low"].to_numpy())
@@ -335,8 +359,13 @@ def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_
     out["exposure"] = 1.0 - np.exp(-pop / config.exposure_scale)
 
     out["rise"], out["level"], out["score"] = combine(out, config)
-    # Rising: a confident rise above the baseline, or a significant upward weekly trend.
+    # Rising: a confident rise above the baseline, or a significant upward weekly trend ...
     out["rising"] = (out["escalation"].to_numpy() > 0) | ((tau > 0) & (p_up < config.rising_trend_p))
+    # ... that survives the many places tested at once (Benjamini-Hochberg on each area's smaller p-value).
+    p_esc = np.minimum(1.0, looks * np.minimum(p_rise, p_short)) if baseline_days > 0 else np.ones(h)
+    out["p_rising"] = np.minimum(p_esc, np.where(tau > 0, p_up, 1.0))
+    if config.rising_fdr is not None and h:
+        out["rising"] = out["rising"].to_numpy() & benjamini_hochberg(out["p_rising"].to_numpy(), config.rising_fdr)
     order = np.argsort(a_idx, kind="stable")
     sorted_a = a_idx[order]
     bounds = np.searchsorted(sorted_a, np.arange(h + 1))
