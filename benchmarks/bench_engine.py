@@ -87,8 +87,14 @@ def main() -> None:
         "backtest_dates": len(dates), "backtest_methods": len(bt.table), "backtest_s": round(t_backtest, 2),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
-    print(json.dumps(figures, indent=2))
+    from ewarning.significance import format_comparisons
+
+    comparisons = bt.significance(n_boot=2000, seed=0)
+    figures["comparisons"] = [c.to_dict() for c in comparisons]
+    figures["table"] = bt.table.reset_index(names="method").to_dict(orient="records")
+    print(json.dumps({k: v for k, v in figures.items() if k not in ("comparisons", "table")}, indent=2))
     print(bt.format_table())
+    print(format_comparisons(comparisons))
     Path(args.out).write_text(json.dumps(figures, indent=2))
 
 
