@@ -204,7 +204,8 @@ def cmd_hotspots(args) -> int:
     from .hotspots import HotspotEngine
     dates = _dates(args)
     alerts, sites, presence, patrols = _layers(args)
-    engine = HotspotEngine(alerts, sites, presence, patrols, _config(args))
+    from .places import shipped_towns
+    engine = HotspotEngine(alerts, sites, presence, patrols, _config(args), towns=shipped_towns())
     features, notes = [], []
     for d in dates:
         r = engine.score(d, top=args.top)

@@ -369,3 +369,34 @@ def test_a_rising_place_is_watched_wider_than_its_core():
     assert a_tight == pytest.approx(np.pi * 25, rel=0.03) and a_wide == pytest.approx(np.pi * 225, rel=0.03)
     assert shapely.contains(wide.geometry.iloc[0], tight.geometry.iloc[0])
     assert wide["n_alerts"].iloc[0] == tight["n_alerts"].iloc[0] == 9   # members come from the core
+
+
+def test_places_far_from_sites_and_bases_are_named_from_the_nearest_town():
+    import geopandas as gpd
+    from ewarning.places import shipped_towns
+    frame = _frame([340.0, 345.0, 350.0], [20.90] * 3, [5.90] * 3)     # ~25 km NE of the town below
+    towns = gpd.GeoDataFrame({"name": ["Bambari", "Far away"]}, geometry=gpd.points_from_xy([20.70, 15.0], [5.75, 10.0]),
+                             crs="EPSG:4326")
+    when = pd.Timestamp("2018-01-01", tz="UTC") + pd.Timedelta(days=360)
+    named = HotspotEngine(frame, towns=towns).score(when).hotspots["place"].iloc[0]
+    assert named == "28 km NE of Bambari", named
+    assert HotspotEngine(frame).score(when).hotspots["place"].iloc[0] == "5.900, 20.900"   # no gazetteer
+    far = gpd.GeoDataFrame({"name": ["Far away"]}, geometry=gpd.points_from_xy([15.0], [10.0]), crs="EPSG:4326")
+    assert HotspotEngine(frame, towns=far).score(when).hotspots["place"].iloc[0] == "5.900, 20.900"
+    shipped = shipped_towns()
+    assert shipped is not None and "Bambari" in set(shipped["name"])
+
+
+def test_a_liaison_assistant_on_patrol_is_said_but_does_not_close_the_gap():
+    import geopandas as gpd
+    from shapely.geometry import LineString
+    a = alerts([row(d, 5.0, 21.2, "killing", killed=2) for d in (40, 44, 46, 48, 49, 50)])
+    bases = presence([{"base_id": "B1", "name": "Company base", "kind": "company_base", "lat": 5.05, "lon": 21.25,
+                       "start": "2018-01-01", "military": 150}])
+    when = pd.Timestamp("2018-11-21", tz="UTC")
+    patrols = gpd.GeoDataFrame({"patrol_id": ["P1"], "type": ["vehicle"], "start": [when - pd.Timedelta(days=3)],
+                                "end": [when - pd.Timedelta(days=3)], "engagements": [1], "cla_present": [True]},
+                               geometry=[LineString([(21.15, 4.95), (21.25, 5.05)])], crs="EPSG:4326")
+    h = score_hotspots(a, presence=bases, patrols=patrols, as_of=when).hotspots.iloc[0]
+    assert "cla" in h["presence_gap"]
+    assert "A liaison assistant came by on 1 patrol(s) in the last 14 days (not a standing presence)." in h["explanation"]

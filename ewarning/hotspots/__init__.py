@@ -43,6 +43,9 @@ from .prepare import AlertIndex, days, slice_weights
 
 __all__ = ["HotspotConfig", "HotspotEngine", "HotspotResult", "score_hotspots", "AlertIndex"]
 
+#: Farther than this (km) from every town of the gazetteer, a hotspot is named by its coordinates.
+TOWN_KM = 100.0
+
 HOTSPOT_COLUMNS = ["hotspot_id", "as_of", "rank", "score", "flagged", "presence", "presence_gap", "exposed_sites",
                    "n_alerts", "trend", "explanation", "place", "alert_ids", "intensity", "escalation", "trend_strength",
                    "spread", "severity", "exposure",
@@ -132,6 +135,9 @@ class HotspotEngine:
     config : HotspotConfig, optional
     crs : str, optional
         Metric CRS (default: the UTM zone of the alerts' centre).
+    towns : GeoDataFrame, optional
+        A gazetteer (``name``, points) for naming hotspots far from any site
+        or base ("23 km NE of Bria"; :func:`ewarning.places.shipped_towns`).
 
     Examples
     --------
@@ -144,7 +150,7 @@ class HotspotEngine:
     """
 
     def __init__(self, alerts: gpd.GeoDataFrame, sites=None, presence=None, patrols=None,
-                 config: HotspotConfig | None = None, crs: str | None = None):
+                 config: HotspotConfig | None = None, crs: str | None = None, towns=None):
         self.config = config or HotspotConfig()
         if alerts is None:
             alerts = gpd.GeoDataFrame({"reported_at": pd.to_datetime([], utc=True), "category": []},
@@ -153,6 +159,7 @@ class HotspotEngine:
         self.crs = self.index.crs
         self.sites = utc_columns(sites, ["opened", "closed"])
         self.presence, self.patrols = presence, utc_columns(patrols, ["start"])
+        self.towns = towns
 
     # -- the fast core, shared with the backtest ----------------------------
     def areas(self, when, exposure: bool = True) -> tuple[list, pd.DataFrame, list]:
@@ -301,6 +308,7 @@ class HotspotEngine:
                         exposed_pop=pop[k], presence_known=bool(pres.at[k, "presence_known"]), present=present,
                         gap=gap, last_dismounted_days=pres.at[k, "last_dismounted_days"],
                         engagements=pres.at[k, "engagements"], patrols_known=bool(pres.at[k, "patrols_known"]),
+                        cla_patrols=int(pres.at[k, "cla_patrols"]),
                         flagged=flagged, rising=rising_k,
                         persistent_days=cfg.persistent_days if cfg.persistent_days > 0 else cfg.window_days)
             rows.append({
@@ -323,14 +331,25 @@ class HotspotEngine:
         return HotspotResult(when, frame, notes, cfg)
 
     def _place_names(self, polys: list, view) -> list[str]:
-        """Nearest IDP site or base within 30 km of each area, else its coordinates."""
+        """Nearest IDP site or base within 30 km of each area, else "d km DIR of <town>" for the nearest town
+        of ``self.towns`` within ``TOWN_KM``, else its coordinates."""
         cands = []
         for layer in (view.sites, view.presence):
             if layer is not None and len(layer) and "name" in layer:
                 cands.append((presence_gap._km_geoms(layer, self.crs), layer["name"].astype(str).to_numpy()))
-        centroids = gpd.GeoSeries(shapely.transform(shapely.centroid(np.asarray(polys, dtype=object)),
-                                                    lambda c: c * 1000.0), crs=self.crs).to_crs("EPSG:4326")
+        centres_km = shapely.centroid(np.asarray(polys, dtype=object))
+        centroids = gpd.GeoSeries(shapely.transform(centres_km, lambda c: c * 1000.0), crs=self.crs).to_crs("EPSG:4326")
         names = [f"{c.y:.3f}, {c.x:.3f}" for c in centroids]
+        towns = getattr(self, "towns", None)
+        if towns is not None and len(towns):
+            from ..places import offset_phrase
+            town_km = presence_gap._km_geoms(towns, self.crs)
+            (p_idx, t_idx), dist = shapely.STRtree(town_km).query_nearest(centres_km, return_distance=True,
+                                                                          all_matches=False)
+            labels = towns["name"].astype(str).to_numpy()
+            for p, t, d in zip(p_idx, t_idx, dist):
+                if d <= TOWN_KM:
+                    names[p] = offset_phrase(town_km[t].x, town_km[t].y, centres_km[p].x, centres_km[p].y, labels[t])
         best = np.full(len(polys), np.inf)
         for geoms, labels in cands:
             tree = shapely.STRtree(geoms)
@@ -345,7 +364,7 @@ class HotspotEngine:
 
 def score_hotspots(alerts: gpd.GeoDataFrame, sites=None, presence=None, patrols=None, as_of=None,
                    config: HotspotConfig | None = None, top: int | None = None,
-                   alert_edits: pd.DataFrame | None = None) -> HotspotResult:
+                   alert_edits: pd.DataFrame | None = None, towns=None) -> HotspotResult:
     """Score hotspots as of ``as_of`` (only alerts reported strictly before it).
 
     Parameters
@@ -363,6 +382,8 @@ def score_hotspots(alerts: gpd.GeoDataFrame, sites=None, presence=None, patrols=
         them at ``as_of`` (edits made later are undone: no look-ahead;
         :func:`ewarning.asof.triaged_as_of`). Without it, alerts are scored
         as given.
+    towns : GeoDataFrame, optional
+        Gazetteer for naming hotspots far from sites and bases.
 
     Returns
     -------
@@ -381,4 +402,4 @@ def score_hotspots(alerts: gpd.GeoDataFrame, sites=None, presence=None, patrols=
     if alert_edits is not None:
         from ..asof import triaged_as_of
         alerts = triaged_as_of(alerts, alert_edits, parse_as_of(as_of))
-    return HotspotEngine(alerts, sites, presence, patrols, config).score(as_of, top)
+    return HotspotEngine(alerts, sites, presence, patrols, config, towns=towns).score(as_of, top)

@@ -107,6 +107,9 @@ def hotspot(row: dict, config) -> str:
         parts.append("Presence within reach: " + (", ".join(present) if present else "none") + ".")
         if row["gap"]:
             parts.append(f"Not multidimensional: missing {missing_phrase(row['gap'])}.")
+        if "cla" in row["gap"] and row.get("cla_patrols", 0) > 0:
+            parts.append(f"A liaison assistant came by on {int(row['cla_patrols'])} patrol(s) in the last "
+                         f"{int(getattr(config, 'patrol_recent_days', 14))} days (not a standing presence).")
     if row.get("patrols_known"):
         last = row["last_dismounted_days"]
         if last is None or (isinstance(last, float) and math.isnan(last)):
