@@ -125,9 +125,9 @@ def test_backtest_command_prints_a_table_and_writes_json(small_alerts, tmp_path,
 
 
 @pytest.mark.skipif(not (DEMO / "alerts.csv").exists(), reason="demo scenario not generated")
-@pytest.mark.parametrize("days_before", [0, 5])
+@pytest.mark.parametrize("days_before", [0, 6])
 def test_demo_alindao_flagged_before_the_attack(days_before):
-    # as of the attack day (what was known at the end of the 14th) and five days earlier
+    # as of the attack day (what was known at the end of the 14th) and six days earlier
     from ewarning import scenario
     attack = scenario.ALINDAO_ATTACK - pd.Timedelta(days=days_before)
     proc = cli("hotspots", "--alerts", DEMO / "alerts.csv", "--sites", DEMO / "sites.csv", "--presence",
