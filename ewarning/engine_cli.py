@@ -71,6 +71,11 @@ def _inputs(p: argparse.ArgumentParser, backtest: bool = False) -> None:
     p.add_argument("--out", metavar="PATH", help="write here (default: standard output)")
     p.add_argument("--window-days", type=float, help="recent window scored (default: HotspotConfig.window_days, 60)")
     p.add_argument("--reach-km", type=float, help="reach of every component from its bases (default 30/20 km)")
+    if not backtest:
+        p.add_argument("--roads", metavar="PATH",
+                       help="road lines (GeoJSON, GeoPackage, shapefile; optional speed_kmh or road class): "
+                            "reach is then travel time by road (default 2 h military, 1.5 h others)")
+        p.add_argument("--reach-hours", type=float, help="with --roads: reach of every component in hours")
     if backtest:
         p.add_argument("--horizon-days", type=float, default=14.0)
         p.add_argument("--tolerance-km", type=float, default=10.0)
@@ -169,7 +174,29 @@ def _config(args):
         kw["window_days"] = args.window_days
     if getattr(args, "reach_km", None):
         kw["reach_km"] = {c: args.reach_km for c in ("military", "police", "civilian", "cla")}
+    if getattr(args, "reach_hours", None):
+        if args.reach_hours <= 0:
+            raise InputError("--reach-hours must be positive")
+        if not getattr(args, "roads", None):
+            raise InputError("--reach-hours needs --roads (without roads, reach is --reach-km)")
+        kw["reach_hours"] = {c: args.reach_hours for c in ("military", "police", "civilian", "cla")}
     return HotspotConfig(**kw)
+
+
+def _roads(args):
+    """The road layer of ``--roads``, checked, or None."""
+    path = getattr(args, "roads", None)
+    if not path:
+        return None
+    if not Path(path).exists():
+        raise InputError(f"--roads {path}: no such file")
+    from .roads import read_roads
+    try:
+        roads = read_roads(path)
+    except ValueError as exc:
+        raise InputError(f"--roads {exc}") from None
+    _say(f"{path}: {len(roads)} road line(s); reach is travel time by road")
+    return roads
 
 
 def _layers(args):
@@ -205,7 +232,7 @@ def cmd_hotspots(args) -> int:
     dates = _dates(args)
     alerts, sites, presence, patrols = _layers(args)
     from .places import shipped_towns
-    engine = HotspotEngine(alerts, sites, presence, patrols, _config(args), towns=shipped_towns())
+    engine = HotspotEngine(alerts, sites, presence, patrols, _config(args), towns=shipped_towns(), roads=_roads(args))
     features, notes = [], []
     for d in dates:
         r = engine.score(d, top=args.top)
@@ -223,12 +250,13 @@ def cmd_watch(args) -> int:
     from .hotspots.watch import watch
     dates = _dates(args)
     alerts, sites, presence, patrols = _layers(args)
+    config, roads = _config(args), _roads(args)
     features, notes = [], []
     if sites is None:
         notes.append("no --sites given: there are no IDP sites to watch")
     else:
         for d in dates:
-            r = watch(alerts, sites, presence, as_of=d, config=_config(args), top=args.top)
+            r = watch(alerts, sites, presence, as_of=d, config=config, top=args.top, roads=roads)
             features.extend(r.features())
             notes.extend(f"{d.date()}: {n}" for n in r.notes)
     for n in dict.fromkeys(notes):

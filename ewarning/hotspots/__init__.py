@@ -138,6 +138,9 @@ class HotspotEngine:
     towns : GeoDataFrame, optional
         A gazetteer (``name``, points) for naming hotspots far from any site
         or base ("23 km NE of Bria"; :func:`ewarning.places.shipped_towns`).
+    roads : GeoDataFrame, optional
+        Road lines (:func:`ewarning.roads.read_roads`): presence reach is
+        then travel time by road (``HotspotConfig.reach_hours``).
 
     Examples
     --------
@@ -150,7 +153,7 @@ class HotspotEngine:
     """
 
     def __init__(self, alerts: gpd.GeoDataFrame, sites=None, presence=None, patrols=None,
-                 config: HotspotConfig | None = None, crs: str | None = None, towns=None):
+                 config: HotspotConfig | None = None, crs: str | None = None, towns=None, roads=None):
         self.config = config or HotspotConfig()
         if alerts is None:
             alerts = gpd.GeoDataFrame({"reported_at": pd.to_datetime([], utc=True), "category": []},
@@ -160,6 +163,10 @@ class HotspotEngine:
         self.sites = utc_columns(sites, ["opened", "closed"])
         self.presence, self.patrols = presence, utc_columns(patrols, ["start"])
         self.towns = towns
+        self.roads = None
+        if roads is not None and len(roads):
+            from ..roads import RoadNetwork
+            self.roads = RoadNetwork.from_lines(roads, self.crs)
 
     # -- the fast core, shared with the backtest ----------------------------
     def areas(self, when, exposure: bool = True) -> tuple[list, pd.DataFrame, list]:
@@ -290,7 +297,8 @@ class HotspotEngine:
         table = table.iloc[order].reset_index(drop=True)
         view = as_of_view({"alerts": None, "sites": self.sites, "presence": self.presence,
                            "patrols": self.patrols}, when)
-        pres = presence_gap.assess(polys, view.presence, view.patrols, self.crs, when, cfg)
+        pres = presence_gap.assess(polys, view.presence, view.patrols, self.crs, when, cfg,
+                                   roads=getattr(self, "roads", None))
         pop, site_names = presence_gap.exposed_sites(polys, view.sites, self.crs, cfg.exposure_km)
         places = self._place_names(polys, view)
         ix = self.index
@@ -308,7 +316,8 @@ class HotspotEngine:
                         exposed_pop=pop[k], presence_known=bool(pres.at[k, "presence_known"]), present=present,
                         gap=gap, last_dismounted_days=pres.at[k, "last_dismounted_days"],
                         engagements=pres.at[k, "engagements"], patrols_known=bool(pres.at[k, "patrols_known"]),
-                        cla_patrols=int(pres.at[k, "cla_patrols"]),
+                        cla_patrols=int(pres.at[k, "cla_patrols"]), by_road=bool(pres.at[k, "by_road"]),
+                        hours={c: pres.at[k, f"hours_{c}"] for c in presence_gap.COMPONENT_NAMES},
                         flagged=flagged, rising=rising_k,
                         persistent_days=cfg.persistent_days if cfg.persistent_days > 0 else cfg.window_days)
             rows.append({
@@ -364,7 +373,7 @@ class HotspotEngine:
 
 def score_hotspots(alerts: gpd.GeoDataFrame, sites=None, presence=None, patrols=None, as_of=None,
                    config: HotspotConfig | None = None, top: int | None = None,
-                   alert_edits: pd.DataFrame | None = None, towns=None) -> HotspotResult:
+                   alert_edits: pd.DataFrame | None = None, towns=None, roads=None) -> HotspotResult:
     """Score hotspots as of ``as_of`` (only alerts reported strictly before it).
 
     Parameters
@@ -384,6 +393,8 @@ def score_hotspots(alerts: gpd.GeoDataFrame, sites=None, presence=None, patrols=
         as given.
     towns : GeoDataFrame, optional
         Gazetteer for naming hotspots far from sites and bases.
+    roads : GeoDataFrame, optional
+        Road lines: reach by travel time instead of distance.
 
     Returns
     -------
@@ -402,4 +413,4 @@ def score_hotspots(alerts: gpd.GeoDataFrame, sites=None, presence=None, patrols=
     if alert_edits is not None:
         from ..asof import triaged_as_of
         alerts = triaged_as_of(alerts, alert_edits, parse_as_of(as_of))
-    return HotspotEngine(alerts, sites, presence, patrols, config, towns=towns).score(as_of, top)
+    return HotspotEngine(alerts, sites, presence, patrols, config, towns=towns, roads=roads).score(as_of, top)

@@ -9,6 +9,10 @@ def _reach() -> dict[str, float]:
     return {"military": 30.0, "police": 20.0, "civilian": 20.0, "cla": 20.0}
 
 
+def _reach_hours() -> dict[str, float]:
+    return {"military": 2.0, "police": 1.5, "civilian": 1.5, "cla": 1.5}
+
+
 def _score_weights() -> dict[str, float]:
     return {"intensity": 0.30, "escalation": 0.15, "trend": 0.15, "spread": 0.15,
             "severity": 0.15, "exposure": 0.10}
@@ -83,6 +87,12 @@ class HotspotConfig:
     trend_weeks: int = 8
     exposure_km: float = 20.0
     reach_km: dict = field(default_factory=_reach)
+    #: With a road layer, a component reaches a place when a base holding it is within this many hours by
+    #: road (off road at ``off_road_kmh`` to and from roads up to ``road_access_km`` away); ``reach_km`` is
+    #: then not used. Mission defaults to set from its own response times.
+    reach_hours: dict = field(default_factory=_reach_hours)
+    off_road_kmh: float = 4.0
+    road_access_km: float = 10.0
     patrol_km: float = 10.0
     patrol_recent_days: float = 14.0
     flag_score: float = 50.0

@@ -104,7 +104,15 @@ def hotspot(row: dict, config) -> str:
         parts.append("Presence not assessed: no presence layer given.")
     else:
         present = [COMPONENTS[c].lower() for c in row["present"]]
-        parts.append("Presence within reach: " + (", ".join(present) if present else "none") + ".")
+        if row.get("by_road"):
+            hours = row.get("hours") or {}
+            present = [f"{COMPONENTS[c].lower()} ({hours.get(c, float('nan')):.1f} h by road)" for c in row["present"]]
+            far = [f"{COMPONENTS[c].lower()} {hours[c]:.1f} h" for c in row["gap"]
+                   if hours.get(c) is not None and hours[c] == hours[c]]
+            parts.append("Presence within reach: " + (", ".join(present) if present else "none") + "."
+                         + (f" Nearest by road beyond reach: {', '.join(far)}." if far else ""))
+        else:
+            parts.append("Presence within reach: " + (", ".join(present) if present else "none") + ".")
         if row["gap"]:
             parts.append(f"Not multidimensional: missing {missing_phrase(row['gap'])}.")
         if "cla" in row["gap"] and row.get("cla_patrols", 0) > 0:

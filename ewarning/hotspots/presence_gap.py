@@ -2,9 +2,11 @@
 
 A component *reaches* a place when a base where that component is present on
 the date lies within ``HotspotConfig.reach_km[component]`` of the place (the
-hotspot area or the site). Travel time over a road layer is not modelled
-yet: distance is straight-line on the metric projection, which overstates
-reach where roads are poor; shorten ``reach_km`` there.
+hotspot area or the site), straight-line on the metric projection. Given a
+road network (:class:`ewarning.roads.RoadNetwork`), reach is travel time
+instead: within ``HotspotConfig.reach_hours[component]`` by road from a base
+holding the component (straight-line reach overstates it where roads are
+poor).
 
 Patrols near the place (route within ``patrol_km``) give the recency of the
 last dismounted patrol and the community engagements made in the last
@@ -55,7 +57,7 @@ def _pairs_within(places: list, geoms: np.ndarray, distance: float) -> tuple[np.
 
 
 def assess(places: list, presence: gpd.GeoDataFrame | None, patrols: gpd.GeoDataFrame | None, crs: str,
-           when: pd.Timestamp, config: HotspotConfig) -> pd.DataFrame:
+           when: pd.Timestamp, config: HotspotConfig, roads=None) -> pd.DataFrame:
     """Which components reach each place on ``when``, and what is missing.
 
     Parameters
@@ -70,12 +72,16 @@ def assess(places: list, presence: gpd.GeoDataFrame | None, patrols: gpd.GeoData
         The metric CRS of ``places``.
     when : pandas.Timestamp
     config : HotspotConfig
+    roads : RoadNetwork, optional
+        On ``crs``; reach is then travel time (``reach_hours``).
 
     Returns
     -------
     pandas.DataFrame
         One row per place: ``military, police, civilian, cla`` (bool),
         ``nearest_<component>_km`` (NaN when none present anywhere),
+        ``hours_<component>`` (travel time by road; NaN without roads or when
+        unreachable),
         ``presence_known``, ``gap`` (list of missing components),
         ``last_dismounted_days`` (NaN when none), ``engagements``,
         ``cla_patrols`` (recent patrols with a liaison assistant).
@@ -86,6 +92,8 @@ def assess(places: list, presence: gpd.GeoDataFrame | None, patrols: gpd.GeoData
     for comp in COMPONENT_NAMES:
         out[comp] = False
         out[f"nearest_{comp}_km"] = np.nan
+        out[f"hours_{comp}"] = np.nan
+    by_road = roads is not None
     if known and len(presence) and n:
         geoms = _km_geoms(presence, crs)
         place_arr = np.asarray(places, dtype=object)
@@ -100,8 +108,15 @@ def assess(places: list, presence: gpd.GeoDataFrame | None, patrols: gpd.GeoData
             d = np.full(n, np.nan)
             d[p_idx] = dist
             out[f"nearest_{comp}_km"] = d
-            out[comp] = d <= config.reach_km.get(comp, 20.0)
+            if by_road:
+                shapes = np.asarray([(g.x, g.y) for g in sub], dtype="float64").reshape(-1, 2)
+                hours = roads.hours_from(shapes, list(places), config.off_road_kmh, config.road_access_km)
+                out[f"hours_{comp}"] = np.where(np.isfinite(hours), hours, np.nan)
+                out[comp] = hours <= config.reach_hours.get(comp, 1.5)
+            else:
+                out[comp] = d <= config.reach_km.get(comp, 20.0)
     out["presence_known"] = known
+    out["by_road"] = by_road
     out["gap"] = [[c for c in COMPONENT_NAMES if not out.at[i, c]] if known else [] for i in range(n)]
 
     out["last_dismounted_days"] = np.nan

@@ -69,7 +69,8 @@ class WatchResult:
 
 def watch(alerts: gpd.GeoDataFrame, sites: gpd.GeoDataFrame | None, presence: gpd.GeoDataFrame | None,
           as_of, config: HotspotConfig | None = None, top: int | None = None, watch_km: float = 30.0,
-          watch_days: float = 90.0, half_life_days: float = 30.0, activity_scale: float = 3.0) -> WatchResult:
+          watch_days: float = 90.0, half_life_days: float = 30.0, activity_scale: float = 3.0,
+          roads=None) -> WatchResult:
     """Rank IDP sites open at ``as_of`` by nearby armed activity and presence gaps.
 
     Parameters
@@ -82,6 +83,8 @@ def watch(alerts: gpd.GeoDataFrame, sites: gpd.GeoDataFrame | None, presence: gp
     top : int, optional
     watch_km, watch_days, half_life_days, activity_scale : float
         Neighbourhood, look-back, decay and saturation of the activity level.
+    roads : GeoDataFrame, optional
+        Road lines: reach by travel time (``HotspotConfig.reach_hours``).
 
     Returns
     -------
@@ -126,7 +129,11 @@ def watch(alerts: gpd.GeoDataFrame, sites: gpd.GeoDataFrame | None, presence: gp
                 count[s] = len(m)
                 killed[s] = ix.killed[idx[m]].sum()  # duplicates already left out (w > 0)
     view = None if presence is None else presence_mod.on(presence, when)
-    pres = presence_gap.assess(list(site_km), view, None, crs, when, cfg)
+    network = None
+    if roads is not None and len(roads):
+        from ..roads import RoadNetwork
+        network = RoadNetwork.from_lines(roads, crs)
+    pres = presence_gap.assess(list(site_km), view, None, crs, when, cfg, roads=network)
     missing = pres["gap"].map(len).to_numpy() / 4.0 if presence is not None else np.zeros(n)
     level = 1.0 - np.exp(-activity / activity_scale)
     risk = 100.0 * level * (0.25 + 0.75 * missing)
