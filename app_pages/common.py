@@ -100,9 +100,8 @@ def load_hotspots(location: str, token: str, filter_key: str, _f: flt.Filters) -
     reported before the end that passes the category, channel, verification
     and area filters.
     """
-    from ewarning.hotspots import score_hotspots
-
     from ewarning.asof import triaged_as_of
+    from ewarning.hotspots import score_hotspots
 
     data = load_layers(location, token)
     edits = open_store(location).read("alert_edits")

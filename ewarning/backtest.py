@@ -95,6 +95,7 @@ class EngineMethod:
         self.engine = HotspotEngine.__new__(HotspotEngine)
         self.engine.config, self.engine.index, self.engine.crs = self.config, ix, ix.crs
         self.engine.sites, self.engine.presence, self.engine.patrols = self.sites, None, None
+        self.engine.towns, self.engine.roads = None, None
         return self
 
     def areas(self, t_end: float, k: int) -> list:

@@ -324,6 +324,10 @@ def test_false_discovery_control_keeps_chance_rises_out_of_the_rising_list():
     # tested one by one, several steady places look "rising" by chance; controlled, (almost) none do
     assert rising[None].sum() >= rising[0.2].sum() + 2, (rising[None].sum(), rising[0.2].sum())
     assert rising[0.2].sum() <= 3, rising[0.2].sum()
+    # and the explanation of a place demoted this way says why
+    demoted = [e for e in HotspotEngine(frame).score(when).hotspots["explanation"] if "false discovery control" in e]
+    assert len(demoted) >= rising[None].sum() - rising[0.2].sum()
+    assert "places tested at once" in demoted[0]
 
 
 def test_a_dense_place_is_drawn_around_its_core_not_its_strays():

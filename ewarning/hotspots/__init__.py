@@ -293,12 +293,13 @@ class HotspotEngine:
         order = self.ranking(table)
         if top is not None:
             order = order[: max(int(top), 0)]
+        n_tested = len(table)
         polys = [polys[i] for i in order]
         table = table.iloc[order].reset_index(drop=True)
         view = as_of_view({"alerts": None, "sites": self.sites, "presence": self.presence,
                            "patrols": self.patrols}, when)
         pres = presence_gap.assess(polys, view.presence, view.patrols, self.crs, when, cfg,
-                                   roads=getattr(self, "roads", None))
+                                   roads=self.roads)
         pop, site_names = presence_gap.exposed_sites(polys, view.sites, self.crs, cfg.exposure_km)
         places = self._place_names(polys, view)
         ix = self.index
@@ -318,7 +319,7 @@ class HotspotEngine:
                         engagements=pres.at[k, "engagements"], patrols_known=bool(pres.at[k, "patrols_known"]),
                         cla_patrols=int(pres.at[k, "cla_patrols"]), by_road=bool(pres.at[k, "by_road"]),
                         hours={c: pres.at[k, f"hours_{c}"] for c in presence_gap.COMPONENT_NAMES},
-                        flagged=flagged, rising=rising_k,
+                        flagged=flagged, rising=rising_k, tested_areas=n_tested,
                         persistent_days=cfg.persistent_days if cfg.persistent_days > 0 else cfg.window_days)
             rows.append({
                 "hotspot_id": f"H-{when:%Y%m%d}-{k + 1}", "as_of": when, "rank": k + 1,
@@ -349,7 +350,7 @@ class HotspotEngine:
         centres_km = shapely.centroid(np.asarray(polys, dtype=object))
         centroids = gpd.GeoSeries(shapely.transform(centres_km, lambda c: c * 1000.0), crs=self.crs).to_crs("EPSG:4326")
         names = [f"{c.y:.3f}, {c.x:.3f}" for c in centroids]
-        towns = getattr(self, "towns", None)
+        towns = self.towns
         if towns is not None and len(towns):
             from ..places import offset_phrase
             town_km = presence_gap._km_geoms(towns, self.crs)

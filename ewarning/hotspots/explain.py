@@ -130,6 +130,10 @@ def hotspot(row: dict, config) -> str:
         parts.insert(0, f"Persistent, not rising: listed as one of the most persistently active areas of the last "
                         f"{int(row.get('persistent_days', w))} days (decayed activity "
                         f"{_n(float(row.get('persistence', 0.0)))}), not for a rise in tension.")
+        if row.get("tested_areas", 0) > 1 and row.get("p_rising", 1.0) < 0.1:
+            parts.append(f"Its rise (p={row['p_rising']:.3f}) is not counted as rising: with "
+                         f"{int(row['tested_areas'])} places tested at once, a rise this weak is expected somewhere "
+                         "by chance (false discovery control).")
     if row.get("flagged"):
         parts.append(f"FLAGGED: tension {row['score']:.0f}/100 with no multidimensional presence.")
     return " ".join(parts)
