@@ -64,14 +64,6 @@ def load_basemap(folder: str, mtime: float) -> dict[str, gpd.GeoDataFrame]:
     return read_basemap(folder)
 
 
-@st.cache_data(show_spinner=False, max_entries=1)
-def load_towns():
-    """The shipped town gazetteer (names hotspots far from sites and bases), or None."""
-    from ewarning.places import shipped_towns
-
-    return shipped_towns()
-
-
 def basemap_stamp() -> tuple[str, float] | None:
     """The basemap folder and its newest file's time (``None`` without a basemap): a cache key."""
     folder = Path(BASEMAP_DIR)
@@ -109,7 +101,7 @@ def load_hotspots(location: str, token: str, filter_key: str, _f: flt.Filters) -
     alerts = triaged_as_of(data["alerts"], edits, _f.as_of) if _f.triage_as_known else data["alerts"]
     alerts = flt.apply_alerts(alerts, _f, window=False)
     result = score_hotspots(alerts, data["sites"], data["presence"], data["patrols"], as_of=_f.as_of,
-                            towns=load_towns())
+                            towns=(basemap() or {}).get("towns"))   # the basemap's towns name far places
     notes = list(result.notes)
     if later:
         notes.append(f"{later} triage edit(s) were made after the as-of time: "

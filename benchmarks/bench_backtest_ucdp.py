@@ -28,16 +28,6 @@ SHORT = {"engine": "engine", "grid counts (25 km, 30 d)": "grid", "kernel densit
          "emerging hot spots (Gi* + Mann-Kendall)": "EHSA"}
 
 
-def _summary(per_date: pd.DataFrame) -> pd.DataFrame:
-    """Hits, events, hit rate, mean area share and PAI per method from per-date records."""
-    g = per_date.groupby("method", sort=False)
-    out = pd.DataFrame({"hits": g["hits"].sum(), "events": g["events"].sum(), "area_share": g["area_share"].mean(),
-                        "areas_per_date": g["areas"].mean()})
-    out["hit_rate"] = out["hits"] / out["events"]
-    out["pai"] = out["hit_rate"] / out["area_share"]
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "results" / "backtest_ucdp.json"))
@@ -59,20 +49,20 @@ def main() -> None:
     for name, (a, b) in PERIODS.items():
         r = backtest.run(alerts, date_range(a, b, "7D"))
         per_dates.append(r.per_date)
-        s = _summary(r.per_date)
+        s = backtest.summary(r.per_date)
         comps = compare_all(r.per_date, "engine", n_boot=args.bootstrap, seed=0)
         doc["periods"][name] = {"table": s.reset_index().to_dict(orient="records"),
                                 "comparisons": [c.to_dict() for c in comps]}
         for m, row in s.iterrows():
-            print(f"| {name} | {SHORT[m]} | {int(row.hits)} / {int(row.events)} | {row.hit_rate:.3f} | "
+            print(f"| {name} | {SHORT[m]} | {int(row.hits)} / {int(row.event_windows)} | {row.hit_rate:.3f} | "
                   f"{100 * row.area_share:.2f} | {row.pai:.2f} | {row.areas_per_date:.2f} |")
     pooled = pd.concat(per_dates, ignore_index=True)
-    s = _summary(pooled)
+    s = backtest.summary(pooled)
     comps = compare_all(pooled, "engine", n_boot=args.bootstrap, seed=0)
     doc["periods"]["all three pooled"] = {"table": s.reset_index().to_dict(orient="records"),
                                           "comparisons": [c.to_dict() for c in comps]}
     for m, row in s.iterrows():
-        print(f"| all three pooled | {SHORT[m]} | {int(row.hits)} / {int(row.events)} | {row.hit_rate:.3f} | "
+        print(f"| all three pooled | {SHORT[m]} | {int(row.hits)} / {int(row.event_windows)} | {row.hit_rate:.3f} | "
               f"{100 * row.area_share:.2f} | {row.pai:.2f} | {row.areas_per_date:.2f} |")
 
     print("\n| period | baseline | hits engine - baseline [90 % interval] | P(not ahead) | PAI ratio [90 % interval] "
@@ -87,7 +77,7 @@ def main() -> None:
     print("\n| year | engine | grid | KDE | EHSA |   (hits / PAI)")
     print("| --- | --- | --- | --- | --- |")
     for y in YEARS:
-        s = _summary(backtest.run(alerts, date_range(f"{y}-01-01", f"{y}-12-31", "7D")).per_date)
+        s = backtest.summary(backtest.run(alerts, date_range(f"{y}-01-01", f"{y}-12-31", "7D")).per_date)
         doc["years"][y] = s.reset_index().to_dict(orient="records")
         cells = [f"{int(r.hits)} / {r.pai:.1f}" for _, r in s.iterrows()]
         print(f"| {y} | " + " | ".join(cells) + " |")

@@ -52,8 +52,8 @@ from .baselines import EmergingHotSpots, GridCounts, KernelDensity
 from .hotspots import HotspotConfig, HotspotEngine
 from .hotspots.prepare import AlertIndex, days
 
-__all__ = ["BacktestConfig", "BacktestResult", "EngineMethod", "run", "default_methods", "country_outline",
-           "equal_area_crs"]
+__all__ = ["BacktestConfig", "BacktestResult", "EngineMethod", "run", "summary", "default_methods",
+           "country_outline", "equal_area_crs"]
 
 REPO = Path(__file__).resolve().parent.parent
 COUNTRY_FILES = [REPO / "geodata" / "basemap" / "countries.geojson",
@@ -92,10 +92,7 @@ class EngineMethod:
         self.sites = sites
 
     def fit(self, ix: AlertIndex) -> "EngineMethod":
-        self.engine = HotspotEngine.__new__(HotspotEngine)
-        self.engine.config, self.engine.index, self.engine.crs = self.config, ix, ix.crs
-        self.engine.sites, self.engine.presence, self.engine.patrols = self.sites, None, None
-        self.engine.towns, self.engine.roads = None, None
+        self.engine = HotspotEngine.from_index(ix, self.config, sites=self.sites)
         return self
 
     def areas(self, t_end: float, k: int) -> list:
@@ -292,24 +289,45 @@ def run(alerts: gpd.GeoDataFrame, dates, methods: dict | None = None, config: Ba
     per_date = pd.DataFrame(records, columns=["method", "as_of", "areas", "area_share", "events", "hits",
                                               "false_alarms"])
     n_events = len(_events_in(ev_t, dates, config))
+    table = summary(per_date, list(methods))
+    table.insert(3, "median_lead_days", [
+        float(np.median([ev_t[e] - t0 for e, t0 in first_cover[name].items()])) if first_cover[name] else np.nan
+        for name in table.index])
+    table["events"] = n_events
+    table = table[["hit_rate", "area_share", "pai", "median_lead_days", "false_alarm_share", "hits",
+                   "event_windows", "events", "areas"]]
+    return BacktestResult(table, per_date, config, notes, dates)
+
+
+def summary(per_date: pd.DataFrame, methods: list | None = None) -> pd.DataFrame:
+    """Hits, hit rate, mean area share, PAI and false alarms per method from per-date records.
+
+    The same figures :func:`run` reports, for any selection or pooling of its
+    ``per_date`` rows (several periods concatenated, one year...).
+
+    Examples
+    --------
+    >>> per = pd.DataFrame({"method": ["a", "a"], "areas": [2, 2], "area_share": [0.01, 0.03], "events": [2, 2],
+    ...                     "hits": [1, 2], "false_alarms": [1, 0]})
+    >>> summary(per).loc["a", ["hits", "hit_rate", "pai", "false_alarm_share"]].tolist()
+    [3.0, 0.75, 37.5, 0.25]
+    """
+    methods = list(dict.fromkeys(per_date["method"])) if methods is None else methods
     rows = {}
     for name in methods:
         pd_m = per_date[per_date["method"] == name]
         windows, hits = int(pd_m["events"].sum()), int(pd_m["hits"].sum())
         hit_rate = hits / windows if windows else np.nan
         share = float(pd_m["area_share"].mean()) if len(pd_m) else np.nan
-        leads = [ev_t[e] - t0 for e, t0 in first_cover[name].items()]
         n_areas = int(pd_m["areas"].sum())
         rows[name] = {
             "hit_rate": hit_rate, "area_share": share,
             "pai": hit_rate / share if share and share > 0 and windows else np.nan,
-            "median_lead_days": float(np.median(leads)) if leads else np.nan,
             "false_alarm_share": float(pd_m["false_alarms"].sum()) / n_areas if n_areas else np.nan,
-            "hits": hits, "event_windows": windows, "events": n_events,
-            "areas": n_areas,
+            "hits": hits, "event_windows": windows, "areas": n_areas,
+            "areas_per_date": float(pd_m["areas"].mean()) if len(pd_m) else np.nan,
         }
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    return BacktestResult(table, per_date, config, notes, dates)
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def _events_in(ev_t, dates, config) -> set:

@@ -251,6 +251,11 @@ def cmd_watch(args) -> int:
     dates = _dates(args)
     alerts, sites, presence, patrols = _layers(args)
     config, roads = _config(args), _roads(args)
+    if roads is not None and alerts is not None and len(alerts):
+        # built once for every date, on the CRS watch() measures in (that of the alerts)
+        from .geo import metric_crs
+        from .roads import RoadNetwork
+        roads = RoadNetwork.from_lines(roads, metric_crs(alerts))
     features, notes = [], []
     if sites is None:
         notes.append("no --sites given: there are no IDP sites to watch")

@@ -40,7 +40,7 @@ import shapely
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 
-__all__ = ["RoadNetwork", "ROAD_CLASS_KMH", "DEFAULT_KMH", "read_roads"]
+__all__ = ["RoadNetwork", "ROAD_CLASS_KMH", "DEFAULT_KMH", "read_roads", "as_network"]
 
 #: Speed (km/h) by road class, for layers without a ``speed_kmh`` column. OpenStreetMap ``highway`` values
 #: and plain words are both understood; anything else runs at :data:`DEFAULT_KMH`.
@@ -158,6 +158,22 @@ class RoadNetwork:
             np.minimum.at(via_road, p_idx, hours[node_idx] + last)
             out = np.minimum(out, via_road)
         return out
+
+
+def as_network(roads, crs: str) -> RoadNetwork | None:
+    """``roads`` as a network on ``crs``: built from lines, or a network already on ``crs`` as it is (so a
+    caller scoring many dates builds it once); None for no roads.
+
+    >>> as_network(None, "EPSG:32634") is None
+    True
+    """
+    if roads is None:
+        return None
+    if isinstance(roads, RoadNetwork):
+        if roads.crs != crs:
+            raise ValueError(f"road network is on {roads.crs}, not {crs}: build it from the lines on {crs}")
+        return roads
+    return RoadNetwork.from_lines(roads, crs) if len(roads) else None
 
 
 def _speeds(lines: gpd.GeoDataFrame, default_kmh: float) -> np.ndarray:

@@ -154,19 +154,27 @@ class HotspotEngine:
 
     def __init__(self, alerts: gpd.GeoDataFrame, sites=None, presence=None, patrols=None,
                  config: HotspotConfig | None = None, crs: str | None = None, towns=None, roads=None):
-        self.config = config or HotspotConfig()
+        config = config or HotspotConfig()
         if alerts is None:
             alerts = gpd.GeoDataFrame({"reported_at": pd.to_datetime([], utc=True), "category": []},
                                       geometry=[], crs="EPSG:4326")
-        self.index = AlertIndex.from_frame(alerts, self.config, crs)
-        self.crs = self.index.crs
+        self._setup(AlertIndex.from_frame(alerts, config, crs), config, sites, presence, patrols, towns, roads)
+
+    @classmethod
+    def from_index(cls, index: AlertIndex, config: HotspotConfig | None = None, sites=None, presence=None,
+                   patrols=None, towns=None, roads=None) -> "HotspotEngine":
+        """An engine over alerts already prepared (the backtest shares one index between its methods)."""
+        engine = cls.__new__(cls)
+        engine._setup(index, config or HotspotConfig(), sites, presence, patrols, towns, roads)
+        return engine
+
+    def _setup(self, index: AlertIndex, config: HotspotConfig, sites, presence, patrols, towns, roads) -> None:
+        from ..roads import as_network
+        self.config, self.index, self.crs = config, index, index.crs
         self.sites = utc_columns(sites, ["opened", "closed"])
         self.presence, self.patrols = presence, utc_columns(patrols, ["start"])
         self.towns = towns
-        self.roads = None
-        if roads is not None and len(roads):
-            from ..roads import RoadNetwork
-            self.roads = RoadNetwork.from_lines(roads, self.crs)
+        self.roads = as_network(roads, self.crs)
 
     # -- the fast core, shared with the backtest ----------------------------
     def areas(self, when, exposure: bool = True) -> tuple[list, pd.DataFrame, list]:
@@ -317,7 +325,7 @@ class HotspotEngine:
                         exposed_pop=pop[k], presence_known=bool(pres.at[k, "presence_known"]), present=present,
                         gap=gap, last_dismounted_days=pres.at[k, "last_dismounted_days"],
                         engagements=pres.at[k, "engagements"], patrols_known=bool(pres.at[k, "patrols_known"]),
-                        cla_patrols=int(pres.at[k, "cla_patrols"]), by_road=bool(pres.at[k, "by_road"]),
+                        cla_patrols=int(pres.at[k, "cla_patrols"]), by_road=self.roads is not None,
                         hours={c: pres.at[k, f"hours_{c}"] for c in presence_gap.COMPONENT_NAMES},
                         flagged=flagged, rising=rising_k, tested_areas=n_tested,
                         persistent_days=cfg.persistent_days if cfg.persistent_days > 0 else cfg.window_days)

@@ -109,14 +109,13 @@ def assess(places: list, presence: gpd.GeoDataFrame | None, patrols: gpd.GeoData
             d[p_idx] = dist
             out[f"nearest_{comp}_km"] = d
             if by_road:
-                shapes = np.asarray([(g.x, g.y) for g in sub], dtype="float64").reshape(-1, 2)
-                hours = roads.hours_from(shapes, list(places), config.off_road_kmh, config.road_access_km)
+                hours = roads.hours_from(shapely.get_coordinates(sub), list(places), config.off_road_kmh,
+                                         config.road_access_km)
                 out[f"hours_{comp}"] = np.where(np.isfinite(hours), hours, np.nan)
                 out[comp] = hours <= config.reach_hours.get(comp, 1.5)
             else:
                 out[comp] = d <= config.reach_km.get(comp, 20.0)
     out["presence_known"] = known
-    out["by_road"] = by_road
     out["gap"] = [[c for c in COMPONENT_NAMES if not out.at[i, c]] if known else [] for i in range(n)]
 
     out["last_dismounted_days"] = np.nan

@@ -83,8 +83,10 @@ def watch(alerts: gpd.GeoDataFrame, sites: gpd.GeoDataFrame | None, presence: gp
     top : int, optional
     watch_km, watch_days, half_life_days, activity_scale : float
         Neighbourhood, look-back, decay and saturation of the activity level.
-    roads : GeoDataFrame, optional
-        Road lines: reach by travel time (``HotspotConfig.reach_hours``).
+    roads : GeoDataFrame or RoadNetwork, optional
+        Road lines, or a network built on the metric CRS of the alerts
+        (:func:`ewarning.geo.metric_crs`), for reach by travel time
+        (``HotspotConfig.reach_hours``).
 
     Returns
     -------
@@ -129,11 +131,8 @@ def watch(alerts: gpd.GeoDataFrame, sites: gpd.GeoDataFrame | None, presence: gp
                 count[s] = len(m)
                 killed[s] = ix.killed[idx[m]].sum()  # duplicates already left out (w > 0)
     view = None if presence is None else presence_mod.on(presence, when)
-    network = None
-    if roads is not None and len(roads):
-        from ..roads import RoadNetwork
-        network = RoadNetwork.from_lines(roads, crs)
-    pres = presence_gap.assess(list(site_km), view, None, crs, when, cfg, roads=network)
+    from ..roads import as_network
+    pres = presence_gap.assess(list(site_km), view, None, crs, when, cfg, roads=as_network(roads, crs))
     missing = pres["gap"].map(len).to_numpy() / 4.0 if presence is not None else np.zeros(n)
     level = 1.0 - np.exp(-activity / activity_scale)
     risk = 100.0 * level * (0.25 + 0.75 * missing)
