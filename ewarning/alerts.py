@@ -39,6 +39,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import hmac
 
 import geopandas as gpd
 import numpy as np
@@ -103,7 +104,8 @@ def validate(raw: RawTable, now: pd.Timestamp | None = None, bbox=None,
     missing_id = rc.column("id").isna()
     generated = pd.Series(None, index=df.index, dtype=object)
     if missing_id.any():
-        generated[missing_id] = _content_ids(raw.frame[missing_id.to_numpy()])
+        content = raw.frame[missing_id.to_numpy()].drop(columns=["reporter"], errors="ignore")
+        generated[missing_id] = _content_ids(content.assign(reporter_key=reporter_keys[missing_id]), secret)
     df["id"] = rc.identifiers("id", generated, existing_ids)
 
     geometry = gpd.points_from_xy(lon.fillna(0), lat.fillna(0))
@@ -121,14 +123,17 @@ def default_severity(category: pd.Series, killed: pd.Series) -> pd.Series:
     return base.where(killed < 5, 5).astype("int64")
 
 
-def _content_ids(frame: pd.DataFrame) -> pd.Series:
-    """Stable ids for rows that have none: a hash of everything the row says.
+def _content_ids(frame: pd.DataFrame, secret: bytes) -> pd.Series:
+    """Stable ids for rows that have none: a keyed hash of everything the row says.
 
     Two rows get the same id only when they are identical, which the id
-    check then reports as a repeated row.
+    check then reports as a repeated row. The hash is keyed with the
+    pseudonymisation secret and sees the reporter only as its key, so an id
+    never lets anyone without the secret test a guess (a phone number) against it.
     """
     values = frame.drop(columns=[c for c in ("id", "geometry") if c in frame.columns]).astype(object)
-    ids = ["A-" + hashlib.sha1("\x1f".join(map(str, row)).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    ids = ["A-" + hmac.new(secret, "\x1f".join(map(str, row)).encode("utf-8", "surrogateescape"),
+                           hashlib.sha256).hexdigest()[:12]
            for row in values.itertuples(index=False, name=None)]
     return pd.Series(ids, index=frame.index, dtype=object)
 

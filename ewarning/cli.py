@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="PATH")
     p.add_argument("--include-reporter-key", action="store_true",
                    help="keep the pseudonymous reporter key (left out by default)")
+    p.add_argument("--include-text", action="store_true",
+                   help="keep the reports' free text (left out by default: it may name people)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("status", help="what the store holds: rows per layer, quarantine, last imports")
@@ -115,10 +117,15 @@ def _progress(message: str) -> None:
 def cmd_export(args) -> int:
     store = open_store(args.store)
     frame = store.read(args.layer)
-    n = export(frame, args.format, args.out, include_reporter_key=args.include_reporter_key, layer_name=args.layer)
+    n = export(frame, args.format, args.out, include_reporter_key=args.include_reporter_key, layer_name=args.layer,
+               include_text=args.include_text)
     store.record("export", json.dumps({"layer": args.layer, "format": args.format, "rows": n, "out": str(args.out),
-                                       "reporter_key": bool(args.include_reporter_key)}))
-    print(f"{n} {args.layer} rows written to {args.out}")
+                                       "reporter_key": bool(args.include_reporter_key),
+                                       "free_text": bool(args.include_text)}))
+    left_out = [what for what, kept in (("reporter keys", args.include_reporter_key),
+                                        ("free text", args.include_text)) if not kept]
+    print(f"{n} {args.layer} rows written to {args.out}"
+          + (f" ({' and '.join(left_out)} left out)" if left_out else ""))
     return EXIT_OK
 
 

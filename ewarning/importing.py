@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -29,14 +31,25 @@ from typing import Callable
 import geopandas as gpd
 import pandas as pd
 
-from . import alerts, patrols, presence, sites
+from . import alerts, identities, patrols, presence, sites
 from .config import current_user, secret_file
 from .io import RawTable, ReadError, read
 from .security import load_secret
+from .store import StoreError
 from .validation import Validated, empty_quarantine, quarantine_rows
 
 VALIDATORS = {"alerts": alerts.validate, "sites": sites.validate, "presence": presence.validate,
               "patrols": patrols.validate}
+
+#: The columns each layer's validator reads. Only alerts have a reporter;
+#: identity columns found in any other layer are dropped.
+OWN_COLUMNS = {
+    "alerts": (set(alerts.COLUMNS) - {"reporter_key"}) | {"lat", "lon", "reporter"},
+    "sites": set(sites.COLUMNS) | {"lat", "lon"},
+    "presence": set(presence.COLUMNS) | {"lat", "lon"},
+    "patrols": set(patrols.COLUMNS) | {"geometry"},
+    "patrol_points": {"patrol_id", "seq", "time", "lat", "lon"},
+}
 
 
 @dataclass
@@ -50,6 +63,8 @@ class ImportReport:
     quarantine: pd.DataFrame = field(default_factory=empty_quarantine)
     notes: list[str] = field(default_factory=list)
     import_id: int | None = None
+    #: Identities removed from free text (``phone``, ``e-mail``, ``handle`` -> count).
+    scrubbed: Counter = field(default_factory=Counter)
 
     @property
     def n_read(self) -> int:
@@ -70,11 +85,22 @@ class ImportReport:
     def summary(self) -> str:
         if self.status == "refused":
             return f"{self.source}: REFUSED, nothing stored: {self.reason}"
+        if self.status == "unchanged":
+            return f"{self.source}: already imported, nothing stored again: {self.reason}"
         verb = "stored" if self.status == "imported" else "valid"
         parts = [f"{layer}: {c['read']} read, {c['stored']} {verb}, {c['quarantined']} quarantined"
                  + (f", {c['linked']} linked as duplicates" if c.get("linked") else "")
                  for layer, c in self.by_layer.items()]
+        if self.scrubbed:
+            parts.append(scrubbed_words(self.scrubbed) + " removed from report text")
         return f"{self.source}: " + "; ".join(parts)
+
+
+def scrubbed_words(counts: Counter) -> str:
+    """``Counter(phone=2, e-mail=1)`` -> '2 phone numbers, 1 e-mail address'."""
+    words = {"phone": ("phone number", "phone numbers"), "e-mail": ("e-mail address", "e-mail addresses"),
+             "handle": ("account handle", "account handles")}
+    return ", ".join(f"{n} {words[k][n != 1]}" for k, n in sorted(counts.items()) if n)
 
 
 def import_files(store, paths, layer: str | None = None, format: str | None = None,
@@ -94,23 +120,57 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
     bbox = _bbox(store)
     reports: list[ImportReport] = []
     patrol_group: list[tuple[Path, RawTable]] = []
+    imported = _imported_files(store)
     for path in map(Path, paths):
         started = pd.Timestamp.now(tz="UTC")
         say(f"{path.name}: reading")
+        # Each file on its own: whatever one file does, the others are still imported and reported.
         try:
+            earlier = imported.get(_sha256(path)) if path.is_file() else None
+            if earlier and not dry_run:
+                reports.append(ImportReport(path.name, "unchanged", reason=earlier))
+                continue
             tables = read(path, layer=layer, format=format, encoding=encoding)
-        except ReadError as exc:
+            if any(t.layer in ("patrols", "patrol_points") for t in tables) and not _self_contained(tables):
+                patrol_group.extend((path, t) for t in tables)
+                continue
+            report = _import_tables(store, [path], tables, bbox, secret, now, dry_run, user, started, say)
+            if earlier:
+                report.notes.append(f"this file was already imported ({earlier})")
+            reports.append(report)
+        except (ReadError, StoreError) as exc:
             reports.append(ImportReport(path.name, "refused", reason=str(exc)))
-            continue
-        if any(t.layer in ("patrols", "patrol_points") for t in tables) and not _self_contained(tables):
-            patrol_group.extend((path, t) for t in tables)
-            continue
-        reports.append(_import_tables(store, [path], tables, bbox, secret, now, dry_run, user, started, say))
+        except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the batch or a secret
+            reports.append(_failed(path.name, exc))
     if patrol_group:
         files = list(dict.fromkeys(p for p, _ in patrol_group))
-        reports.append(_import_tables(store, files, [t for _, t in patrol_group], bbox, secret, now, dry_run, user,
-                                      pd.Timestamp.now(tz="UTC"), say))
+        try:
+            reports.append(_import_tables(store, files, [t for _, t in patrol_group], bbox, secret, now, dry_run,
+                                          user, pd.Timestamp.now(tz="UTC"), say))
+        except StoreError as exc:
+            reports.append(ImportReport(" + ".join(p.name for p in files), "refused", reason=str(exc)))
+        except Exception as exc:  # noqa: BLE001
+            reports.append(_failed(" + ".join(p.name for p in files), exc))
     return reports
+
+
+def _failed(source: str, exc: Exception) -> ImportReport:
+    """A refusal for an unexpected error: type and where, never the values that caused it."""
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" in {Path(frame.filename).name}:{frame.lineno}" if frame else ""
+    return ImportReport(source, "refused", reason=f"the file could not be imported ({type(exc).__name__}{where}); "
+                        "nothing of it was stored. Please report this file to the administrator.")
+
+
+def _imported_files(store) -> dict[str, str]:
+    """SHA-256 of every file already imported into the store -> 'import #N on DATE by USER'."""
+    log = store.read("imports")
+    out: dict[str, str] = {}
+    for row in log.itertuples():
+        for digest in str(row.sha256 or "").split(","):
+            if digest:
+                out.setdefault(digest, f"import #{row.fid} on {row.finished_at:%Y-%m-%d %H:%M} UTC by {row.user}")
+    return out
 
 
 def _self_contained(tables: list[RawTable]) -> bool:
@@ -132,6 +192,7 @@ def _import_tables(store, paths: list[Path], tables: list[RawTable], bbox, secre
     quarantined: list[pd.DataFrame] = []
     points = [t for t in tables if t.layer == "patrol_points"]
     routes = None
+    points = [_protect(t, secret, report) for t in points]
     for table in points:
         checked = patrols.validate_points(table, now=now, bbox=bbox)
         table_routes = patrols.routes_from_points(checked.valid)
@@ -146,6 +207,7 @@ def _import_tables(store, paths: list[Path], tables: list[RawTable], bbox, secre
     for table in tables:
         if table.layer == "patrol_points":
             continue
+        table = _protect(table, secret, report)
         existing = store.existing_keys(table.layer)
         extra = {"routes": routes} if table.layer == "patrols" else {}
         checked: Validated = VALIDATORS[table.layer](table, now=now, bbox=bbox, existing_ids=existing,
@@ -162,7 +224,8 @@ def _import_tables(store, paths: list[Path], tables: list[RawTable], bbox, secre
     if "alerts" in layers and len(layers["alerts"]):
         layers["alerts"] = _link_duplicates(store, layers["alerts"])
         report.by_layer["alerts"]["linked"] = int(layers["alerts"]["duplicate_of"].notna().sum())
-    report.quarantine = pd.concat(quarantined, ignore_index=True) if quarantined else empty_quarantine()
+    report.quarantine = _scrub_quarantine(pd.concat(quarantined, ignore_index=True) if quarantined
+                                          else empty_quarantine())
     if dry_run:
         return report
     say(f"{source}: writing {report.n_stored:,} rows and {report.n_quarantined:,} quarantined to the store")
@@ -173,6 +236,30 @@ def _import_tables(store, paths: list[Path], tables: list[RawTable], bbox, secre
            "notes": json.dumps(report.notes, ensure_ascii=False)}
     report.import_id = store.write_import(layers, report.quarantine, log)
     return report
+
+
+def _protect(table: RawTable, secret: bytes, report: ImportReport) -> RawTable:
+    """The table with every identity pseudonymised or dropped, before any check or write."""
+    frame, done = identities.protect(table.frame, OWN_COLUMNS[table.layer], secret,
+                                     keep_reporter=table.layer == "alerts")
+    report.notes.extend(n for n in done.notes() if n not in report.notes)
+    report.scrubbed.update(done.scrubbed)
+    rejected = table.rejected
+    if len(rejected):
+        rejected = rejected.assign(raw=identities.scrub_lines(rejected["raw"]))
+    return RawTable(table.layer, frame, table.source, table.format, list(table.notes), rejected)
+
+
+def _scrub_quarantine(quarantine: pd.DataFrame) -> pd.DataFrame:
+    """Last line of defence: no phone number, e-mail or handle in a reason or a raw value.
+
+    Reasons quote the value they refuse ("lat: '+236 70 ...' is not a number"),
+    so a number typed in the wrong column would otherwise be kept in clear.
+    """
+    if quarantine.empty:
+        return quarantine
+    return quarantine.assign(reason=identities.scrub_lines(quarantine["reason"]),
+                             raw=identities.scrub_lines(quarantine["raw"]))
 
 
 def _count(report: ImportReport, layer: str, n_read: int, stored: int, quarantined: int) -> None:

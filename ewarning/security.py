@@ -51,19 +51,25 @@ def pseudonymise(values: pd.Series, secret: bytes) -> pd.Series:
     Identities are normalised first (spaces, dashes and case ignored) so
     ``+236 70 12 34 56`` and ``+23670123456`` get the same key.
 
+    A value that already is a key (``R-`` and exactly 12 lower-case hex
+    digits, as this function writes them) is kept, so pseudonymising twice
+    changes nothing; anything else, ``R-Jean`` included, is hashed.
+
     >>> s = pd.Series(["+236 70 12 34 56", "+23670123456", None])
     >>> keys = pseudonymise(s, b"k")
     >>> keys[0] == keys[1], keys[0].startswith("R-"), pd.isna(keys[2])
     (True, True, True)
+    >>> pseudonymise(keys, b"k").equals(keys), pseudonymise(pd.Series(["R-Jean-Pierre"]), b"k")[0] != "R-Jean-Pierre"
+    (True, True)
     """
     def key(value) -> object:
         if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
             return None
+        if is_key(value):
+            return str(value).strip()  # already a key (re-import of an export, or protected upstream)
         text = "".join(str(value).split()).replace("-", "").lower()
         if not text:
             return None
-        if text.startswith("r") and len(text) == 14 and text[1:].isalnum() and str(value).startswith("R-"):
-            return str(value)  # already a key (re-import of an export)
         digest = hmac.new(secret, text.encode("utf-8"), hashlib.sha256).hexdigest()
         return "R-" + digest[:12]
 
@@ -71,21 +77,20 @@ def pseudonymise(values: pd.Series, secret: bytes) -> pd.Series:
     return values.map(uniques).astype(object).where(values.notna(), None)
 
 
-#: Column-name patterns that hold a reporter's identity in the files missions
-#: use (KoBo forms, HXL sheets, hotline logs), most stable identity first.
-IDENTITY_PATTERNS = [r"phone", r"telephone", r"^tel$", r"mobile", r"msisdn", r"reporter", r"reported_by",
-                     r"caller", r"informant", r"focal_point", r"source_name", r"^contact", r"submitted_by",
-                     r"enumerator", r"username"]
 WITHHELD = "[withheld]"
+_KEY = re.compile(r"R-[0-9a-f]{12}")
+
+
+def is_key(value: object) -> bool:
+    """Is ``value`` exactly a key as :func:`pseudonymise` writes it?"""
+    return isinstance(value, str) and _KEY.fullmatch(value.strip()) is not None
 
 
 def identity_rank(name: object) -> int | None:
-    """Which identity pattern a column name matches (lower = preferred), or None."""
-    key = str(name).strip().lower().replace(" ", "_")
-    for rank, pattern in enumerate(IDENTITY_PATTERNS):
-        if re.search(pattern, key):
-            return rank
-    return None
+    """Which identity a column name holds (lower = better key), or None; see :mod:`ewarning.identities`."""
+    from .identities import identity_rank as rank
+
+    return rank(name)
 
 
 def identity_positions(header: list[str]) -> list[int]:

@@ -118,8 +118,9 @@ def test_import_is_all_or_nothing(tmp_path, alerts_file, monkeypatch):
 
     original = gp._to_sql
     monkeypatch.setattr(gp, "_to_sql", broken)
-    with pytest.raises(StoreError, match="nothing written"):
-        import_files(store, [alerts_file], secret=b"k")
+    [report] = import_files(store, [alerts_file], secret=b"k")
+    # The failed write is a refusal of that file, said in words, not an exception that ends the batch.
+    assert report.status == "refused" and "nothing written" in report.reason and "disk I/O error" in report.reason
     monkeypatch.undo()
     counts = store.counts()
     assert counts["alerts"] == 0 and counts["imports"] == 0 and counts["quarantine"] == 0
@@ -193,10 +194,18 @@ def test_cli_import_validate_export(tmp_path, alerts_file):
     exported = run_cli("export", "--layer", "alerts", "--store", str(store), "--format", "csv", "--out", str(out))
     assert exported.returncode == 0, exported.stderr
     frame = pd.read_csv(out, dtype=str)
-    assert "reporter_key" not in frame.columns
+    # Reporter keys and free text are left out by default, and the command says so.
+    assert "reporter_key" not in frame.columns and "text" not in frame.columns
+    assert "(reporter keys and free text left out)" in exported.stdout
+    with_text = run_cli("export", "--layer", "alerts", "--store", str(store), "--format", "csv", "--out", str(out),
+                        "--include-text")
+    assert with_text.returncode == 0, with_text.stderr
+    frame = pd.read_csv(out, dtype=str)
     assert frame.loc[frame["id"] == "A4", "text"].item() == "'=HYPERLINK(\"http://evil\")"
     audit = GeoPackageStore(store).read("audit")
-    assert json.loads(audit["detail"].iloc[-1])["layer"] == "alerts"
+    details = [json.loads(d) for d in audit["detail"].iloc[-2:]]
+    assert [d["layer"] for d in details] == ["alerts", "alerts"]
+    assert [d["free_text"] for d in details] == [False, True]
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "geojson", "gpkg"])
@@ -205,7 +214,7 @@ def test_export_formats_read_back(tmp_path, alerts_file, fmt):
     import_files(store, [alerts_file], secret=b"k")
     out = tmp_path / f"alerts.{fmt}"
     assert run_cli("export", "--layer", "alerts", "--store", str(tmp_path / "s.gpkg"), "--format", fmt,
-                   "--out", str(out)).returncode == 0
+                   "--out", str(out), "--include-text").returncode == 0
     [table] = read(out, layer="alerts")
     assert len(table.frame) == 3
     if fmt == "xlsx":

@@ -2,12 +2,16 @@
 
 Spreadsheet formats neutralise text that a spreadsheet would run as a
 formula. Reporter keys are left out unless asked for: even a pseudonym lets
-someone group one person's reports.
+someone group one person's reports. Free text is left out unless asked for
+too: phone numbers and e-mail addresses are scrubbed from it on import, but
+names cannot be found reliably, and a report's words can name its author.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import json
 
 import geopandas as gpd
 import pandas as pd
@@ -17,6 +21,37 @@ from ..security import neutralise_frame
 
 EXPORT_FORMATS = ("csv", "xlsx", "geojson", "gpkg")
 _SENSITIVE = ("reporter_key",)
+_FREE_TEXT = ("text",)
+#: What stands where free text was left out of an export.
+TEXT_WITHHELD = "[free text withheld: export with --include-text]"
+
+
+def withhold_free_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without free text: the ``text`` column dropped, and inside quarantine records too.
+
+    A quarantined row keeps its raw values as JSON (``raw``); its ``text``
+    field is replaced, and a line the reader could not split into fields
+    (``{"line": ...}``) is withheld whole, since any part of it may be text.
+    """
+    out = frame.drop(columns=[c for c in _FREE_TEXT if c in frame.columns])
+    if "raw" in out.columns:
+        out = out.assign(raw=out["raw"].map(_withhold_in_raw))
+    return out
+
+
+def _withhold_in_raw(raw: object) -> object:
+    try:
+        record = json.loads(raw) if isinstance(raw, str) else None
+    except ValueError:
+        record = None
+    if not isinstance(record, dict):
+        return TEXT_WITHHELD
+    if "line" in record and len(record) == 1:
+        return json.dumps({"line": TEXT_WITHHELD})
+    for key in _FREE_TEXT:
+        if record.get(key) not in (None, ""):
+            record[key] = TEXT_WITHHELD
+    return json.dumps(record, ensure_ascii=False)
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -36,14 +71,20 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def export(frame: pd.DataFrame, fmt: str, out: str | Path, include_reporter_key: bool = False,
-           layer_name: str = "layer") -> int:
-    """Write ``frame`` to ``out`` in ``fmt``; return the number of rows written."""
+           layer_name: str = "layer", include_text: bool = False) -> int:
+    """Write ``frame`` to ``out`` in ``fmt``; return the number of rows written.
+
+    Reporter keys and free text are left out unless ``include_reporter_key``
+    / ``include_text`` ask for them.
+    """
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not include_reporter_key:
         frame = frame.drop(columns=[c for c in _SENSITIVE if c in frame.columns])
+    if not include_text:
+        frame = withhold_free_text(frame)
     if fmt in ("csv", "xlsx"):
         table = neutralise_frame(_plain(frame))
         if fmt == "csv":

@@ -76,8 +76,6 @@ class GeoPackageStore:
         with closing(self._connect()) as con:
             try:
                 if con.execute("PRAGMA application_id").fetchone()[0] != _APPLICATION_ID:
-                    if con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                        raise StoreError(f"{self.location}: not a GeoPackage")
                     self._create(con)
                 else:
                     self._create_missing_tables(con)
@@ -91,8 +89,20 @@ class GeoPackageStore:
         return con
 
     def _create(self, con: sqlite3.Connection) -> None:
+        """Create every table, once, even when several processes open a new store at the same moment.
+
+        The write lock is taken first and the check made again under it: the
+        process that waited finds the tables made and only adds what is missing.
+        """
         wgs84 = pyproj.CRS.from_epsg(4326).to_wkt("WKT1_GDAL")
-        con.execute("BEGIN")
+        con.execute("BEGIN IMMEDIATE")
+        if con.execute("PRAGMA application_id").fetchone()[0] == _APPLICATION_ID:
+            con.execute("COMMIT")
+            self._create_missing_tables(con)
+            return
+        if con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            con.execute("ROLLBACK")
+            raise StoreError(f"{self.location}: not a GeoPackage")
         con.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
         con.execute(f"PRAGMA user_version = {_USER_VERSION}")
         con.execute("""CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY,
@@ -121,9 +131,11 @@ class GeoPackageStore:
         have = {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")}
         missing = [s for name, s in TABLES.items() if name not in have]
         if missing:
-            con.execute("BEGIN")
+            con.execute("BEGIN IMMEDIATE")
+            have = {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")}  # again, under the lock
             for schema in missing:
-                self._create_table(con, schema)
+                if schema.name not in have:
+                    self._create_table(con, schema)
             con.execute("COMMIT")
 
     @staticmethod
