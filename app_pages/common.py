@@ -396,6 +396,7 @@ def record_export(what: str, f: flt.Filters, rows: int) -> None:
 
 # -- safe output -------------------------------------------------------------------
 _MD_SPECIAL = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~>"}
+_INERT = {**_MD_SPECIAL, **{c: f"&#{ord(c)};" for c in "&<>\"'"}}
 
 
 def text_html(value: object) -> str:
@@ -405,9 +406,12 @@ def text_html(value: object) -> str:
     punctuation turned into character references, so a report can neither
     inject HTML nor a Markdown link or image (which would fetch a URL).
     """
-    text = escape(value)
-    text = "".join(_MD_SPECIAL.get(c, c) for c in text)
-    return text.replace("\n", "<br>")
+    text = escape(value)  # for None and NaN; the characters are mapped once, below
+    if value is None or text == "":
+        return ""
+    # One pass over the original characters: HTML-escaping first and then
+    # mapping '#' and ';' of the entities again would show "&#x27;" for "'".
+    return "".join(_INERT.get(c, c) for c in str(value)).replace("\n", "<br>")
 
 
 def html_block(html: str) -> None:

@@ -18,6 +18,7 @@ from app_pages import common
 from ewarning import filters as flt
 from ewarning.config import current_user
 from ewarning.importing import import_files
+from ewarning.io.writers import withhold_free_text
 from ewarning.security import neutralise_frame
 
 LAYER_CHOICES = {"": "detect from the columns", "alerts": "alerts", "sites": "IDP sites", "presence": "presence",
@@ -37,13 +38,17 @@ with imp:
     if st.button("Import", type="primary", disabled=not files, key="data_import"):
         with tempfile.TemporaryDirectory(prefix="ewarning-upload-") as tmp:
             paths = []
-            for upload in files:
-                path = Path(tmp) / Path(upload.name).name  # never a path from the browser
+            for n, upload in enumerate(files):
+                # Each upload in its own folder: two files of one name must not overwrite each other.
+                folder = Path(tmp) / str(n)
+                folder.mkdir()
+                path = folder / (Path(upload.name).name or "upload")  # never a path from the browser
                 path.write_bytes(upload.getvalue())
                 paths.append(path)
-            reports = import_files(store, paths, layer=layer or None)
+            with st.spinner(f"Importing {len(paths)} file(s)…"):
+                reports = import_files(store, paths, layer=layer or None, user=current_user())
         for report in reports:
-            (st.error if report.status == "refused" else st.success)(report.summary())
+            {"refused": st.error, "unchanged": st.info}.get(report.status, st.success)(report.summary())
             for note in report.notes:
                 st.caption(note)
             if report.n_quarantined:
@@ -56,23 +61,37 @@ with quar:
         layers = sorted(q["layer"].dropna().unique())
         pick = st.multiselect("Layer", layers, key="q_layers", placeholder="all layers")
         shown = q[q["layer"].isin(pick)] if pick else q
+        q_text = st.checkbox("Show and export the reports' free text", key="q_text",
+                             help="Phone numbers and e-mail addresses were removed on import, but free text "
+                                  "can still name people. Viewing and exporting it is recorded.")
+        if q_text:
+            common.record_view("quarantine free text", f)
+        else:
+            shown = withhold_free_text(shown)
         st.dataframe(shown[["import_id", "layer", "source", "source_row", "reason", "raw"]], hide_index=True,
                      width="stretch", height=420)
         st.download_button("Download the quarantine (CSV)", neutralise_frame(shown).to_csv(index=False),
                            file_name="quarantine.csv", mime="text/csv", key="q_download",
-                           on_click=common.record_export, args=("quarantine CSV", f, len(shown)))
+                           on_click=common.record_export,
+                           args=("quarantine CSV" + (" with free text" if q_text else ""), f, len(shown)))
 
 with exp:
     data = common.layers()
     alerts = flt.apply_alerts(data["alerts"], f)
     st.caption(f"{len(alerts):,} alert(s) under the filters ({f.describe()}). Reporter keys are left out; "
                "cells that a spreadsheet would run as formulas are neutralised.")
+    with_text = st.checkbox("Include the reports' free text", key="export_text",
+                            help="Left out by default: free text can name people. The export is recorded "
+                                 "with this choice.")
     out = pd.DataFrame(alerts.drop(columns=["geometry", "reporter_key"], errors="ignore"))
+    if not with_text:
+        out = withhold_free_text(out)
     out.insert(1, "lat", alerts.geometry.y.round(5))
     out.insert(2, "lon", alerts.geometry.x.round(5))
     st.download_button("Download alerts (CSV)", neutralise_frame(out).to_csv(index=False), file_name="alerts.csv",
-                       mime="text/csv", key="alerts_download",
-                       on_click=common.record_export, args=("alerts CSV", f, len(out)))
+                       mime="text/csv", key="alerts_download", on_click=common.record_export,
+                       args=("alerts CSV" + (" with free text" if with_text else " without free text"), f,
+                             len(out)))
 
 with logs:
     st.markdown("**Imports**")
