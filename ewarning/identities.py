@@ -207,9 +207,15 @@ class Protection:
             out.append("identity: column(s) not read, they identify people: "
                        + ", ".join(f"'{c}' ({why})" for c, why in self.dropped.items()))
         if self.scrubbed:
-            out.append("identity: removed from report text: "
-                       + ", ".join(f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in sorted(self.scrubbed.items())))
+            out.append(f"identity: {count_words(self.scrubbed)} removed from report text")
         return out
+
+
+def count_words(counts: Counter) -> str:
+    """``Counter(phone=2, e-mail=1)`` -> '1 e-mail address, 2 phone numbers'."""
+    words = {"phone": ("phone number", "phone numbers"), "e-mail": ("e-mail address", "e-mail addresses"),
+             "handle": ("account handle", "account handles")}
+    return ", ".join(f"{n} {words[k][n != 1]}" for k, n in sorted(counts.items()) if n)
 
 
 #: The layers' own free-text columns: scrubbed of phone numbers, e-mail

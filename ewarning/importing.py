@@ -92,15 +92,8 @@ class ImportReport:
                  + (f", {c['linked']} linked as duplicates" if c.get("linked") else "")
                  for layer, c in self.by_layer.items()]
         if self.scrubbed:
-            parts.append(scrubbed_words(self.scrubbed) + " removed from report text")
+            parts.append(identities.count_words(self.scrubbed) + " removed from report text")
         return f"{self.source}: " + "; ".join(parts)
-
-
-def scrubbed_words(counts: Counter) -> str:
-    """``Counter(phone=2, e-mail=1)`` -> '2 phone numbers, 1 e-mail address'."""
-    words = {"phone": ("phone number", "phone numbers"), "e-mail": ("e-mail address", "e-mail addresses"),
-             "handle": ("account handle", "account handles")}
-    return ", ".join(f"{n} {words[k][n != 1]}" for k, n in sorted(counts.items()) if n)
 
 
 def import_files(store, paths, layer: str | None = None, format: str | None = None,
