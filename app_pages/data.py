@@ -11,15 +11,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from app_pages import common
 from ewarning import filters as flt
 from ewarning.config import current_user
 from ewarning.importing import import_files
-from ewarning.io.writers import withhold_free_text
-from ewarning.security import neutralise_frame
+from ewarning.io.writers import spreadsheet_table, withhold_free_text
 
 LAYER_CHOICES = {"": "detect from the columns", "alerts": "alerts", "sites": "IDP sites", "presence": "presence",
                  "patrols": "patrols"}
@@ -70,7 +68,8 @@ with quar:
             shown = withhold_free_text(shown)
         st.dataframe(shown[["import_id", "layer", "source", "source_row", "reason", "raw"]], hide_index=True,
                      width="stretch", height=420)
-        st.download_button("Download the quarantine (CSV)", neutralise_frame(shown).to_csv(index=False),
+        st.download_button("Download the quarantine (CSV)",
+                           spreadsheet_table(shown, include_text=q_text).to_csv(index=False),
                            file_name="quarantine.csv", mime="text/csv", key="q_download",
                            on_click=common.record_export,
                            args=("quarantine CSV" + (" with free text" if q_text else ""), f, len(shown)))
@@ -83,12 +82,8 @@ with exp:
     with_text = st.checkbox("Include the reports' free text", key="export_text",
                             help="Left out by default: free text can name people. The export is recorded "
                                  "with this choice.")
-    out = pd.DataFrame(alerts.drop(columns=["geometry", "reporter_key"], errors="ignore"))
-    if not with_text:
-        out = withhold_free_text(out)
-    out.insert(1, "lat", alerts.geometry.y.round(5))
-    out.insert(2, "lon", alerts.geometry.x.round(5))
-    st.download_button("Download alerts (CSV)", neutralise_frame(out).to_csv(index=False), file_name="alerts.csv",
+    out = spreadsheet_table(alerts, include_text=with_text)
+    st.download_button("Download alerts (CSV)", out.to_csv(index=False), file_name="alerts.csv",
                        mime="text/csv", key="alerts_download", on_click=common.record_export,
                        args=("alerts CSV" + (" with free text" if with_text else " without free text"), f,
                              len(out)))

@@ -254,3 +254,21 @@ def test_triage_as_known_then_undoes_later_edits_in_the_scores(app_store):
     assert "Alindao" in then["Place"].iloc[0] and then["Flag"].iloc[0]
     in_hindsight = hindsight[hindsight["Place"].str.contains("Alindao")]
     assert in_hindsight.empty or in_hindsight["Score"].iloc[0] < then["Score"].iloc[0]
+
+
+def test_two_uploads_with_one_name_are_both_imported(app_store):
+    """Each upload is kept apart: same-named files no longer overwrite each other."""
+    from ewarning.store import open_store
+
+    at = _go(_app(), "app_pages/data.py")
+    first = b"id,lat,lon,category,occurred_at\nUP-1,4.8,20.7,killing,2018-11-10\n"
+    second = b"id,lat,lon,category,occurred_at\nUP-2,4.9,20.8,looting,2018-11-11\n"
+    at.get("file_uploader")[0].set_value([("reports.csv", first, "text/csv"),
+                                          ("reports.csv", second, "text/csv")]).run()
+    at.button(key="data_import").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    successes = [s.value for s in at.success]
+    assert len(successes) == 2 and all("1 stored" in s for s in successes), successes
+    ids = set(open_store(str(app_store)).read("alerts")["id"])
+    assert {"UP-1", "UP-2"} <= ids
+

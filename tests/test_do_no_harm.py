@@ -230,3 +230,20 @@ def test_an_apostrophe_reads_as_an_apostrophe():
 
     assert html.unescape(text_html("l'armée a dit \"non\" & #3")) == "l'armée a dit \"non\" & #3"
     assert "&#x27;" not in html.unescape(text_html("l'armée"))
+
+
+def test_the_desk_download_leaves_keys_and_free_text_out_unless_asked():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from ewarning.io.writers import TEXT_WITHHELD, spreadsheet_table
+
+    alerts = gpd.GeoDataFrame({"id": ["A1"], "reporter_key": ["R-0123456789ab"], "text": ["=cmd|' /C calc'!A0"]},
+                              geometry=[Point(20.68, 4.79)], crs="EPSG:4326")
+    plain = spreadsheet_table(alerts)
+    assert list(plain.columns) == ["id", "lat", "lon"]
+    full = spreadsheet_table(alerts, include_reporter_key=True, include_text=True)
+    assert full["text"].item() == "'=cmd|' /C calc'!A0" and full["reporter_key"].item() == "R-0123456789ab"
+    quarantine = pd.DataFrame({"raw": [json.dumps({"lat": "x", "text": "names here"}), json.dumps({"line": "a,b"})]})
+    withheld = [json.loads(r) for r in spreadsheet_table(quarantine)["raw"]]
+    assert withheld == [{"lat": "x", "text": TEXT_WITHHELD}, {"line": TEXT_WITHHELD}]

@@ -70,6 +70,23 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def spreadsheet_table(frame: pd.DataFrame, include_reporter_key: bool = False,
+                      include_text: bool = False) -> pd.DataFrame:
+    """What a CSV or Excel export of ``frame`` holds: keys and free text left out unless asked, cells neutralised.
+
+    The desk's download buttons and :func:`export` write this same table.
+    """
+    return neutralise_frame(_plain(_withhold(frame, include_reporter_key, include_text)))
+
+
+def _withhold(frame: pd.DataFrame, include_reporter_key: bool, include_text: bool) -> pd.DataFrame:
+    if not include_reporter_key:
+        frame = frame.drop(columns=[c for c in _SENSITIVE if c in frame.columns])
+    if not include_text:
+        frame = withhold_free_text(frame)
+    return frame
+
+
 def export(frame: pd.DataFrame, fmt: str, out: str | Path, include_reporter_key: bool = False,
            layer_name: str = "layer", include_text: bool = False) -> int:
     """Write ``frame`` to ``out`` in ``fmt``; return the number of rows written.
@@ -81,10 +98,7 @@ def export(frame: pd.DataFrame, fmt: str, out: str | Path, include_reporter_key:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if not include_reporter_key:
-        frame = frame.drop(columns=[c for c in _SENSITIVE if c in frame.columns])
-    if not include_text:
-        frame = withhold_free_text(frame)
+    frame = _withhold(frame, include_reporter_key, include_text)
     if fmt in ("csv", "xlsx"):
         table = neutralise_frame(_plain(frame))
         if fmt == "csv":
