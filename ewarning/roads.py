@@ -32,6 +32,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -189,20 +190,73 @@ def _speeds(lines: gpd.GeoDataFrame, default_kmh: float) -> np.ndarray:
     return np.where(np.isnan(speed), default_kmh, speed)
 
 
+#: The first four bytes of an ESRI shapefile's main file (file code 9994, big-endian).
+SHAPEFILE_MAGIC = (9994).to_bytes(4, "big")
+
+
 def read_roads(path) -> gpd.GeoDataFrame:
-    """A road layer from a vector file (GeoJSON, GeoPackage, shapefile...), checked.
+    """A road layer from a GeoJSON, GeoPackage or shapefile, checked, in EPSG:4326.
+
+    GeoJSON and GeoPackage are parsed by the project's own readers
+    (:mod:`ewarning.io.geojson`, :mod:`ewarning.io.gpkg`), chosen by the
+    file's content, never by GDAL: a GDAL virtual file named ``roads.geojson``
+    would otherwise make GDAL read other files or web addresses. A shapefile
+    is opened with pyogrio only when the name ends in ``.shp`` and the bytes
+    start with the shapefile file code; GDAL then runs with the restrictions
+    of :mod:`ewarning.io.gdal_options`. Lines from every layer of a
+    GeoPackage are taken; features with a malformed geometry are left out.
 
     Raises
     ------
     ValueError
         When the file cannot be read, holds no lines or has no CRS, with a message saying which.
     """
+    from .io import ReadError  # also applies the GDAL restrictions before the shapefile case opens anything
+    from .io import geojson, gpkg, vector
+
+    text = str(path)  # as given: Path() would fold "http://" into "http:/"
+    path = Path(path)
+    if text.startswith("/vsi") or "://" in text or not path.is_file():
+        raise ValueError(f"{path}: cannot read the road layer (not a file on this computer)")
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
     try:
-        roads = gpd.read_file(path)
+        if vector.is_sqlite(head):
+            layers = gpkg.read_layers(path)
+        elif vector.is_json_object(head):
+            layers = geojson.read_layers(path)
+        elif path.suffix.lower() == ".shp" and head.startswith(SHAPEFILE_MAGIC):
+            return _checked_lines(path, _read_shapefile(path))
+        else:
+            kind = "a shapefile" if path.suffix.lower() == ".shp" else "GeoJSON, a GeoPackage or a shapefile"
+            raise ReadError(vector.refusal(path, kind, vector.content_kind(head)))
+    except ReadError as exc:
+        raise ValueError(f"{path}: cannot read the road layer ({exc})") from None
+    if any(not layer.crs_known for layer in layers if layer.spatial):
+        raise ValueError(f"{path}: the road layer has no coordinate reference system")
+    frames = [gpd.GeoDataFrame(layer.frame, geometry="geometry", crs="EPSG:4326")
+              for layer in layers if layer.spatial and "geometry" in layer.frame.columns]
+    roads = (gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326") if frames
+             else gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326"))
+    return _checked_lines(path, roads)
+
+
+def _read_shapefile(path: Path) -> gpd.GeoDataFrame:
+    import pyogrio
+
+    if "!" in str(path.resolve()):
+        # pyogrio reads "a!b" in a name as "b inside archive a": another file would be opened
+        raise ValueError(f"{path}: cannot read the road layer (rename the file or folder: '!' in its path)")
+    try:
+        roads = pyogrio.read_dataframe(str(path.resolve()))
     except Exception as exc:  # noqa: BLE001 - any unreadable file: say so in words
         raise ValueError(f"{path}: cannot read the road layer ({exc})") from None
     if roads.crs is None:
         raise ValueError(f"{path}: the road layer has no coordinate reference system")
+    return roads
+
+
+def _checked_lines(path: Path, roads: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     lines = roads[roads.geometry.notna() & roads.geometry.geom_type.isin(["LineString", "MultiLineString"])]
     if lines.empty:
         raise ValueError(f"{path}: no road lines (LineString or MultiLineString) in the layer")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
-import pyogrio
 
+from . import geojson, gpkg, vector
 from .base import RawTable, ReadError
 from .textfile import check_size, read_rows
 
@@ -32,15 +31,63 @@ ALIASES = {"latitude": "lat", "longitude": "lon", "lng": "lon", "long": "lon", "
            "msisdn": "reporter", "mobile": "reporter", "informant": "reporter"}
 
 
-def canonical_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """Lower-case, trimmed column names with known aliases applied."""
-    renamed = {}
-    for col in frame.columns:
-        if col == "geometry":
+def canonical_columns(frame: pd.DataFrame, notes: list[str] | None = None) -> pd.DataFrame:
+    """Lower-case, trimmed column names with known aliases applied; names stay unique.
+
+    Several columns can claim one canonical name: ``Lat`` and ``lat`` both
+    normalise to ``lat``; ``phone`` and ``mobile`` are both aliases of
+    ``reporter``. Exactly one of them gets it, in this order: a column named
+    exactly so, then one whose trimmed, lower-cased name is it, then an
+    alias; within each, the leftmost column. (So an alias never displaces a
+    real canonical column, whatever the column order.) Every other claimant
+    keeps its normalised name, made unique with a ``.1``, ``.2`` suffix, so
+    no two columns share a name and no value is lost: the validators do not
+    read such a column, and the import's identity protection still sees it.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Columns as read. A ``geometry`` column is left as it is.
+    notes : list of str, optional
+        Receives one note per column not read as the name it claimed, e.g.
+        ``column 'Lat' not read as 'lat': column 'lat' already is``.
+
+    Returns
+    -------
+    DataFrame
+        ``frame`` with the columns renamed (a new frame; values untouched).
+    """
+    original = [str(c) for c in frame.columns]
+    keys = [c if c == "geometry" else c.strip().lower().replace(" ", "_") for c in original]
+    wanted = [ALIASES.get(k, k) for k in keys]
+
+    def tier(i: int) -> int:
+        if original[i] == wanted[i]:
+            return 0  # named exactly so
+        return 1 if keys[i] == wanted[i] else 2  # normalised to it, or an alias of it
+
+    final: list[str | None] = [None] * len(original)
+    winner: dict[str, int] = {}
+    for i in sorted(range(len(original)), key=lambda i: (tier(i), i)):
+        if wanted[i] not in winner:
+            winner[wanted[i]] = i
+            final[i] = wanted[i]
+    taken = set(winner)
+    for i, name in enumerate(final):
+        if name is not None:
             continue
-        key = str(col).strip().lower().replace(" ", "_")
-        renamed[col] = ALIASES.get(key, key) if ALIASES.get(key, key) not in frame.columns else key
-    return frame.rename(columns=renamed)
+        fallback, n = keys[i], 0
+        while fallback in taken:
+            n += 1
+            fallback = f"{keys[i]}.{n}"
+        taken.add(fallback)
+        final[i] = fallback
+        if notes is not None:
+            notes.append(f"column {original[i]!r} not read as {wanted[i]!r}: column {original[winner[wanted[i]]]!r} "
+                         f"already is (kept as {fallback!r})")
+    out = frame.copy(deep=False)
+    out.columns = final
+    return out
 
 
 def guess_layer(columns) -> str | None:
@@ -61,42 +108,75 @@ def _layer_for(frame: pd.DataFrame, layer: str | None, name: str) -> str:
 
 def read_csv(path: Path, layer: str | None = None, encoding: str | None = None) -> list[RawTable]:
     frame, rejected, notes = read_rows(path, encoding)
-    frame = canonical_columns(frame)
+    frame = canonical_columns(frame, notes)
     return [RawTable(_layer_for(frame, layer, path.name), frame, path.name, "own", notes, rejected)]
 
 
 def read_vector(path: Path, layer: str | None = None, encoding: str | None = None) -> list[RawTable]:
-    """GeoJSON or GeoPackage: every vector layer of the file, points to lat/lon."""
+    """GeoJSON or GeoPackage, told apart by content: every data layer of the file, points to lat/lon.
+
+    The file is parsed by :mod:`ewarning.io.geojson` (standard-library JSON)
+    or :mod:`ewarning.io.gpkg` (standard-library sqlite3), never by GDAL: a
+    file whose content is neither (a GDAL virtual file named ``x.geojson``,
+    say) is refused with what it really is.
+
+    A table without geometry whose name and columns do not say which layer
+    it is (a lookup table in a GIS export) is skipped with a note, unless it
+    is all the file holds.
+
+    Raises
+    ------
+    ReadError
+        When the file is not GeoJSON or a GeoPackage, or no layer in it can be read.
+    """
+    path = Path(path)
     check_size(path)
-    try:
-        names = [row[0] for row in pyogrio.list_layers(path)]
-    except Exception as exc:  # GDAL's errors are many; the message is what matters
-        raise ReadError(f"{path.name}: not a readable vector file ({exc})") from None
-    fmt = "gpkg" if path.suffix.lower() == ".gpkg" else "geojson"
-    tables = []
-    for name in names:
-        if name.startswith(("gpkg_", "rtree_", "quarantine", "imports", "audit", "meta")):
-            continue  # the store's own bookkeeping when a store is read back
-        try:
-            gdf = pyogrio.read_dataframe(path, layer=name)
-        except Exception as exc:
-            raise ReadError(f"{path.name}: layer {name!r} unreadable ({exc})") from None
-        if gdf.crs is not None and not gdf.empty and gdf.crs.to_epsg() != 4326:
-            gdf = gdf.to_crs("EPSG:4326")
-        frame = canonical_columns(pd.DataFrame(gdf))
-        geom = gpd.GeoSeries(frame.pop("geometry")) if "geometry" in frame.columns else None
-        if geom is not None and len(geom) and (geom.dropna().geom_type == "Point").all() and not geom.isna().all():
-            if "lat" not in frame.columns or "lon" not in frame.columns:
-                frame["lat"] = geom.map(lambda g: None if g is None else repr(g.y)).to_numpy()
-                frame["lon"] = geom.map(lambda g: None if g is None else repr(g.x)).to_numpy()
-        elif geom is not None:
-            frame["geometry"] = geom.to_numpy()
-        frame.index = pd.RangeIndex(1, len(frame) + 1)
-        this_layer = layer or (name if name in ("alerts", "sites", "presence", "patrols") else None)
-        tables.append(RawTable(_layer_for(frame, this_layer, f"{path.name}:{name}"), frame.astype(object), path.name, fmt))
+    head = vector.read_head(path)
+    if vector.is_sqlite(head):
+        layers, fmt = gpkg.read_layers(path), "gpkg"
+    elif vector.is_json_object(head):
+        layers, fmt = geojson.read_layers(path, encoding), "geojson"
+    else:
+        expected = "a GeoPackage" if path.suffix.lower() == ".gpkg" else "GeoJSON"
+        raise ReadError(vector.refusal(path, expected, vector.content_kind(head)))
+    tables, unidentified = [], []
+    for found in layers:
+        frame = canonical_columns(found.frame, found.notes)
+        named = found.name if found.name in ("alerts", "sites", "presence", "patrols") else None
+        if not found.spatial and named is None and guess_layer(frame.columns) is None:
+            unidentified.append((found, frame))
+            continue
+        tables.append(_raw_table(path, fmt, found, frame, layer or named))
+    if not tables and unidentified and layer is not None:
+        tables = [_raw_table(path, fmt, found, frame, layer) for found, frame in unidentified]
+    elif not tables and unidentified:
+        names = ", ".join(repr(found.name) for found, _ in unidentified)
+        raise ReadError(f"{path.name}: no data layer found: table(s) {names} have no geometry and their columns do "
+                        "not say which layer they are (no 'category', 'site_id', 'base_id' or 'patrol_id' column); "
+                        "give --layer")
+    elif unidentified:
+        # said once, on the first table: the notes of all a file's tables end up in one report
+        tables[0].notes.extend(f"table {found.name!r} has no geometry and its columns do not say which layer it "
+                               "is: skipped" for found, _ in unidentified)
     if not tables:
         raise ReadError(f"{path.name}: no data layer found")
     return tables
+
+
+def _raw_table(path: Path, fmt: str, found, frame: pd.DataFrame, layer: str | None) -> RawTable:
+    """A reader's layer as a RawTable: points become ``lat``/``lon`` text, other geometries stay."""
+    frame = frame.copy()
+    geom = frame.pop("geometry") if "geometry" in frame.columns else None
+    if geom is not None and len(geom) and geom.notna().any() and all(
+            g.geom_type == "Point" for g in geom.dropna()):
+        if "lat" not in frame.columns or "lon" not in frame.columns:
+            # repr keeps every digit of the stored double, as a CSV would
+            frame["lat"] = geom.map(lambda g: None if g is None else repr(g.y)).to_numpy()
+            frame["lon"] = geom.map(lambda g: None if g is None else repr(g.x)).to_numpy()
+    elif geom is not None:
+        frame["geometry"] = geom.to_numpy()
+    layer = _layer_for(frame, layer, f"{path.name}:{found.name}")
+    return RawTable(layer, frame.astype(object), path.name, fmt, found.notes, found.rejected)
 
 
 def sniff(path: Path, head: str, fmt: str = "own") -> bool:

@@ -22,6 +22,7 @@ import pyproj
 import shapely
 
 from ..config import current_user
+from ..io.gpkg import decode_gpkg_blobs
 from .schema import LAYER_SCHEMAS, LOG_SCHEMAS, TABLES, TableSchema
 
 _APPLICATION_ID = 0x47504B47  # "GPKG"
@@ -29,7 +30,6 @@ _USER_VERSION = 10300         # GeoPackage 1.3
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _SQL_TYPES = {"text": "TEXT", "datetime": "DATETIME", "integer": "INTEGER", "real": "REAL", "boolean": "BOOLEAN"}
 _GEOM_HEADER = b"GP" + bytes([0, 0b00000001]) + struct.pack("<i", 4326)  # v0, little-endian, no envelope
-_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
 
 class StoreError(RuntimeError):
@@ -175,7 +175,7 @@ class GeoPackageStore:
             frame.insert(0, "fid", pd.Series(columns[0], dtype="int64"))
         if not schema.geometry:
             return frame
-        geometry = _from_gpkg_blobs(columns[1])
+        geometry, _ = decode_gpkg_blobs(columns[1])  # a blob QGIS left broken reads as no geometry
         return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
 
     def alerts_between(self, start: pd.Timestamp, end: pd.Timestamp) -> gpd.GeoDataFrame:
@@ -380,15 +380,3 @@ def _to_gpkg_blobs(geoms: np.ndarray) -> list:
     wkb = shapely.to_wkb(geoms, byte_order=1, output_dimension=2)
     return [None if w is None else _GEOM_HEADER + w for w in wkb]
 
-
-def _from_gpkg_blobs(blobs) -> np.ndarray:
-    """GeoPackage binary to shapely, honouring any envelope QGIS may have written."""
-    wkb = []
-    for blob in blobs:
-        if blob is None:
-            wkb.append(None)
-            continue
-        flags = blob[3]
-        start = 8 + _ENVELOPE_BYTES.get((flags >> 1) & 0b111, 0)
-        wkb.append(bytes(blob[start:]))
-    return shapely.from_wkb(np.array(wkb, dtype=object))
