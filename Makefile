@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 DEMO_STORE ?= $(CURDIR)/.data/demo.gpkg
 PORT ?= 8501
 
-.PHONY: install install-browser dashboard demo-store test benchmark
+.PHONY: install install-browser dashboard demo-store demo-reset test screenshots benchmark
 
 install: $(VENV)/.installed
 
@@ -20,7 +20,12 @@ $(VENV)/.installed: requirements.txt
 install-browser:
 	@command -v chromium >/dev/null 2>&1 || bash scripts/install-browser.sh
 
+# The demo store is written only when it is absent: triage, imports and the audit log made on the
+# desk survive a restart. `make demo-reset` replaces it on purpose.
 demo-store: install
+	@test -f $(DEMO_STORE) || $(PY) -m ewarning demo --store $(DEMO_STORE)
+
+demo-reset: install
 	$(PY) -m ewarning demo --store $(DEMO_STORE) --force
 
 dashboard: demo-store
@@ -28,6 +33,9 @@ dashboard: demo-store
 
 test: install install-browser
 	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+screenshots: install install-browser
+	EWARNING_SCREENSHOTS=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/test_browser.py
 
 benchmark: install
 	$(PY) benchmarks/bench_import.py
