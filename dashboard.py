@@ -13,6 +13,9 @@ the filters in ``st.session_state``) are the same on every page.
 
 from __future__ import annotations
 
+import logging
+import secrets
+
 import streamlit as st
 from PIL import Image, ImageDraw
 
@@ -45,7 +48,26 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES)
-common.page_css()
-common.filter_sidebar(common.layers()["alerts"])
-page.run()
+log = logging.getLogger("ewarning.desk")
+
+
+def _run(page) -> None:
+    """Run a page; an unexpected error shows an error id, never a stack trace.
+
+    A trace can quote data (a report's text, a file's content); it goes to the
+    server log under the id, where an administrator can find it. Streamlit's
+    own reruns and stops are not errors (they are not ``Exception``).
+    """
+    try:
+        common.page_css()
+        common.filter_sidebar(common.layers()["alerts"])
+        page.run()
+    except Exception:  # noqa: BLE001 - every failure of a page ends here, in words
+        error_id = "E-" + secrets.token_hex(4)
+        log.exception("error %s on page %r", error_id, page.title)
+        st.error(f"Something went wrong on this page (error {error_id}). Nothing you entered was stored "
+                 "half-way. Try again; if it happens again, give the administrator this error id: the "
+                 "details are in the server log.")
+
+
+_run(st.navigation(PAGES))

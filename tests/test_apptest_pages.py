@@ -177,11 +177,11 @@ def test_triage_card_escapes_hostile_text(app_store):
     at = _go(_app(), "app_pages/triage.py")
     at.selectbox(key="triage_select").set_value("A-HOSTILE-SCRIPT").run()
     html = _markdown(at)
-    assert "<script>" not in html and "&lt;script&gt;" in html
+    # each character escaped once, as a numeric reference (see common.text_html)
+    assert "<script>" not in html and "&#60;script&#62;alert&#40;1&#41;&#60;/script&#62;" in html
     at.selectbox(key="triage_select").set_value("A-HOSTILE-IMG").run()
     html = _markdown(at)
-    assert "<img" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html.replace("&#40;", "(").replace(
-        "&#41;", ")")
+    assert "<img" not in html and "&#60;img src=x onerror=alert&#40;2&#41;&#62;" in html
 
 
 def test_presence_page_tables(app_store):
@@ -272,3 +272,18 @@ def test_two_uploads_with_one_name_are_both_imported(app_store):
     ids = set(open_store(str(app_store)).read("alerts")["id"])
     assert {"UP-1", "UP-2"} <= ids
 
+
+
+def test_an_error_shows_an_error_id_and_no_trace(tmp_path, monkeypatch, caplog):
+    broken = tmp_path / "broken.gpkg"
+    broken.write_text("this is not a GeoPackage: +236 70 11 22 33")
+    monkeypatch.setenv("EWARNING_STORE", str(broken))
+    monkeypatch.setenv("EWARNING_TILES", "")
+    at = AppTest.from_file(APP, default_timeout=90)
+    with caplog.at_level("ERROR", logger="ewarning.desk"):
+        at.run()
+    assert not at.exception  # no traceback element on the page
+    [error] = [e.value for e in at.error]
+    error_id = re.search(r"error (E-[0-9a-f]{8})", error).group(1)
+    assert "Traceback" not in error and "GeoPackage" not in error
+    assert any(error_id in r.getMessage() for r in caplog.records)  # the detail is in the server log
