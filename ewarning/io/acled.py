@@ -34,6 +34,7 @@ import pandas as pd
 from .base import RawTable
 from .exports import read_export
 from .hxl import header_names
+from .textfile import refuse_repeated_columns
 
 REQUIRED = ["event_id_cnty", "event_date", "event_type", "sub_event_type", "latitude", "longitude"]
 
@@ -92,6 +93,7 @@ def _iso_from_unix(value: str):
 def read(path: Path, layer: str | None = None, encoding: str | None = None, fmt: str = "acled") -> list[RawTable]:
     path = Path(path)
     frame, rejected, notes = read_export(path, encoding, REQUIRED, layer, "ACLED")
+    refuse_repeated_columns(path, frame.columns, "ACLED")  # two spellings of one column: which is right?
 
     def col(name):
         if name not in frame.columns:

@@ -241,7 +241,7 @@ def _reprojection(path: Path, crs):
     try:
         source = pyproj.CRS.from_user_input(f"{authority}:{code}")  # an "AUTH:CODE" pair only, checked above
         transformer = pyproj.Transformer.from_crs(source, "EPSG:4326", always_xy=True)
-    except pyproj.exceptions.PyprojError as exc:
+    except (pyproj.exceptions.CRSError, pyproj.exceptions.ProjError) as exc:
         raise ReadError(f"{path.name}: the coordinate system {authority}:{code} is unknown ({exc})") from None
 
     def to_wgs84(coords: np.ndarray) -> np.ndarray:

@@ -356,7 +356,7 @@ def _reprojection(where: str, srs_id, systems):
         else:
             source = pyproj.CRS.from_wkt(str(definition))  # WKT only: never a PROJ string that names files
         transformer = pyproj.Transformer.from_crs(source, "EPSG:4326", always_xy=True)
-    except (pyproj.exceptions.PyprojError, TypeError, ValueError) as exc:
+    except (pyproj.exceptions.CRSError, pyproj.exceptions.ProjError, TypeError, ValueError) as exc:
         raise ReadError(f"{where}: its coordinate system (srs_id {srs_id}, {organization} {code}) cannot be "
                         f"understood ({exc}); re-export the layer in WGS 84 (EPSG:4326)") from None
 

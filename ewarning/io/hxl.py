@@ -90,23 +90,74 @@ def header_names(head: str) -> set[str]:
     return {c.strip().strip('"').lower() for c in rows[0]} if rows else set()
 
 
-def is_hashtag_row(cells) -> bool:
-    """At least half of the non-empty cells are hashtags (libhxl's own rule)."""
-    values = [str(c).strip() for c in cells if c is not None and str(c).strip() not in ("", "nan", "None")]
-    if not values:
+#: The hashtags of the HXL 1.1 dictionary (hxlstandard.org). A row of these is HXL however few
+#: columns it tags; '#Bangui' or '#CAR' (place names, social-media tags) are not among them.
+CORE_HASHTAGS = frozenset({
+    "#access", "#activity", "#adm1", "#adm2", "#adm3", "#adm4", "#adm5", "#affected", "#beneficiary",
+    "#capacity", "#cause", "#channel", "#cluster", "#contact", "#country", "#crisis", "#currency", "#date",
+    "#delivery", "#description", "#event", "#financial", "#frequency", "#geo", "#group", "#impact",
+    "#indicator", "#inneed", "#item", "#loc", "#meta", "#modality", "#need", "#operations", "#org", "#output",
+    "#population", "#reached", "#region", "#respondee", "#sector", "#service", "#severity", "#status",
+    "#subsector", "#targeted", "#value",
+})
+#: A hashtag row tags at least this many columns: one '#word' alone is as likely a value.
+MIN_TAGGED_COLUMNS = 2
+#: ... and at least this share of the columns, unless every tag is a core hashtag. HDX's own tag
+#: rows tag nearly every column; a quarter leaves room for untagged extra columns.
+MIN_TAGGED_SHARE = 0.25
+#: Cells read_rows writes for a blank or repeated header name ('unnamed', 'x.1'): not the file's text.
+_HEADER_ARTEFACT = re.compile(r"^unnamed(\.\d+)?$")
+_DEDUP_SUFFIX = re.compile(r"\.\d+$")
+
+
+def _cell_specs(cells) -> list[str]:
+    """The non-empty cells of a row, stripped, with read_rows' header artefacts undone."""
+    specs = []
+    for cell in cells:
+        text = "" if cell is None else str(cell).strip()
+        if text in ("", "nan", "None") or _HEADER_ARTEFACT.match(text):
+            continue
+        specs.append(_DEDUP_SUFFIX.sub("", text))
+    return specs
+
+
+def is_hashtag_row(cells, width: int | None = None) -> bool:
+    """Is this row a HXL hashtag row (and not a sparse data row that happens to hold a '#')?
+
+    Strict on purpose: a row taken for hashtags is not read as data, so a
+    data row must not pass. All of these must hold:
+
+    - every non-empty cell is a hashtag spec (``#tag+attribute+...``): a data
+      row nearly always holds a date, a number or a name somewhere;
+    - at least :data:`MIN_TAGGED_COLUMNS` cells are tagged;
+    - they tag at least :data:`MIN_TAGGED_SHARE` of the ``width`` columns,
+      or every tag is one of the HXL standard's :data:`CORE_HASHTAGS`.
+
+    Parameters
+    ----------
+    cells : sequence
+        The row's cells (header names or values).
+    width : int, optional
+        Columns of the table (default: the number of cells).
+    """
+    specs = _cell_specs(cells)
+    if len(specs) < MIN_TAGGED_COLUMNS or not all(_HASHTAG.match(v) for v in specs):
         return False
-    tags = sum(1 for v in values if _HASHTAG.match(v))
-    return tags >= 1 and tags / len(values) >= 0.5
+    width = max(width if width is not None else len(cells), 1)
+    if len(specs) >= MIN_TAGGED_SHARE * width:
+        return True
+    return all(spec.split("+", 1)[0].strip().lower() in CORE_HASHTAGS for spec in specs)
 
 
 def drop_hashtag_row(frame: pd.DataFrame, rejected: pd.DataFrame, notes: list[str]
                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Remove a HXL hashtag row under the header (HDX copies of ACLED, UCDP, KoBo).
 
-    Rows below it are renumbered so data rows count from 1 again.
+    Only a row that :func:`is_hashtag_row` accepts is removed, and a note says
+    so; rows below it are renumbered so data rows count from 1 again.
     """
-    if 1 not in frame.index or not is_hashtag_row(frame.loc[1].tolist()):
-        return frame, rejected
+    if 1 not in frame.index or not is_hashtag_row(frame.loc[1].tolist(), width=len(frame.columns)):
+        return frame, rejected  # row 1 is data (kept, and validated like every other row)
     frame = frame.drop(index=1)
     frame.index = frame.index - 1
     rejected = rejected.copy()

@@ -3,6 +3,10 @@
 Both are parsed with :mod:`defusedxml.ElementTree`, which refuses entity
 declarations and external references (billion-laughs, XXE), so an untrusted
 file cannot exhaust memory or make the parser read other files or URLs.
+Before the tree is built, a streaming pass (:func:`check_xml_shape`) refuses
+a document nested deeper than :data:`MAX_XML_DEPTH` or holding more than
+:data:`MAX_XML_ELEMENTS` elements: building and walking such a tree would take
+the memory, or the recursion depth, that a GPS track never needs.
 
 GPX
     Each ``<trk>`` (and each ``<rte>``) is one patrol. All ``<trkseg>`` points
@@ -48,6 +52,15 @@ ACTIVITY_TYPES = {
     "flying": "air", "flight": "air", "aviation": "air", "helicopter": "air",
     "boating": "riverine", "boat": "riverine", "kayaking": "riverine", "canoeing": "riverine",
 }
+#: Deepest element nesting accepted. Real GPX is 4-5 levels deep (gpx/trk/trkseg/trkpt/time plus
+#: extensions), real KML under 20 even with nested Folders; serialising a rejected placemark for
+#: the user recurses once per level, and Python stops at about 1,000.
+MAX_XML_DEPTH = 100
+#: Elements in one document. A track point is 2-4 elements, so this is some 600,000 points (a week
+#: of one-second logging from several devices); the tree costs a few hundred bytes per element.
+MAX_XML_ELEMENTS = 2_000_000
+#: Bytes fed to the streaming check at a time.
+_CHUNK_BYTES = 1 << 16
 KML_FIELDS = ("unit", "component", "type", "engagements", "cla_present", "female_engagement_team")
 COLUMNS = ["patrol_id", "unit", "component", "type", "start", "end", "engagements", "cla_present",
            "female_engagement_team", "geometry"]
@@ -83,8 +96,65 @@ def _descendants(elem: Element, name: str) -> list[Element]:
     return [e for e in elem.iter() if _local(e.tag) == name]
 
 
+class _Refused(Exception):
+    """Raised inside the streaming check to stop it at the first reason to refuse."""
+
+
+class _ShapeCounter:
+    """Parser target that only counts elements and nesting (it keeps nothing)."""
+
+    def __init__(self):
+        self.depth = 0
+        self.elements = 0
+
+    def start(self, tag, attrib) -> None:
+        self.depth += 1
+        self.elements += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise _Refused(f"elements are nested more than {MAX_XML_DEPTH} deep; GPS tracks are a few levels deep")
+        if self.elements > MAX_XML_ELEMENTS:
+            raise _Refused(f"more than {MAX_XML_ELEMENTS:,} elements; split the tracks into several files")
+
+    def end(self, tag) -> None:
+        self.depth -= 1
+
+    def close(self) -> int:
+        return self.elements
+
+
+def check_xml_shape(path: Path) -> None:
+    """Refuse an XML file too deep or too large to build as a tree, before building it.
+
+    One streaming pass with the same (defused) parser as the real read,
+    feeding a target that only counts: nothing is kept, and encodings, DTD
+    refusal and well-formedness are judged exactly as they will be then.
+
+    Raises
+    ------
+    ReadError
+        Nesting deeper than :data:`MAX_XML_DEPTH`, more than
+        :data:`MAX_XML_ELEMENTS` elements, a DTD, or XML that is not
+        well-formed.
+    """
+    path = Path(path)
+    parser = SafeET.DefusedXMLParser(target=_ShapeCounter(), forbid_dtd=True)
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(_CHUNK_BYTES):
+                parser.feed(chunk)
+        parser.close()
+    except _Refused as exc:
+        raise ReadError(f"{path.name}: refused: {exc}") from None
+    except DefusedXmlException as exc:
+        raise ReadError(f"{path.name}: refused: the file declares a DTD or entities ({type(exc).__name__}); "
+                        "GPS tracks never need them") from None
+    except ParseError as exc:
+        raise ReadError(f"{path.name}: not well-formed XML ({exc})") from None
+
+
 def _parse(path: Path) -> Element:
     check_size(path)
+    check_xml_shape(path)
     try:
         return SafeET.parse(str(path), forbid_dtd=True).getroot()
     except DefusedXmlException as exc:
@@ -152,6 +222,12 @@ def read_gpx(path: Path) -> RawTable:
     waypoints = len(_children(root, "wpt"))
     if waypoints:
         notes.append(f"{waypoints} GPX waypoint(s) are not patrol routes and were not read")
+    # GPX puts tracks and routes directly under <gpx>; one elsewhere (inside <extensions>, say) is not read,
+    # and the user is told rather than left to wonder where it went.
+    stray = len(_descendants(root, "trk")) + len(_descendants(root, "rte")) - len(tracks)
+    if stray:
+        notes.append(f"{stray} track(s) or route(s) nested inside other elements (not directly under <gpx>) "
+                     "were not read")
     if not tracks:
         raise ReadError(f"{path.name}: GPX file without any track (<trk>) or route (<rte>)")
     return _table(rows, bad, path, "gpx", notes)

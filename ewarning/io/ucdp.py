@@ -41,6 +41,7 @@ import pandas as pd
 from .base import RawTable
 from .exports import read_export
 from .hxl import header_names, raw_json, rejected_frame
+from .textfile import refuse_repeated_columns
 
 CITATION = "UCDP GED v23.1 (CC BY 4.0): Davies, Pettersson & Öberg 2023; Sundberg & Melander 2013"
 
@@ -64,6 +65,7 @@ def _clean(col: pd.Series) -> pd.Series:
 def read(path: Path, layer: str | None = None, encoding: str | None = None, fmt: str = "ucdp") -> list[RawTable]:
     path = Path(path)
     frame, rejected, notes = read_export(path, encoding, REQUIRED, layer, "UCDP GED")
+    refuse_repeated_columns(path, frame.columns, "UCDP GED")  # two spellings of one column: which is right?
     get = {c: _clean(frame[c]) if c in frame.columns else pd.Series("", index=frame.index)
            for c in REQUIRED + ["side_a", "side_b", "where_description", "date_prec"]}
 
