@@ -132,7 +132,8 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
                 report.notes.append(f"this file was already imported ({earlier})")
             reports.append(report)
         except (ReadError, StoreError) as exc:
-            reports.append(ImportReport(path.name, "refused", reason=str(exc)))
+            # A reader's words may quote the file's content: no phone number or e-mail in them.
+            reports.append(ImportReport(path.name, "refused", reason=identities.scrub_text(str(exc))[0]))
         except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the batch or a secret
             reports.append(_failed(path.name, exc))
     if patrol_group:
