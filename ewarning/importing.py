@@ -187,6 +187,7 @@ def _import_tables(store, paths: list[Path], tables: list[RawTable], bbox, secre
     points = [t for t in tables if t.layer == "patrol_points"]
     routes = None
     points = [_protect(t, secret, report) for t in points]
+    taken: dict[str, set[str]] = {}
     for table in points:
         checked = patrols.validate_points(table, now=now, bbox=bbox)
         table_routes = patrols.routes_from_points(checked.valid)
@@ -202,7 +203,8 @@ def _import_tables(store, paths: list[Path], tables: list[RawTable], bbox, secre
         if table.layer == "patrol_points":
             continue
         table = _protect(table, secret, report)
-        existing = store.existing_keys(table.layer)
+        # Keys already stored, and those of this file's earlier tables of the layer (two sheets, two layers).
+        existing = store.existing_keys(table.layer) | taken.setdefault(table.layer, set())
         extra = {"routes": routes} if table.layer == "patrols" else {}
         checked: Validated = VALIDATORS[table.layer](table, now=now, bbox=bbox, existing_ids=existing,
                                                      secret=secret, **extra)
@@ -210,6 +212,7 @@ def _import_tables(store, paths: list[Path], tables: list[RawTable], bbox, secre
         q = pd.concat([checked.quarantine, rejected], ignore_index=True) if len(rejected) else checked.quarantine
         report.notes.extend(checked.notes)
         frame = checked.valid
+        taken[table.layer] |= _natural_keys(table.layer, frame)
         _count(report, table.layer, checked.n_read + len(rejected), len(frame), len(q))
         quarantined.append(q)
         valid.setdefault(table.layer, []).append(frame)
@@ -254,6 +257,25 @@ def _scrub_quarantine(quarantine: pd.DataFrame) -> pd.DataFrame:
         return quarantine
     return quarantine.assign(reason=identities.scrub_lines(quarantine["reason"]),
                              raw=identities.scrub_lines(quarantine["raw"]))
+
+
+def _natural_keys(layer: str, frame: pd.DataFrame) -> set[str]:
+    """Keys of valid rows, spelt as :meth:`Store.existing_keys` spells them (dates as ``YYYY-MM-DD``)."""
+    from .store import LAYER_SCHEMAS
+
+    schema = LAYER_SCHEMAS[layer]
+    if frame.empty:
+        return set()
+    parts = []
+    for name in schema.key:
+        col = frame[name]
+        if schema.columns[name] == "datetime":
+            col = pd.to_datetime(col, utc=True).dt.strftime("%Y-%m-%d")
+        parts.append(col.astype(str))
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + "|" + part
+    return set(joined)
 
 
 def _count(report: ImportReport, layer: str, n_read: int, stored: int, quarantined: int) -> None:

@@ -247,3 +247,21 @@ def test_the_desk_download_leaves_keys_and_free_text_out_unless_asked():
     quarantine = pd.DataFrame({"raw": [json.dumps({"lat": "x", "text": "names here"}), json.dumps({"line": "a,b"})]})
     withheld = [json.loads(r) for r in spreadsheet_table(quarantine)["raw"]]
     assert withheld == [{"lat": "x", "text": TEXT_WITHHELD}, {"line": TEXT_WITHHELD}]
+
+
+def test_two_tables_of_one_layer_in_one_file_share_the_key_check(tmp_path):
+    """Found by the hostile-input suite: two sheets with one id made the whole file fail at the store."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "sites"
+    for title in ("sites", "sites 2"):
+        ws = wb[title] if title in wb.sheetnames else wb.create_sheet(title)
+        ws.append(["site_id", "name", "kind", "population", "lat", "lon"])
+        ws.append(["S-1", f"Camp {title}", "idp camp", 1000, 4.79, 20.68])
+    wb.save(tmp_path / "two.xlsx")
+    store = open_store(tmp_path / "s.gpkg")
+    [report] = import_files(store, [tmp_path / "two.xlsx"], secret=b"k", now=NOW)
+    assert report.status == "imported" and (report.n_stored, report.n_quarantined) == (1, 1), report.summary()
+    assert "is already in the store" in report.quarantine["reason"].item()
+    assert store.counts()["sites"] == 1
