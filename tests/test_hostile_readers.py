@@ -40,6 +40,7 @@ from ewarning.io import hxl as hxl_io
 from ewarning.io import textfile
 from ewarning.io import tracks as tracks_io
 from ewarning.store import open_store
+from tests.accounting import accounted, reasons
 
 DATA = Path(__file__).parent / "data"
 ACLED = DATA / "acled_sample.csv"
@@ -51,21 +52,6 @@ SECRET = b"test-secret"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHEET = "xl/worksheets/sheet1.xml"
 STRINGS = "xl/sharedStrings.xml"
-
-
-def accounted(table, validated) -> None:
-    """Every row read is valid, quarantined or rejected by the reader: once, and none lost."""
-    assert len(validated.valid) + len(validated.quarantine) == len(table.frame)
-    assert len(validated.valid) + len(validated.quarantine) + len(table.rejected) == table.n_read
-    valid_rows = set(validated.valid["source_row"])
-    quarantined = set(validated.quarantine["source_row"])
-    rejected = set(table.rejected.index)
-    assert not (valid_rows & quarantined) and not (valid_rows & rejected) and not (quarantined & rejected)
-    assert valid_rows | quarantined | rejected == set(table.frame.index) | rejected
-
-
-def reasons(validated) -> dict[int, str]:
-    return dict(zip(validated.quarantine["source_row"], validated.quarantine["reason"]))
 
 
 def read_one(path, **kw):

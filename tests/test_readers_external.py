@@ -24,6 +24,7 @@ from ewarning import alerts, patrols, sites, vocab
 from ewarning.io import ReadError, detect_format, read
 from ewarning.io import excel as excel_io
 from ewarning.io import kobo as kobo_io
+from tests.accounting import accounted, reasons
 
 DATA = Path(__file__).parent / "data"
 UCDP = UCDP_SAMPLE  # the shipped real sample (geodata/samples, CC BY 4.0)
@@ -35,21 +36,6 @@ EXPECTED_CATEGORIES = ", ".join(vocab.CATEGORIES)
 
 def unknown_category(value: str) -> str:
     return f"category: unknown value '{value}' (expected one of: {EXPECTED_CATEGORIES})"
-
-
-def accounted(table, validated) -> None:
-    """Every row read is valid, quarantined or rejected by the reader: once, and none lost."""
-    assert len(validated.valid) + len(validated.quarantine) == len(table.frame)
-    assert len(validated.valid) + len(validated.quarantine) + len(table.rejected) == table.n_read
-    valid_rows = set(validated.valid["source_row"])
-    quarantined = set(validated.quarantine["source_row"])
-    rejected = set(table.rejected.index)
-    assert not (valid_rows & quarantined) and not (valid_rows & rejected) and not (quarantined & rejected)
-    assert valid_rows | quarantined | rejected == set(table.frame.index) | rejected
-
-
-def reasons(validated) -> dict[int, str]:
-    return dict(zip(validated.quarantine["source_row"], validated.quarantine["reason"]))
 
 
 def stored_text(validated) -> str:
