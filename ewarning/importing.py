@@ -119,7 +119,8 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
         say(f"{path.name}: reading")
         # Each file on its own: whatever one file does, the others are still imported and reported.
         try:
-            earlier = imported.get(_sha256(path)) if path.is_file() else None
+            digest = _sha256(path) if path.is_file() else None
+            earlier = imported.get(digest)
             if earlier and not dry_run:
                 reports.append(ImportReport(path.name, "unchanged", reason=earlier))
                 continue
@@ -130,6 +131,8 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
             report = _import_tables(store, [path], tables, bbox, secret, now, dry_run, user, started, say)
             if earlier:
                 report.notes.append(f"this file was already imported ({earlier})")
+            elif digest and report.import_id is not None:  # the same file twice in one batch
+                imported[digest] = f"import #{report.import_id}, a moment ago in this batch"
             reports.append(report)
         except (ReadError, StoreError) as exc:
             # A reader's words may quote the file's content: no phone number or e-mail in them.

@@ -181,6 +181,12 @@ def test_reimporting_a_file_adds_nothing(tmp_path):
     done = subprocess.run([sys.executable, "-m", "ewarning", "import", str(path), "--store", str(tmp_path / "s.gpkg")],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "already imported" in done.stdout
+    # The same file twice in one batch: stored once.
+    again = tmp_path / "copy.csv"
+    again.write_bytes(path.read_bytes() + b"A9,4.8,20.7,arson,2018-11-16\n")
+    statuses = [r.status for r in import_files(store, [again, again], secret=b"k", now=NOW)]
+    assert statuses == ["imported", "unchanged"]
+    assert store.counts()["quarantine"] == before["quarantine"] + 2  # A1 (stored) and A2 (0/0) once, not twice
     # A changed file is imported (its stored ids are refused row by row, as before).
     path.write_text(path.read_text() + "A3,4.8,20.7,arson,2018-11-16\n")
     [third] = import_files(store, [path], secret=b"k", now=NOW)
