@@ -206,9 +206,7 @@ class Protection:
         if self.dropped:
             out.append("identity: column(s) not read, they identify people: "
                        + ", ".join(f"'{c}' ({why})" for c, why in self.dropped.items()))
-        if self.scrubbed:
-            out.append(f"identity: {count_words(self.scrubbed)} removed from report text")
-        return out
+        return out  # what was scrubbed from the text is counted in the import's summary line
 
 
 def count_words(counts: Counter) -> str:

@@ -291,18 +291,29 @@ def test_presence_and_data_pages(session, tmp_path):
     page = _open(session, "data")
     page.get_by_text("Files to import").wait_for(timeout=30_000)
     _settle(page)
-    # import a file with one good row and two bad ones: the bad rows land in the quarantine, with reasons
+    # import a hotline log with one good row and two bad ones: the bad rows land in the quarantine, with
+    # reasons; the callers' numbers and names never reach the page
     upload = tmp_path / "field_reports.csv"
-    upload.write_text("lat,lon,category,occurred_at,text\n"
-                      "4.80,20.70,looting,2018-12-10T08:00,Shops looted near the market\n"
-                      "0,0,killing,2018-12-10T09:00,no coordinates\n"
-                      "4.81,20.71,arson,not a date,houses burnt\n", encoding="utf-8")
+    upload.write_text("lat,lon,category,occurred_at,Téléphone,Nom,text\n"
+                      "4.80,20.70,looting,2018-12-10T08:00,+236 75 11 22 01,Jean Kpama,Shops looted; "
+                      "call me on +236 75 11 22 09\n"
+                      "0,0,killing,2018-12-10T09:00,+236 75 11 22 02,Marie Zanga,no coordinates\n"
+                      "4.81,20.71,arson,not a date,+236 75 11 22 03,Paul Ndoba,houses burnt\n", encoding="utf-8")
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
     page.get_by_text("field_reports.csv").first.wait_for(timeout=20_000)
     page.get_by_role("button", name="Import", exact=True).click()
     page.get_by_text("1 stored, 2 quarantined").wait_for(timeout=30_000)
+    page.get_by_text("1 phone number removed from report text").first.wait_for(timeout=10_000)
+    page.get_by_text("they identify people").first.wait_for(timeout=10_000)
     _settle(page, 600)
     _shot(page, "data.png")
+    page.get_by_role("tab", name="Quarantine").click()
+    page.get_by_text("Show and export the reports' free text").wait_for(timeout=20_000)
+    _settle(page, 600)
+    shown = page.inner_text("body")
+    for identity in ("75 11 22", "Kpama", "Zanga", "Ndoba"):
+        assert identity not in shown
+    _shot(page, "quarantine.png")
 
 
 def test_desk_started_warm_with_its_settings(session):
