@@ -20,7 +20,7 @@ import streamlit as st
 from PIL import Image, ImageDraw
 
 from app_pages import common
-from ewarning import style
+from ewarning import identities, style
 
 
 def _icon() -> Image.Image:
@@ -49,6 +49,8 @@ PAGES = {
 }
 
 log = logging.getLogger("ewarning.desk")
+if not any(isinstance(f, identities.ScrubLogRecords) for f in log.filters):
+    log.addFilter(identities.ScrubLogRecords())  # a trace may quote a report: no identity in the server log
 
 
 def _run(page) -> None:

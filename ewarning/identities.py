@@ -33,7 +33,9 @@ Examples
 
 from __future__ import annotations
 
+import logging
 import re
+import traceback
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -296,6 +298,26 @@ def protect(frame: pd.DataFrame, own_columns: set[str], secret: bytes,
             out[col], counts = scrub_series(out[col])
             result.scrubbed.update(counts)
     return out, result
+
+
+class ScrubLogRecords(logging.Filter):
+    """A logging filter: no phone number, e-mail address or handle in a log line or its traceback.
+
+    Exceptions can quote the value that caused them (a cell of an imported
+    file); the record is formatted here and scrubbed before any handler sees it.
+
+    >>> record = logging.LogRecord("x", logging.ERROR, __file__, 1, "bad value %s", ("+236 70 11 22 33",), None)
+    >>> _ = ScrubLogRecords().filter(record)
+    >>> record.getMessage()
+    'bad value [phone removed]'
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = scrub_text(record.getMessage())[0], ()
+        if record.exc_info:
+            record.exc_text = scrub_text("".join(traceback.format_exception(*record.exc_info)).rstrip())[0]
+            record.exc_info = None
+        return True
 
 
 def _is_text(values: pd.Series) -> bool:
