@@ -90,7 +90,8 @@ def load_hotspots(location: str, token: str, filter_key: str, _f: flt.Filters) -
     The time window sets the as-of time only: the scorer needs the weeks
     before the window as each place's baseline, so it sees every alert
     reported before the end that passes the category, channel, verification
-    and area filters.
+    and area filters. Hidden duplicates are still scored (hiding them is for
+    lists and the map only): :func:`ewarning.filters.scoring_alerts`.
     """
     from ewarning.asof import triaged_as_of
     from ewarning.hotspots import score_hotspots
@@ -99,7 +100,7 @@ def load_hotspots(location: str, token: str, filter_key: str, _f: flt.Filters) -
     edits = open_store(location).read("alert_edits")
     later = int((pd.to_datetime(edits["at"], utc=True) >= _f.as_of).sum()) if len(edits) else 0
     alerts = triaged_as_of(data["alerts"], edits, _f.as_of) if _f.triage_as_known else data["alerts"]
-    alerts = flt.apply_alerts(alerts, _f, window=False)
+    alerts = flt.scoring_alerts(alerts, _f)
     result = score_hotspots(alerts, data["sites"], data["presence"], data["patrols"], as_of=_f.as_of,
                             towns=(basemap() or {}).get("towns"))   # the basemap's towns name far places
     notes = list(result.notes)
@@ -112,7 +113,8 @@ def load_hotspots(location: str, token: str, filter_key: str, _f: flt.Filters) -
 
 def hotspots(f: flt.Filters) -> tuple[gpd.GeoDataFrame, list]:
     location, token = store_and_token()
-    return load_hotspots(location, token, f.key(), f)
+    scoring = f.for_scoring()   # hiding duplicates never changes a score: one cache entry for both
+    return load_hotspots(location, token, scoring.key(), scoring)
 
 
 # -- the map component, rendered once per state and filters ----------------------------
@@ -380,6 +382,17 @@ def set_area(geojson) -> bool:
 
 
 # -- audit -------------------------------------------------------------------------
+def acting_user() -> str:
+    """Who is using the dashboard: the one place pages get the user for the logs and triage.
+
+    Today the desk's login (``$EWARNING_USER`` or the login name, read once
+    per call here at the page edge); sign-in will replace this with the
+    session's signed-in user. The store, triage and imports are always given
+    this name, never look it up themselves.
+    """
+    return current_user()
+
+
 def record_view(page: str, f: flt.Filters, extra: str = "") -> None:
     """Audit who viewed what, once per session, page and filters (audit writes keep caches)."""
     seen = st.session_state.setdefault("_ew_views", set())
@@ -387,11 +400,11 @@ def record_view(page: str, f: flt.Filters, extra: str = "") -> None:
     if key in seen:
         return
     seen.add(key)
-    store().record("view", f"{page}: {f.describe()}" + (f"; {extra}" if extra else ""), user=current_user())
+    store().record("view", f"{page}: {f.describe()}" + (f"; {extra}" if extra else ""), user=acting_user())
 
 
 def record_export(what: str, f: flt.Filters, rows: int) -> None:
-    store().record("export", f"{what}: {rows} row(s); {f.describe()}", user=current_user())
+    store().record("export", f"{what}: {rows} row(s); {f.describe()}", user=acting_user())
 
 
 # -- safe output -------------------------------------------------------------------

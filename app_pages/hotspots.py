@@ -33,7 +33,9 @@ common.record_view("hotspots", f)
 st.subheader("Hotspots")
 st.caption(f"Scored as of {f.as_of:%Y-%m-%d %H:%M} UTC on the alerts passing the filters "
            f"(recent window {cfg.window_days:g} days against each place's previous {cfg.baseline_days:g} days). "
-           f"Flagged = score ≥ {cfg.flag_score:g} and a component missing.")
+           f"Flagged = score ≥ {cfg.flag_score:g} and a component missing. "
+           "Listed: places rising (a rise that holds with every place tested at once) first, by score; then "
+           "the most persistently active places that are not rising, by score. The Trend column says which.")
 for note in notes:
     st.info(note)
 

@@ -63,7 +63,7 @@ else:
     st.caption("No hotspot under these filters.")
 
 st.markdown("**IDP site watch** (armed activity nearby, sites missing a component first)")
-watched = watch(flt.apply_alerts(data["alerts"], f, window=False), sites, data["presence"], as_of=f.as_of).sites
+watched = watch(flt.scoring_alerts(data["alerts"], f), sites, data["presence"], as_of=f.as_of).sites
 if len(watched):
     st.dataframe(pd.DataFrame({
         "Rank": watched["rank"].to_numpy(), "Site": watched["name"].astype(str).to_numpy(),

@@ -58,7 +58,9 @@ class Filters:
     area : shapely geometry or None
         Area drawn on the map (EPSG:4326); ``None`` = everywhere.
     hide_duplicates : bool
-        Drop reports linked as duplicates of an earlier report.
+        Hide reports linked as duplicates of an earlier report from lists
+        and the map. It never changes a score: the scorer always sees every
+        report (duplicates weigh 0 there), see :meth:`for_scoring`.
     triage_as_known : bool
         Score alerts as triage had left them at the as-of time (edits made
         later undone: what a replay of that day must see); ``False`` applies
@@ -110,6 +112,19 @@ class Filters:
         if self.triage_as_known:
             parts.append("triage as known then")
         return "; ".join(parts)
+
+    def for_scoring(self) -> "Filters":
+        """The filters the scorer runs under: these, with duplicates never hidden.
+
+        Hiding duplicates is a display choice; the engine must see every
+        report, because it links and weighs duplicates itself (weight 0) and
+        a hidden report changes which later reports it links (so the score).
+
+        >>> f = Filters(end=pd.Timestamp("2018-11-15", tz="UTC"), hide_duplicates=True)
+        >>> f.for_scoring().hide_duplicates, f.for_scoring().key() == Filters(end=f.end).key()
+        (False, True)
+        """
+        return replace(self, hide_duplicates=False)
 
     def with_area(self, area) -> "Filters":
         return replace(self, area=area)
@@ -208,6 +223,17 @@ def apply_alerts(alerts: gpd.GeoDataFrame, f: Filters, window: bool = True) -> g
     if alerts is None or len(alerts) == 0:
         return alerts
     return alerts[alert_mask(alerts, f, window)]
+
+
+def scoring_alerts(alerts: gpd.GeoDataFrame, f: Filters) -> gpd.GeoDataFrame:
+    """The alerts the scorer (hotspots, site watch) receives under ``f``.
+
+    Every alert reported before the as-of time passing the category,
+    channel, verification and area filters: the time window sets the as-of
+    time only (each place's baseline lies before it), and hidden duplicates
+    are still scored (:meth:`Filters.for_scoring`).
+    """
+    return apply_alerts(alerts, f.for_scoring(), window=False)
 
 
 def apply_patrols(patrols: gpd.GeoDataFrame, f: Filters) -> gpd.GeoDataFrame:

@@ -47,7 +47,8 @@ __all__ = ["HotspotConfig", "HotspotEngine", "HotspotResult", "score_hotspots", 
 TOWN_KM = 100.0
 
 HOTSPOT_COLUMNS = ["hotspot_id", "as_of", "rank", "score", "flagged", "presence", "presence_gap", "exposed_sites",
-                   "n_alerts", "trend", "explanation", "place", "alert_ids", "intensity", "escalation", "trend_strength",
+                   "n_alerts", "trend", "rising", "persistence", "explanation", "place", "alert_ids", "intensity",
+                   "escalation", "trend_strength",
                    "spread", "severity", "exposure",
                    "rate_ratio", "p_rise", "tau", "p_trend", "killed", "exposed_population",
                    "last_dismounted_days", "engagements"]
@@ -254,7 +255,8 @@ class HotspotEngine:
         Rising areas (``table["rising"]``) first, by score; then every other area by persistence (decayed
         activity over ``persistent_days``): the places of the top-K that no rise claims go to the most
         persistently active areas. Areas neither rising nor holding ``persistent_min`` of decayed activity
-        are left out. Ties: recent weight, then position.
+        are left out. Ties: recent weight, then position. This decides *which* areas a top-K holds (what
+        the backtest scores); :meth:`display_order` orders a list for reading.
         """
         if len(table) == 0:
             return np.zeros(len(table), dtype="int64")
@@ -265,6 +267,24 @@ class HotspotEngine:
                             ~rising))
         listed = rising | (np.round(persistence, 9) >= self.config.persistent_min)
         return order[listed[order]]
+
+    def display_order(self, table: pd.DataFrame, order: np.ndarray) -> np.ndarray:
+        """The listed areas ``order`` (from :meth:`ranking`) in the order a list shows them.
+
+        Rising areas first, then the persistent, not rising ones, each group by score (ties: persistence,
+        then the ranking's order), so ranks follow the scores within what the trend word says. Which areas
+        are listed is :meth:`ranking`'s choice (the persistent places of a top-K are the most persistently
+        active ones, what the backtest scores); only the order within it differs.
+        """
+        order = np.asarray(order, dtype="int64")
+        if len(order) == 0:
+            return order
+        rising = table["rising"].to_numpy(dtype=bool)[order] if "rising" in table else np.ones(len(order), bool)
+        persistence = table["persistence"].to_numpy()[order] if "persistence" in table else np.zeros(len(order))
+        score = table["score"].to_numpy(dtype="float64")[order]
+        # the shown (rounded) score decides, so two places shown equal are ordered by persistence
+        keys = (np.arange(len(order)), -np.round(persistence, 9), -np.round(score, 1), ~rising)
+        return order[np.lexsort(keys)]
 
     def watch_areas(self, polys: list, table: pd.DataFrame) -> list:
         """The area each hotspot is drawn and judged by: rising ones widened by ``rising_buffer_km``."""
@@ -277,6 +297,10 @@ class HotspotEngine:
     # -- the full result ----------------------------------------------------
     def score(self, when, top: int | None = None) -> HotspotResult:
         """Hotspots as of ``when``, best first, with presence and explanation.
+
+        The areas listed are those :meth:`ranking` puts first; they are shown rising ones first, then the
+        persistent, not rising ones, each group by score (:meth:`display_order`). ``trend`` says which
+        ("rising" / "persistent, not rising", the engine's rising label) and the explanation starts with it.
 
         Parameters
         ----------
@@ -301,6 +325,7 @@ class HotspotEngine:
         order = self.ranking(table)
         if top is not None:
             order = order[: max(int(top), 0)]
+        order = self.display_order(table, order)
         n_tested = len(table)
         polys = [polys[i] for i in order]
         table = table.iloc[order].reset_index(drop=True)
@@ -321,7 +346,7 @@ class HotspotEngine:
             info = dict(t)
             rising_k = bool(t.get("rising", True))
             info.update(place=places[k], n_alerts=len(members), categories=ix.category[members],
-                        killed=float(ix.killed[members].sum()), exposed_sites=site_names[k],
+                        killed=float(t["killed_count"]), exposed_sites=site_names[k],
                         exposed_pop=pop[k], presence_known=bool(pres.at[k, "presence_known"]), present=present,
                         gap=gap, last_dismounted_days=pres.at[k, "last_dismounted_days"],
                         engagements=pres.at[k, "engagements"], patrols_known=bool(pres.at[k, "patrols_known"]),
@@ -334,12 +359,16 @@ class HotspotEngine:
                 "score": round(float(t["score"]), 1), "flagged": flagged,
                 "presence": {c: bool(pres.at[k, c]) for c in presence_gap.COMPONENT_NAMES},
                 "presence_gap": list(gap), "exposed_sites": list(site_names[k]), "n_alerts": int(len(members)),
-                "trend": explain.trend_word(t["tau"], t["p_trend"]) if rising_k else "persistent, not rising",
+                # the word says why the place is listed: the engine's rising label (under false-discovery
+                # control), never the weekly trend test alone (a place can rise confidently over 21 days
+                # while its 8 weekly counts fall)
+                "trend": "rising" if rising_k else "persistent, not rising", "rising": rising_k,
+                "persistence": round(float(t.get("persistence", 0.0)), 3),
                 "explanation": explain.hotspot(info, cfg),
                 "place": places[k], "alert_ids": ix.ids[members].tolist(),
                 **{_component_column(c): round(float(t[c]), 3) for c in tension.COMPONENTS},
                 "rate_ratio": float(t["rate_ratio"]), "p_rise": float(t["p_rise"]), "tau": float(t["tau"]),
-                "p_trend": float(t["p_trend"]), "killed": float(ix.killed[members].sum()),
+                "p_trend": float(t["p_trend"]), "killed": float(t["killed_count"]),
                 "exposed_population": float(pop[k]), "last_dismounted_days": pres.at[k, "last_dismounted_days"],
                 "engagements": int(pres.at[k, "engagements"]),
             })

@@ -58,6 +58,10 @@ def missing_phrase(gap: list) -> str:
 def hotspot(row: dict, config) -> str:
     """The explanation of one hotspot (a dict of its properties and components).
 
+    It starts with why the place is listed, in the words of its trend label:
+    "Rising: ..." for a place the engine labels rising, "Persistent, not
+    rising: ..." for the others.
+
     Examples
     --------
     >>> row = dict(place="Alindao", n_alerts=6, effective=5.0, categories=np.array(["killing"] * 6), killed=9,
@@ -86,8 +90,8 @@ def hotspot(row: dict, config) -> str:
         conf = int(round(100 * getattr(config, "escalation_confidence", 0.9)))
         if low > 1.0:
             short = float(row.get("short_ratio_low", 0.0)) > float(row.get("rate_ratio_low", 0.0))
-            span = f"over the last {int(getattr(config, 'short_window_days', 21))} days" if short else "recently"
-            parts.append(f"Rising: {span} the rate is at least x{low:.1f} the baseline ({conf} % confidence, "
+            span = f"Over the last {int(getattr(config, 'short_window_days', 21))} days" if short else "Recently"
+            parts.append(f"{span} the rate is at least x{low:.1f} the baseline ({conf} % confidence, "
                          "each day counting at most a few reports).")
         elif row["rate_ratio"] < 1.0:
             parts.append("Falling or steady: no confident rise above the baseline.")
@@ -126,7 +130,21 @@ def hotspot(row: dict, config) -> str:
             parts.append(f"Last dismounted patrol nearby {last:.0f} day(s) ago; "
                          f"{int(row['engagements'])} community engagement(s) in the last "
                          f"{int(getattr(config, 'patrol_recent_days', 14))} days.")
-    if not row.get("rising", True):
+    if row.get("rising", True):
+        # The lead says why the place is listed, in the words of its trend label: the engine's rising label.
+        why = []
+        if row["baseline_days"] > 0 and max(float(row.get("rate_ratio_low", 0.0)),
+                                            float(row.get("short_ratio_low", 0.0))) > 1.0:
+            why.append("a confident rise above its baseline")
+        if word == "rising":
+            why.append("rising weekly counts")
+        lead = "Rising: listed for a rise in tension" + (f" ({' and '.join(why)})" if why else "")
+        if (row.get("p_rising") is not None and row.get("tested_areas", 0) > 1
+                and getattr(config, "rising_fdr", None) is not None):
+            lead += (f"; {_p(float(row['p_rising']))} holds with {int(row['tested_areas'])} places tested at once "
+                     "(false discovery control)")
+        parts.insert(0, lead + ".")
+    else:
         parts.insert(0, f"Persistent, not rising: listed as one of the most persistently active areas of the last "
                         f"{int(row.get('persistent_days', w))} days (decayed activity "
                         f"{_n(float(row.get('persistence', 0.0)))}), not for a rise in tension.")

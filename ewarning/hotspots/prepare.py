@@ -189,6 +189,55 @@ def _link_earlier(ids, duplicate_of, t_rep, t_occ, x, y, radius, category) -> np
     return np.where(found, cand, out)
 
 
+def incidents(ix: AlertIndex, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """Incidents of the first ``hi`` alerts (those known at the as-of time) and the casualties of each.
+
+    A report linked as a duplicate (``dup_of``: the stored ``duplicate_of`` or the engine's own as-of link)
+    belongs to the incident of the report it names, when that report is known (index below ``hi``); links
+    are followed to the incident's first report. An incident counts the *largest* number killed among its
+    reports known then: linked duplicates never add casualties ("one count of an incident").
+
+    Returns ``(root, killed)``: ``root[i]`` is the incident (its first report's index) of alert ``i``,
+    ``killed[i]`` the casualties of the incident ``i`` is the first report of (0 for the other reports).
+    Only alerts ``0:hi`` are read, so a later report never changes a past count.
+
+    Complexity: O(hi log L) (pointer jumping over chains of length at most L).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> a = gpd.GeoDataFrame({"id": ["a", "b"], "reported_at": pd.to_datetime(["2020-01-01", "2020-01-02"], utc=True),
+    ...     "category": "killing", "killed": [5, 7], "duplicate_of": [None, "a"]},
+    ...     geometry=gpd.points_from_xy([20.6, 20.6], [4.7, 4.7]), crs="EPSG:4326")
+    >>> ix = AlertIndex.from_frame(a)
+    >>> [r.tolist() for r in incidents(ix, 2)], incidents(ix, 1)[1].tolist()
+    ([[0, 0], [7.0, 0.0]], [5.0])
+    """
+    hi = int(hi)
+    idx = np.arange(hi)
+    parent = ix.dup_of[:hi].copy()
+    parent = np.where((parent >= 0) & (parent < hi), parent, idx)
+    root = parent
+    for _ in range(64):                  # pointer jumping: chains halve each pass
+        nxt = root[root]
+        if np.array_equal(nxt, root):
+            break
+        root = nxt
+    # a cycle of links (hostile data only) never converges: one incident, named by its smallest index
+    cyc = root[root] != root
+    if cyc.any():
+        for i in np.flatnonzero(cyc):
+            seen, j = [i], int(parent[i])
+            while j not in seen:
+                seen.append(j)
+                j = int(parent[j])
+            root[i] = min(seen[seen.index(j):])
+    killed = np.zeros(hi)
+    if hi:
+        np.maximum.at(killed, root, np.maximum(ix.killed[:hi], 0.0))
+    return root, killed
+
+
 def slice_weights(ix: AlertIndex, lo: int, hi: int, t_end: float, config: HotspotConfig) -> np.ndarray:
     """Weights of alerts ``lo:hi`` as known at ``t_end`` (days).
 

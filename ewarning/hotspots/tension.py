@@ -49,7 +49,7 @@ from scipy.special import betainc, betaincinv
 from scipy.stats import norm
 
 from .config import HotspotConfig
-from .prepare import AlertIndex, combine_keys
+from .prepare import AlertIndex, combine_keys, incidents
 
 COMPONENTS = ["intensity", "escalation", "trend", "spread", "severity", "exposure"]
 
@@ -250,8 +250,12 @@ def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_
     -------
     pandas.DataFrame
         One row per area: ``recent, base, baseline_days, rate_ratio, p_rise,
-        tau, p_trend, days, places, killed, grave, n_alerts`` and the six
+        tau, p_trend, days, places, killed, killed_count, grave, n_alerts`` and the six
         components and ``score``; plus ``members`` (positions in ``ix``).
+        ``killed`` is the weighted casualties the severity uses and
+        ``killed_count`` the number killed: both count an incident once,
+        with the largest number among its linked reports known at ``t_end``
+        (:func:`ewarning.hotspots.prepare.incidents`).
 
     Examples
     --------
@@ -266,7 +270,8 @@ def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_
     """
     h = len(areas)
     cols = {c: np.zeros(h) for c in ["recent", "base", "recent_capped", "base_capped", "rate_ratio", "rate_ratio_low",
-                                       "p_rise", "tau", "p_trend", "days", "places", "killed", "grave", "n_alerts",
+                                       "p_rise", "tau", "p_trend", "days", "places", "killed", "killed_count", "grave",
+                                       "n_alerts",
                                        *COMPONENTS, "rise", "level", "score"]}
     out = pd.DataFrame(cols)
     out["members"] = [np.zeros(0, dtype="int64") for _ in range(h)]
@@ -293,7 +298,17 @@ def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_
     out["recent"] = np.bincount(a_idx[in_window], weights=w[in_window], minlength=h)
     out["base"] = np.bincount(a_idx[in_base], weights=w[in_base], minlength=h)
     out["n_alerts"] = np.bincount(a_idx[in_window], minlength=h)
-    out["killed"] = np.bincount(a_idx[in_window], weights=(w * ix.killed[pos])[in_window], minlength=h)
+    # One count of an incident: its casualties are the largest among its reports known at ``t_end``, carried
+    # by its first report (linked duplicates weigh 0 and never add casualties).
+    root, inc_killed = incidents(ix, hi)
+    out["killed"] = np.bincount(a_idx[in_window], weights=(w * inc_killed[pos])[in_window], minlength=h)
+    # The number killed said in the explanation: each incident with a report in the area once.
+    if in_window.any():
+        _, first_inc = np.unique(combine_keys(a_idx[in_window], root[pos[in_window]]), return_index=True)
+        out["killed_count"] = np.bincount(a_idx[in_window][first_inc],
+                                          weights=inc_killed[root[pos[in_window]][first_inc]], minlength=h)
+    else:
+        out["killed_count"] = 0.0
     recent_harm = np.bincount(a_idx[in_window], weights=hm[in_window], minlength=h)
     grave_harm = np.bincount(a_idx[in_window], weights=(hm * ix.grave[pos])[in_window], minlength=h)
     out["grave"] = np.divide(grave_harm, recent_harm, out=np.zeros(h), where=recent_harm > 0)

@@ -36,7 +36,7 @@ from .. import sites as sites_mod
 from ..asof import parse_as_of, utc_columns
 from . import explain, presence_gap
 from .config import HotspotConfig
-from .prepare import AlertIndex, days, slice_weights
+from .prepare import AlertIndex, days, incidents, slice_weights
 
 WATCH_COLUMNS = ["site_id", "name", "as_of", "rank", "risk", "presence", "presence_gap", "nearby_alerts",
                  "explanation", "population", "activity", "killed"]
@@ -119,6 +119,7 @@ def watch(alerts: gpd.GeoDataFrame, sites: gpd.GeoDataFrame | None, presence: gp
     n = len(open_sites)
     activity, count, killed = np.zeros(n), np.zeros(n, dtype="int64"), np.zeros(n)
     if armed.any():
+        _, inc_killed = incidents(ix, hi)   # one count of an incident: its largest report known then
         idx = np.flatnonzero(armed) + lo
         tree = cKDTree(np.column_stack([ix.x[idx], ix.y[idx]]))
         near = tree.query_ball_point(np.column_stack([sx, sy]), r=watch_km)
@@ -129,7 +130,8 @@ def watch(alerts: gpd.GeoDataFrame, sites: gpd.GeoDataFrame | None, presence: gp
                 m = np.asarray(members)
                 activity[s] = harm[m].sum()
                 count[s] = len(m)
-                killed[s] = ix.killed[idx[m]].sum()  # duplicates already left out (w > 0)
+                # duplicates left out (w > 0); each first report carries its incident's largest count
+                killed[s] = inc_killed[idx[m]].sum()
     view = None if presence is None else presence_mod.on(presence, when)
     from ..roads import as_network
     pres = presence_gap.assess(list(site_km), view, None, crs, when, cfg, roads=as_network(roads, crs))

@@ -1,0 +1,180 @@
+"""One as-of picture for every screen: one count of an incident, a duplicates filter that never moves a
+score, and trend words and ranks that say the same thing as the engine's rising label."""
+
+from __future__ import annotations
+
+import warnings
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from ewarning import filters as flt
+from ewarning.hotspots import HotspotEngine, score_hotspots
+from ewarning.hotspots.prepare import AlertIndex
+from ewarning.hotspots.watch import watch
+
+warnings.filterwarnings("ignore", message="Geometry is in a geographic CRS")
+
+T = pd.Timestamp("2018-11-15", tz="UTC")
+
+
+@pytest.fixture(scope="module")
+def demo_layers(demo_store):
+    from ewarning.store import open_store
+    store = open_store(str(demo_store))
+    return {k: store.read(k) for k in ("alerts", "sites", "presence", "patrols")}
+
+
+def _frame(rows):
+    return gpd.GeoDataFrame({
+        "id": [r[0] for r in rows], "reported_at": pd.to_datetime([r[1] for r in rows], utc=True),
+        "category": [r[2] for r in rows], "killed": [r[3] for r in rows],
+        "duplicate_of": [r[4] for r in rows]},
+        geometry=gpd.points_from_xy([20.68 + 0.002 * i for i in range(len(rows))], [4.79] * len(rows)),
+        crs="EPSG:4326")
+
+
+def _incidents_known(ix: AlertIndex, hi: int) -> np.ndarray:
+    """Root of each of the first ``hi`` alerts, following the links to reports known then (plain loop)."""
+    root = np.arange(hi)
+    for i in range(hi):
+        seen, j = {i}, i
+        while 0 <= ix.dup_of[j] < hi and ix.dup_of[j] != j:
+            j = int(ix.dup_of[j])
+            assert j not in seen, "a cycle of duplicate links in the demo"
+            seen.add(j)
+        root[i] = j
+    return root
+
+
+# -- 1. one count of an incident --------------------------------------------------------------------
+
+def _steady_then_incident(extra):
+    rows = [(f"B{d}", f"2018-10-{d:02d}T10:00", "armed_attack", 0, None) for d in (1, 4, 8, 12, 16, 20, 24, 28)]
+    rows += [(f"R{d}", f"2018-11-{d:02d}T10:00", "armed_attack", 0, None) for d in (1, 3, 5, 7, 8, 9, 10)]
+    return _frame(rows + extra)
+
+
+def test_a_duplicate_never_adds_casualties_the_incident_counts_its_largest_report():
+    first = ("K1", "2018-11-12T08:00", "killing", 5, None)
+    later = ("K2", "2018-11-12T20:00", "killing", 7, "K1")     # the same killing, reported again with 7 dead
+    both = score_hotspots(_steady_then_incident([first, later]), as_of=T).hotspots
+    assert both.loc[0, "killed"] == 7                         # not 12: one incident, its largest count
+    assert "; 7 killed)" in both.loc[0, "explanation"]
+    # the score is that of the incident reported once with its largest count
+    once = score_hotspots(_steady_then_incident([first[:3] + (7, None)]), as_of=T).hotspots
+    assert both.loc[0, "score"] == once.loc[0, "score"]
+    # no look-ahead: before the second report is known, the incident counts its first report only
+    before = score_hotspots(_steady_then_incident([first, later]), as_of="2018-11-12T12:00").hotspots
+    assert before.loc[0, "killed"] == 5
+    # the site watch counts the incident once too
+    s = gpd.GeoDataFrame({"site_id": ["S1"], "name": ["Alindao"], "population": [18000.0], "opened": pd.NaT,
+                          "closed": pd.NaT}, geometry=gpd.points_from_xy([20.68], [4.79]), crs="EPSG:4326")
+    assert watch(_steady_then_incident([first, later]), s, None, as_of=T).sites.loc[0, "killed"] == 7
+
+
+def test_engine_linked_reports_count_once_too():
+    # no stored link: the engine links the second report (same category, 2 h later, 200 m away) itself
+    first = ("K1", "2018-11-12T08:00", "killing", 4, None)
+    later = ("K2", "2018-11-12T10:00", "killing", 3, None)
+    h = score_hotspots(_steady_then_incident([first, later]), as_of=T).hotspots
+    assert h.loc[0, "killed"] == 4
+
+
+def test_demo_hotspot_killed_is_one_count_per_incident(demo_layers):
+    a = demo_layers["alerts"]
+    engine = HotspotEngine(a, demo_layers["sites"], demo_layers["presence"], demo_layers["patrols"])
+    h = engine.score(T).hotspots
+    ix = engine.index
+    hi = ix.upto((T - pd.Timestamp("2000-01-01", tz="UTC")).total_seconds() / 86400.0)
+    root = _incidents_known(ix, hi)
+    inc_max = np.zeros(hi)
+    np.maximum.at(inc_max, root, ix.killed[:hi])
+    pos = {k: i for i, k in enumerate(ix.ids)}
+    for _, r in h.iterrows():
+        members = np.array([pos[i] for i in r["alert_ids"]], dtype=int)
+        expected = inc_max[np.unique(root[members])].sum() if len(members) else 0.0
+        assert r["killed"] == expected, r["place"]
+    alindao = h[h["place"].str.contains("Alindao")].iloc[0]
+    members = np.array([pos[i] for i in alindao["alert_ids"]], dtype=int)
+    assert alindao["killed"] < ix.killed[members].sum()       # the 37 counted duplicates' dead again
+    assert f"; {alindao['killed']:.0f} killed)" in alindao["explanation"]
+
+
+# -- 2. hiding duplicates never changes a score -----------------------------------------------------
+
+def test_hide_duplicates_hides_rows_but_never_changes_a_score(demo_layers):
+    a = demo_layers["alerts"]
+    results = {}
+    for hide in (False, True):
+        f = flt.Filters(end=T, days=30, hide_duplicates=hide)
+        scored = flt.scoring_alerts(a, f)
+        assert len(scored) == int((a["reported_at"] < T).sum())        # the scorer sees every report
+        results[hide] = score_hotspots(scored, demo_layers["sites"], demo_layers["presence"],
+                                       demo_layers["patrols"], as_of=f.as_of).hotspots
+    cols = ["hotspot_id", "rank", "score", "place", "killed", "trend", "flagged", "explanation"]
+    pd.testing.assert_frame_equal(pd.DataFrame(results[False][cols]), pd.DataFrame(results[True][cols]))
+    # the rows shown in lists do hide them
+    shown = flt.apply_alerts(a, flt.Filters(end=T, days=30, hide_duplicates=True))
+    assert shown["duplicate_of"].isna().all() and len(shown) < len(flt.apply_alerts(a, flt.Filters(end=T, days=30)))
+    # and the filters the scorer (and its cache) is keyed on are the same
+    assert flt.Filters(end=T, hide_duplicates=True).for_scoring() == flt.Filters(end=T).for_scoring()
+
+
+def test_the_desk_scores_with_duplicates_whatever_the_filter(demo_store, monkeypatch):
+    monkeypatch.setenv("EWARNING_STORE", str(demo_store))
+    monkeypatch.setenv("EWARNING_TILES", "")
+    from app_pages import common
+    out = {}
+    for hide in (False, True):
+        f = flt.Filters(end=T, days=30, hide_duplicates=hide)
+        h, _ = common.hotspots(f)
+        out[hide] = pd.DataFrame(h[["hotspot_id", "rank", "score", "killed"]])
+    pd.testing.assert_frame_equal(out[False], out[True])
+
+
+# -- 3. trend words and ranks say what the engine's rising label says --------------------------------
+
+@pytest.mark.parametrize("day", ["2018-10-15", "2018-11-01", "2018-11-08", "2018-11-09", "2018-11-15",
+                                 "2018-11-20"])
+def test_trend_word_explanation_and_rank_follow_the_rising_label(demo_layers, day):
+    engine = HotspotEngine(demo_layers["alerts"], demo_layers["sites"], demo_layers["presence"],
+                           demo_layers["patrols"])
+    h = engine.score(day).hotspots
+    assert len(h)
+    for _, r in h.iterrows():
+        if r["rising"]:
+            assert r["trend"] == "rising", r["place"]
+            assert r["explanation"].startswith("Rising:"), r["explanation"][:80]
+        else:
+            assert r["trend"] == "persistent, not rising", r["place"]
+            assert r["explanation"].startswith("Persistent, not rising:"), r["explanation"][:80]
+        # the words of one label never appear as the other's lead
+        assert ("Rising:" in r["explanation"]) == bool(r["rising"]), r["explanation"]
+    assert h["rank"].tolist() == list(range(1, len(h) + 1))
+    rising = h["rising"].to_numpy(dtype=bool)
+    assert not (rising[1:] & ~rising[:-1]).any()               # rising places first
+    for group in (h[rising], h[~rising]):                       # then each group by score
+        assert (np.diff(group["score"].to_numpy()) <= 0).all(), group[["rank", "place", "score"]]
+    # a top-K list holds the K areas the engine (and the backtest) ranks first, in the order shown above
+    top = engine.score(day, top=10).hotspots
+    polys, table, _ = engine.areas(day)
+    chosen = table.iloc[engine.ranking(table)[:10]]
+    assert sorted(top["score"].tolist()) == sorted(chosen["score"].round(1).tolist())
+    assert top["rising"].sum() == int(chosen["rising"].sum())
+
+
+def test_incident_counts_use_only_reports_known_then(demo_layers):
+    # a later report of an incident (a duplicate with a larger count) never changes a past count
+    a = demo_layers["alerts"]
+    when = pd.Timestamp("2018-11-12T12:00", tz="UTC")
+    full = score_hotspots(a, demo_layers["sites"], demo_layers["presence"], as_of=when).hotspots
+    known = score_hotspots(a[a["reported_at"] < when], demo_layers["sites"], demo_layers["presence"],
+                           as_of=when).hotspots
+    cols = ["rank", "score", "killed", "trend", "explanation"]
+    pd.testing.assert_frame_equal(pd.DataFrame(full[cols]), pd.DataFrame(known[cols]))
+    w_full = watch(a, demo_layers["sites"], demo_layers["presence"], as_of=when).sites
+    w_known = watch(a[a["reported_at"] < when], demo_layers["sites"], demo_layers["presence"], as_of=when).sites
+    assert w_full["killed"].tolist() == w_known["killed"].tolist()
