@@ -15,7 +15,6 @@ import streamlit as st
 
 from app_pages import common
 from ewarning import filters as flt
-from ewarning.config import current_user
 from ewarning.importing import import_files
 from ewarning.io.writers import spreadsheet_table, withhold_free_text
 
@@ -44,7 +43,7 @@ with imp:
                 path.write_bytes(upload.getvalue())
                 paths.append(path)
             with st.spinner(f"Importing {len(paths)} file(s)…"):
-                reports = import_files(store, paths, layer=layer or None, user=current_user())
+                reports = import_files(store, paths, layer=layer or None, user=common.acting_user())
         for report in reports:
             {"refused": st.error, "unchanged": st.info}.get(report.status, st.success)(report.summary())
             for note in report.notes:
@@ -92,6 +91,6 @@ with logs:
     st.markdown("**Imports**")
     st.dataframe(store.read("imports").sort_values("fid", ascending=False), hide_index=True,
                  width="stretch", height=220)
-    st.markdown(f"**Audit log** (who saw or exported what; you are {current_user()})")
+    st.markdown(f"**Audit log** (who saw or exported what; you are {common.acting_user()})")
     audit = store.read("audit").sort_values("fid", ascending=False).head(300)
     st.dataframe(audit[["at", "user", "action", "detail"]], hide_index=True, width="stretch", height=300)

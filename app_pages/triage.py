@@ -16,7 +16,6 @@ import streamlit as st
 from app_pages import common
 from ewarning import filters as flt
 from ewarning import triage, vocab
-from ewarning.config import current_user
 
 SELECT_KEY = "triage_select"
 TABLE_KEY = "triage_table"
@@ -31,7 +30,7 @@ versions = triage.versions(data["alerts"], common.load_versions(location, token)
 alerts = flt.apply_alerts(data["alerts"], f)
 todo = triage.queue(alerts)
 common.record_view("alerts triage", f)
-user = current_user()
+user = common.acting_user()
 
 st.subheader("Alerts triage")
 flash = st.session_state.pop(FLASH_KEY, None)

@@ -124,7 +124,7 @@ def build_store(path: Path, n_alerts: int, seed: int = 11) -> dict:
     """A store with ``n_alerts`` alerts, 50 patrols, 40 sites, 30 bases (from the demo scenario)."""
     demo_path = path.parent / "demo-source.gpkg"
     demo = open_store(str(demo_path))
-    load_demo(demo)
+    load_demo(demo, user="bench")
     rng = np.random.default_rng(seed)
     sites = demo.read("sites").iloc[:40]
     presence = demo.read("presence")
@@ -134,7 +134,7 @@ def build_store(path: Path, n_alerts: int, seed: int = 11) -> dict:
     store = open_store(str(path))
     for name, frame in (("sites", sites), ("presence", presence), ("patrols", patrols)):
         store.write_import({name: frame.drop(columns=["import_id"], errors="ignore")}, EMPTY_Q,
-                           {"source": f"bench-{name}", "layers": name, "n_stored": len(frame)})
+                           {"source": f"bench-{name}", "layers": name, "n_stored": len(frame), "user": "bench"})
     rows = pd.read_csv(ROOT / "geodata" / "demo" / "alerts.csv", dtype=str, keep_default_na=False)
     rows = rows.iloc[rng.integers(0, len(rows), n_alerts)].reset_index(drop=True)
     rows["id"] = [f"B-{i:06d}" for i in range(n_alerts)]
@@ -152,7 +152,7 @@ def build_store(path: Path, n_alerts: int, seed: int = 11) -> dict:
     rows.loc[after, "occurred_at"] = rows.loc[after, "reported_at"]
     csv = path.parent / "alerts.csv"
     rows.to_csv(csv, index=False)
-    (report,) = import_files(store, [csv], layer="alerts", secret=b"bench")
+    (report,) = import_files(store, [csv], layer="alerts", user="bench", secret=b"bench")
     demo_path.unlink()
     return {"alerts": report.n_stored, "alerts_quarantined": report.n_quarantined, "sites": len(sites),
             "bases": int(presence["base_id"].nunique()), "patrols": len(patrols)}

@@ -80,7 +80,7 @@ def main() -> None:
             if args.profile and i == 0:
                 prof = cProfile.Profile()
                 prof.enable()
-            [report] = import_files(store, [csv], secret=b"bench")
+            [report] = import_files(store, [csv], user="bench", secret=b"bench")
             times.append(time.perf_counter() - start)
             if args.profile and i == 0:
                 prof.disable()

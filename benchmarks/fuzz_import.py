@@ -202,7 +202,7 @@ def worker(args) -> None:
             try:
                 armed[0] = True
                 signal.setitimer(signal.ITIMER_REAL, args.per_file_timeout)
-                reports = import_files(store, [entry["path"]], secret=b"k", now=now)
+                reports = import_files(store, [entry["path"]], user="fuzz", secret=b"k", now=now)
                 armed[0] = False
             finally:
                 armed[0] = False

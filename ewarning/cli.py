@@ -3,6 +3,10 @@
 Every batch job the dashboard does has a command here. Exit status: 0 on
 success, 2 when an input was refused as a whole (or the arguments are wrong),
 1 on an unexpected failure (with a message, never a bare traceback).
+
+Who is acting (for the import and audit logs) is resolved here, once, at the
+edge (:func:`ewarning.config.current_user`: ``$EWARNING_USER`` or the login
+name) and passed down; the store, triage and the import pipeline never read it.
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .config import GEODATA, STORE_ENV, default_store
+from .config import GEODATA, STORE_ENV, current_user, default_store
 from .io import FORMATS, LAYERS, ReadError
 from .io.writers import EXPORT_FORMATS, export
-from .store import TABLES, open_store
+from .store import TABLES, StoreError, open_store
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
 _SHOW_REASONS = 20
@@ -91,7 +95,7 @@ def _run_import(args, dry_run: bool) -> int:
 
     store = open_store(args.store)
     reports = import_files(store, args.paths, layer=args.layer, format=args.format, encoding=args.encoding,
-                           dry_run=dry_run, progress=_progress)
+                           dry_run=dry_run, user=None if dry_run else current_user(), progress=_progress)
     refused = False
     for report in reports:
         print(report.summary())
@@ -121,7 +125,7 @@ def cmd_export(args) -> int:
                include_text=args.include_text)
     store.record("export", json.dumps({"layer": args.layer, "format": args.format, "rows": n, "out": str(args.out),
                                        "reporter_key": bool(args.include_reporter_key),
-                                       "free_text": bool(args.include_text)}))
+                                       "free_text": bool(args.include_text)}), user=current_user())
     left_out = [what for what, kept in (("reporter keys", args.include_reporter_key),
                                         ("free text", args.include_text)) if not kept]
     print(f"{n} {args.layer} rows written to {args.out}"
@@ -155,7 +159,7 @@ def cmd_demo(args) -> int:
                 print(f"{path} already holds data; use --force to replace it with the demo", file=sys.stderr)
                 return EXIT_REFUSED
         path.unlink()
-    reports = load_demo(open_store(path))
+    reports = load_demo(open_store(path), user=current_user())
     for report in reports:
         print(report.summary())
     print(f"demo scenario written to {path} (synthetic data; see {GEODATA / 'README.md'})")
@@ -175,8 +179,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     except Exception as exc:  # an unexpected failure: say what, not a traceback
-        from .store.geopackage import StoreError
-
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED if isinstance(exc, StoreError) else EXIT_ERROR
 

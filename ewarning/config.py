@@ -49,7 +49,12 @@ def secret_file() -> Path:
 
 
 def current_user() -> str:
-    """Who is acting, for the import and audit logs."""
+    """Who is acting, for the import and audit logs: ``$EWARNING_USER``, else the login name.
+
+    Called only at the edges (the command line, ``app_pages.common.acting_user``),
+    which pass the name down; the store, triage and the import pipeline never
+    call it.
+    """
     name = os.environ.get(USER_ENV)
     if name:
         return name

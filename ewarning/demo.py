@@ -12,8 +12,8 @@ DEMO_DIR = GEODATA / "demo"
 DEMO_FILES = ["sites.csv", "presence.csv", "patrols.csv", "patrol_points.csv", "alerts.csv"]
 
 
-def load_demo(store, secret: bytes = b"ewarning-demo") -> list[ImportReport]:
-    """Import the demo layers into ``store`` (a fixed secret: the reporters are fake)."""
+def load_demo(store, *, user: str, secret: bytes = b"ewarning-demo") -> list[ImportReport]:
+    """Import the demo layers into ``store`` as ``user`` (a fixed secret: the reporters are fake)."""
     from .scenario import ALINDAO_ATTACK, MISSION_BBOX
 
     store.set_setting("mission_bbox", json.dumps(list(MISSION_BBOX)))
@@ -23,4 +23,4 @@ def load_demo(store, secret: bytes = b"ewarning-demo") -> list[ImportReport]:
     missing = [name for name in DEMO_FILES if not (DEMO_DIR / name).exists()]
     if missing:
         raise FileNotFoundError(f"demo files missing in {DEMO_DIR}: {', '.join(missing)}")
-    return import_files(store, [DEMO_DIR / name for name in DEMO_FILES], secret=secret)
+    return import_files(store, [DEMO_DIR / name for name in DEMO_FILES], user=user, secret=secret)

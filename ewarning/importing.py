@@ -6,6 +6,8 @@ result written to the store in one transaction with an import-log entry. A
 file that cannot be read at all is *refused*: nothing of it is stored and the
 report says why. Patrol tables and route-point tables given in one call are
 joined (a patrols CSV and its route points), so they are stored together.
+Who imports is passed in (``user=``, required unless nothing is written):
+the pipeline never reads it from the environment.
 
 Examples
 --------
@@ -13,7 +15,7 @@ Examples
 >>> from ewarning.store import open_store
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (d / "a.csv").write_text("lat,lon,category,occurred_at\\n4.79,20.68,killing,2018-11-15\\n0,0,looting,2018-11-14\\n")
->>> [r] = import_files(open_store(d / "s.gpkg"), [d / "a.csv"], secret=b"k")
+>>> [r] = import_files(open_store(d / "s.gpkg"), [d / "a.csv"], user="ana", secret=b"k")
 >>> r.status, r.n_stored, r.n_quarantined
 ('imported', 1, 1)
 """
@@ -32,10 +34,10 @@ import geopandas as gpd
 import pandas as pd
 
 from . import alerts, identities, patrols, presence, sites
-from .config import current_user, secret_file
+from .config import secret_file
 from .io import RawTable, ReadError, read
 from .security import load_secret
-from .store import StoreError
+from .store.errors import StoreError, acting_user
 from .validation import Validated, empty_quarantine, quarantine_rows
 
 VALIDATORS = {"alerts": alerts.validate, "sites": sites.validate, "presence": presence.validate,
@@ -106,7 +108,13 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
     duplicates against the store, and nothing is written. ``progress`` is
     called with a short message at each stage of each file (large files take
     seconds; users should see that something is happening).
+
+    ``user`` is who imports, recorded in the import log: required unless
+    ``dry_run`` (:class:`ValueError` before any file is read). The caller
+    resolves it (the command line once, a page from the session).
     """
+    if not dry_run:
+        user = acting_user(user, "an import")
     say = progress or (lambda message: None)
     secret = load_secret(secret_file()) if secret is None else secret
     now = now or pd.Timestamp.now(tz="UTC")
@@ -229,7 +237,7 @@ def _import_tables(store, paths: list[Path], tables: list[RawTable], bbox, secre
     if dry_run:
         return report
     say(f"{source}: writing {report.n_stored:,} rows and {report.n_quarantined:,} quarantined to the store")
-    log = {"started_at": started, "finished_at": pd.Timestamp.now(tz="UTC"), "user": user or current_user(),
+    log = {"started_at": started, "finished_at": pd.Timestamp.now(tz="UTC"), "user": user,
            "source": source, "sha256": ",".join(_sha256(p) for p in paths), "format": ",".join(
                sorted({t.format for t in tables})), "layers": ",".join(report.by_layer), "n_read": report.n_read,
            "n_stored": report.n_stored, "n_quarantined": report.n_quarantined, "n_linked": report.n_linked,

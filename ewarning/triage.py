@@ -9,6 +9,9 @@ transaction if anyone changed the alert since that version
 again"). Two analysts editing the same alert therefore never overwrite each
 other silently: the second one is told, and reloads.
 
+Who acts is always passed in (``user=``, required): the command line or the
+page says who it is; triage never reads it from the environment.
+
 Versions: an alert that was never triaged is at version 0; every applied
 edit adds one (kept in the store's ``alert_edits`` table with who and when,
 plus an entry in the audit log).
@@ -21,7 +24,7 @@ Examples
 ...     "category": ["killing"], "verification": ["unverified"], "duplicate_of": [None],
 ...     "location_precision": ["village"]}, geometry=gpd.points_from_xy([20.68], [4.79]), crs="EPSG:4326")
 >>> store = open_store(os.path.join(tempfile.mkdtemp(), "t.gpkg"))
->>> _ = store.write_import({"alerts": a}, pd.DataFrame(), {"source": "a.csv"})
+>>> _ = store.write_import({"alerts": a}, pd.DataFrame(), {"source": "a.csv", "user": "ana"})
 >>> apply(store, verify(store.read("alerts"), "A1", based_on=0, user="ana"))
 1
 >>> try:
@@ -41,8 +44,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from . import vocab
-from .config import current_user
-from .store.geopackage import EditConflict
+from .store.errors import EditConflict, acting_user
 
 __all__ = ["ACTIONS", "Edit", "EditConflict", "TriageError", "apply", "correct_location", "discount",
            "duplicate_candidates", "link_duplicate", "queue", "verify", "versions"]
@@ -107,7 +109,8 @@ def _row(alerts: gpd.GeoDataFrame, alert_id: str) -> gpd.GeoDataFrame:
     return row.copy()
 
 
-def _edit(alerts, alert_id, action, based_on, updates: dict, user, at, note, geometry=None) -> Edit:
+def _edit(alerts, alert_id, action, based_on, updates: dict, user: str, at, note, geometry=None) -> Edit:
+    user = acting_user(user, f"the triage edit {action!r}")
     row = _row(alerts, alert_id)
     changes = {}
     for column, new in updates.items():
@@ -126,22 +129,22 @@ def _edit(alerts, alert_id, action, based_on, updates: dict, user, at, note, geo
     if not changes:
         raise TriageError(f"alert {alert_id}: nothing to change ({ACTIONS[action].lower()} is already its state)")
     return Edit(alert_id=alert_id, action=action, row=row, based_on=int(based_on), changes=changes,
-                user=user or current_user(), at=at or pd.Timestamp.now(tz="UTC"), note=str(note or "").strip())
+                user=user, at=at or pd.Timestamp.now(tz="UTC"), note=str(note or "").strip())
 
 
-def verify(alerts: gpd.GeoDataFrame, alert_id: str, based_on: int, user: str | None = None,
+def verify(alerts: gpd.GeoDataFrame, alert_id: str, based_on: int, *, user: str,
            at: pd.Timestamp | None = None, note: str = "") -> Edit:
     """Mark an alert verified (the mission confirmed it happened)."""
     return _edit(alerts, alert_id, "verify", based_on, {"verification": "verified"}, user, at, note)
 
 
-def discount(alerts: gpd.GeoDataFrame, alert_id: str, based_on: int, user: str | None = None,
+def discount(alerts: gpd.GeoDataFrame, alert_id: str, based_on: int, *, user: str,
              at: pd.Timestamp | None = None, note: str = "") -> Edit:
     """Mark an alert discounted (false or unfounded); the scorer then gives it no weight."""
     return _edit(alerts, alert_id, "discount", based_on, {"verification": "discounted"}, user, at, note)
 
 
-def link_duplicate(alerts: gpd.GeoDataFrame, alert_id: str, of: str, based_on: int, user: str | None = None,
+def link_duplicate(alerts: gpd.GeoDataFrame, alert_id: str, of: str, based_on: int, *, user: str,
                    at: pd.Timestamp | None = None, note: str = "") -> Edit:
     """Link an alert as a duplicate of another report of the same incident.
 
@@ -165,7 +168,7 @@ def link_duplicate(alerts: gpd.GeoDataFrame, alert_id: str, of: str, based_on: i
 
 
 def correct_location(alerts: gpd.GeoDataFrame, alert_id: str, lat: float, lon: float, based_on: int,
-                     precision: str | None = None, user: str | None = None, at: pd.Timestamp | None = None,
+                     precision: str | None = None, *, user: str, at: pd.Timestamp | None = None,
                      note: str = "") -> Edit:
     """Move an alert to ``lat, lon`` (WGS 84), optionally with a new location precision."""
     try:
@@ -183,12 +186,14 @@ def correct_location(alerts: gpd.GeoDataFrame, alert_id: str, lat: float, lon: f
 
 
 def apply(store, edit: Edit) -> int:
-    """Write ``edit`` to the store; return the alert's new version.
+    """Write ``edit`` to the store as ``edit.user``; return the alert's new version.
 
     Raises
     ------
     EditConflict
         The alert changed since ``edit.based_on``; nothing was written.
+    ValueError
+        The edit names no user; nothing was written.
     """
     changes = json.dumps(edit.changes, ensure_ascii=False, default=str, sort_keys=True)
     return store.apply_alert_edit(edit.row, edit.based_on, edit.action, changes, edit.note, user=edit.user,

@@ -128,7 +128,7 @@ def _write_store(path: Path, layers: dict) -> None:
     store = open_store(str(path))
     empty = pd.DataFrame({"layer": [], "source": [], "source_row": [], "reason": [], "raw": []})
     for name in ("sites", "presence", "patrols", "alerts"):
-        store.write_import({name: layers[name]}, empty, {"source": f"{name}.csv", "format": "own",
+        store.write_import({name: layers[name]}, empty, {"source": f"{name}.csv", "format": "own", "user": "analyst",
                                                          "layers": name, "n_read": len(layers[name]),
                                                          "n_stored": len(layers[name]), "n_quarantined": 0})
 
@@ -140,10 +140,10 @@ def build_demo_store(path: Path) -> Path:
     from ewarning.store import open_store
 
     store = open_store(str(path))
-    load_demo(store)
+    load_demo(store, user="analyst")
     csv = path.parent / "hostile_alerts.csv"
     csv.write_text(HOSTILE_CSV, encoding="utf-8")
-    (report,) = import_files(store, [csv], layer="alerts", secret=SECRET)
+    (report,) = import_files(store, [csv], layer="alerts", user="analyst", secret=SECRET)
     assert report.status == "imported" and report.n_stored == 2, report.summary()
     return path
 

@@ -217,11 +217,11 @@ def test_cached_layers_survive_audit_writes_and_follow_imports(app_store, tmp_pa
 
     store = open_store(str(app_store))
     token = store.state_token()
-    store.record("view", "anything")
+    store.record("view", "anything", user="ana")
     assert store.state_token() == token            # audit writes keep the caches
     csv = tmp_path / "more.csv"
     csv.write_text("lat,lon,category,occurred_at\n4.8,20.7,killing,2018-12-15T10:00\n", encoding="utf-8")
-    import_files(store, [csv], secret=b"k")
+    import_files(store, [csv], user="analyst", secret=b"k")
     assert store.state_token() != token            # an import drops them
     at = _app()
     assert len(at.session_state["filters"].categories) == 0

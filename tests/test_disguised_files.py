@@ -132,7 +132,7 @@ def alert_properties(n: int, **more) -> dict:
 
 
 def import_one(store_path: Path, path) -> "ImportReport":  # noqa: F821 - the report type, for readers
-    [report] = import_files(open_store(store_path), [path], secret=b"k", now=NOW)
+    [report] = import_files(open_store(store_path), [path], user="analyst", secret=b"k", now=NOW)
     return report
 
 
@@ -173,7 +173,7 @@ def test_virtual_paths_are_refused(tmp_path, store_path, web):
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("a.geojson", inner)
     paths = [f"/vsicurl/{web.url('a.geojson')}", f"/vsizip/{archive}/a.geojson", web.url("a.geojson")]
-    reports = import_files(open_store(store_path), paths, secret=b"k", now=NOW)
+    reports = import_files(open_store(store_path), paths, user="analyst", secret=b"k", now=NOW)
     assert [r.status for r in reports] == ["refused"] * 3
     assert all("no such file" in r.reason for r in reports)
     for path in paths:
@@ -478,7 +478,7 @@ def test_a_gis_geopackage_reads_back(tmp_path, store_path):
     assert incidents["lat"].astype(float).to_numpy() == pytest.approx([4.79, 4.81, 4.5], abs=1e-9)
     assert incidents["killed"].tolist() == [2, 0, 0]
     assert tables["patrols"].frame["geometry"].iloc[0].equals(patrols.geometry.iloc[0])
-    [report] = import_files(open_store(store_path), [path], secret=b"k", now=NOW)
+    [report] = import_files(open_store(store_path), [path], user="analyst", secret=b"k", now=NOW)
     assert report.status == "imported" and report.by_layer["alerts"]["stored"] == 3
     assert report.by_layer["patrols"]["stored"] == 1
 
@@ -576,7 +576,7 @@ def test_store_exports_read_back(tmp_path, store_path, fmt):
                       "E1,2018-11-10T07:00:00Z,4.79,20.68,killing,3,+236 70 00 11 11,Trois civils\n"
                       "E2,2018-11-12T07:00:00Z,4.5,20.1,arson,0,,\"Village brûlé, 12 cases\"\n", encoding="utf-8")
     store = open_store(store_path)
-    import_files(store, [source], secret=b"k", now=NOW)
+    import_files(store, [source], user="analyst", secret=b"k", now=NOW)
     stored = store.read("alerts")
     out = tmp_path / f"export.{fmt}"
     assert export(stored, fmt, out, layer_name="alerts") == 2
@@ -587,7 +587,7 @@ def test_store_exports_read_back(tmp_path, store_path, fmt):
     assert float(frame.loc["E1", "lat"]) == pytest.approx(4.79)
     assert float(frame.loc["E1", "lon"]) == pytest.approx(20.68)
     again = open_store(tmp_path / "other.gpkg")
-    [report] = import_files(again, [out], secret=b"k", now=NOW)
+    [report] = import_files(again, [out], user="analyst", secret=b"k", now=NOW)
     assert report.status == "imported" and report.n_stored == 2
     # the store file itself: its layers, never its quarantine, import log, audit or settings
     assert {t.layer: len(t.frame) for t in read(store_path)} == {"alerts": 2, "sites": 0, "presence": 0, "patrols": 0}

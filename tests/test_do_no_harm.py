@@ -54,7 +54,7 @@ def test_generated_ids_do_not_let_anyone_test_a_guess(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("lat,lon,category,occurred_at,text,reporter\n" + ",".join(row + [phone]) + "\n")
     store = open_store(tmp_path / "s.gpkg")
-    import_files(store, [path], secret=b"mission-secret", now=NOW)
+    import_files(store, [path], user="analyst", secret=b"mission-secret", now=NOW)
     [stored_id] = store.read("alerts")["id"]
     candidates = [f"+236 70 12 {a:02d} {b:02d}" for a in range(100) for b in range(100)]
     assert phone in candidates
@@ -62,9 +62,9 @@ def test_generated_ids_do_not_let_anyone_test_a_guess(tmp_path):
     assert stored_id not in unkeyed
     # Keyed: another secret gives another id, the same secret the same id (re-imports stay stable).
     other = open_store(tmp_path / "t.gpkg")
-    import_files(other, [path], secret=b"another-secret", now=NOW)
+    import_files(other, [path], user="analyst", secret=b"another-secret", now=NOW)
     again = open_store(tmp_path / "u.gpkg")
-    import_files(again, [path], secret=b"mission-secret", now=NOW)
+    import_files(again, [path], user="analyst", secret=b"mission-secret", now=NOW)
     assert other.read("alerts")["id"].item() != stored_id == again.read("alerts")["id"].item()
 
 
@@ -109,7 +109,7 @@ def test_identities_are_pseudonymised_or_dropped_and_the_import_says_which(tmp_p
                     "north,20.68,looting,2018-11-15,+236 70 11 22 44,Marie Zanga,bob@ngo.cf,seen by @marie_z\n",
                     encoding="utf-8")
     store = open_store(tmp_path / "s.gpkg")
-    [report] = import_files(store, [path], secret=b"k", now=NOW)
+    [report] = import_files(store, [path], user="analyst", secret=b"k", now=NOW)
     assert (report.n_stored, report.n_quarantined) == (1, 1)
     notes = "\n".join(report.notes)
     # (the canonical CSV reader folds header names to lower case before this step)
@@ -128,7 +128,7 @@ def test_a_phone_number_in_the_wrong_column_is_not_quoted_in_the_reason(tmp_path
     path = tmp_path / "a.csv"
     path.write_text("lat,lon,category,occurred_at\n+236 70 11 22 33,20.68,killing,2018-11-15\n")
     store = open_store(tmp_path / "s.gpkg")
-    [report] = import_files(store, [path], secret=b"k", now=NOW)
+    [report] = import_files(store, [path], user="analyst", secret=b"k", now=NOW)
     [reason] = store.read("quarantine")["reason"]
     assert reason.startswith("lat: '[phone removed]' is not a number") and "70 11 22" not in reason
 
@@ -138,7 +138,7 @@ def test_sites_lose_identity_columns_and_keep_no_reporter(tmp_path):
     path.write_text("site_id,name,kind,population,lat,lon,camp manager phone\n"
                     "S1,Alindao,idp camp,18000,4.79,20.68,+236 70 11 22 33\n")
     store = open_store(tmp_path / "s.gpkg")
-    [report] = import_files(store, [path], secret=b"k", now=NOW)
+    [report] = import_files(store, [path], user="analyst", secret=b"k", now=NOW)
     assert report.n_stored == 1 and "'camp_manager_phone' (its name)" in "\n".join(report.notes)
     assert b"70 11 22 33" not in (tmp_path / "s.gpkg").read_bytes()
 
@@ -160,7 +160,7 @@ def test_one_failing_file_costs_that_file_only(tmp_path, monkeypatch):
         path.write_text(f"id,lat,lon,category,occurred_at\n{name.upper()}1,4.79,20.68,killing,2018-11-15\n")
         paths.append(path)
     store = open_store(tmp_path / "s.gpkg")
-    reports = import_files(store, paths, secret=b"k", now=NOW)
+    reports = import_files(store, paths, user="analyst", secret=b"k", now=NOW)
     assert [r.status for r in reports] == ["imported", "refused", "imported"]
     assert "RuntimeError" in reports[1].reason and "nothing of it was stored" in reports[1].reason
     assert "70 11 22" not in reports[1].reason  # the error's message may quote data: it is not shown
@@ -171,9 +171,9 @@ def test_reimporting_a_file_adds_nothing(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("id,lat,lon,category,occurred_at\nA1,4.79,20.68,killing,2018-11-15\nA2,0,0,looting,2018-11-15\n")
     store = open_store(tmp_path / "s.gpkg")
-    [first] = import_files(store, [path], secret=b"k", now=NOW)
+    [first] = import_files(store, [path], user="analyst", secret=b"k", now=NOW)
     before = store.counts()
-    [second] = import_files(store, [path], secret=b"k", now=NOW)
+    [second] = import_files(store, [path], user="analyst", secret=b"k", now=NOW)
     assert first.status == "imported" and second.status == "unchanged"
     assert f"import #{first.import_id}" in second.summary() and "nothing stored again" in second.summary()
     assert store.counts() == before  # no second quarantine row, no second log entry
@@ -184,12 +184,12 @@ def test_reimporting_a_file_adds_nothing(tmp_path):
     # The same file twice in one batch: stored once.
     again = tmp_path / "copy.csv"
     again.write_bytes(path.read_bytes() + b"A9,4.8,20.7,arson,2018-11-16\n")
-    statuses = [r.status for r in import_files(store, [again, again], secret=b"k", now=NOW)]
+    statuses = [r.status for r in import_files(store, [again, again], user="analyst", secret=b"k", now=NOW)]
     assert statuses == ["imported", "unchanged"]
     assert store.counts()["quarantine"] == before["quarantine"] + 2  # A1 (stored) and A2 (0/0) once, not twice
     # A changed file is imported (its stored ids are refused row by row, as before).
     path.write_text(path.read_text() + "A3,4.8,20.7,arson,2018-11-16\n")
-    [third] = import_files(store, [path], secret=b"k", now=NOW)
+    [third] = import_files(store, [path], user="analyst", secret=b"k", now=NOW)
     assert third.status == "imported" and third.n_stored == 1
 
 
@@ -202,7 +202,7 @@ def _import_into_new_store(args):
     path.write_text(f"id,lat,lon,category,occurred_at\nX{i},4.79,20.68,killing,2018-11-15\n")
     barrier.wait()  # every process opens the new store at the same moment
     try:
-        [report] = import_files(open_store(store_path), [path], secret=b"k", now=NOW)
+        [report] = import_files(open_store(store_path), [path], user="analyst", secret=b"k", now=NOW)
         return report.status
     except Exception as exc:  # noqa: BLE001 - what the test reports
         return f"{type(exc).__name__}: {exc}"
@@ -267,7 +267,7 @@ def test_two_tables_of_one_layer_in_one_file_share_the_key_check(tmp_path):
         ws.append(["S-1", f"Camp {title}", "idp camp", 1000, 4.79, 20.68])
     wb.save(tmp_path / "two.xlsx")
     store = open_store(tmp_path / "s.gpkg")
-    [report] = import_files(store, [tmp_path / "two.xlsx"], secret=b"k", now=NOW)
+    [report] = import_files(store, [tmp_path / "two.xlsx"], user="analyst", secret=b"k", now=NOW)
     assert report.status == "imported" and (report.n_stored, report.n_quarantined) == (1, 1), report.summary()
     assert "is already in the store" in report.quarantine["reason"].item()
     assert store.counts()["sites"] == 1

@@ -545,7 +545,7 @@ def test_colliding_identity_columns_never_reach_the_store(tmp_path):
     path = tmp_path / "colliding.csv"
     path.write_text(COLLIDING, encoding="utf-8")
     store = open_store(tmp_path / "s.gpkg")
-    [report] = import_files(store, [path], secret=b"k")
+    [report] = import_files(store, [path], user="analyst", secret=b"k")
     assert report.status == "imported" and (report.n_stored, report.n_quarantined) == (2, 1)
     blob = (tmp_path / "s.gpkg").read_bytes()
     for number in (b"70 00 11 11", b"70 00 99 99", b"70 00 22 22"):
@@ -829,7 +829,7 @@ def test_long_field_rows_are_quarantined_at_import(tmp_path):
     path = tmp_path / "long.csv"
     path.write_text(long_field_csv(), encoding="utf-8")
     store = open_store(tmp_path / "s.gpkg")
-    [report] = import_files(store, [path], secret=b"k")
+    [report] = import_files(store, [path], user="analyst", secret=b"k")
     assert report.status == "imported" and (report.n_stored, report.n_quarantined) == (2, 1)
     quarantine = store.read("quarantine")
     assert list(quarantine["reason"]) == [EXPECTED_LONG]
@@ -1011,7 +1011,7 @@ def test_quarantine_raw_of_rejected_rows_stays_json(tmp_path):
     path = tmp_path / "long.csv"
     path.write_text(long_field_csv(), encoding="utf-8")
     store = open_store(tmp_path / "s.gpkg")
-    import_files(store, [path], secret=b"k")
+    import_files(store, [path], user="analyst", secret=b"k")
     for raw in store.read("quarantine")["raw"]:
         assert isinstance(json.loads(raw), dict)
 

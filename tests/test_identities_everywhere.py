@@ -199,7 +199,7 @@ def imported(demo_store, tmp_path_factory):
     ids = Identities()
     files = write_files(folder, ids)
     store = open_store(store_path)
-    reports = import_files(store, files, secret=SECRET, now=NOW)
+    reports = import_files(store, files, user="analyst", secret=SECRET, now=NOW)
     return {"folder": folder, "store_path": store_path, "store": store, "ids": ids, "files": files,
             "reports": reports}
 

@@ -98,7 +98,7 @@ def test_file_import_accounts_for_every_line(rows, noise):
         writer.writerows(rows)
         path.write_bytes(buf.getvalue().encode("utf-8", "surrogatepass") + noise)
         store = open_store(Path(tmp) / "s.gpkg")
-        [report] = import_files(store, [path], secret=b"k")
+        [report] = import_files(store, [path], user="analyst", secret=b"k")
         if report.status == "refused":
             assert report.reason and store.counts()["imports"] == 0
             return

@@ -65,7 +65,7 @@ def test_refuses_a_file_that_is_not_a_geopackage(tmp_path):
 
 def test_import_roundtrip_keeps_types_and_geometry(tmp_path, alerts_file):
     store = open_store(tmp_path / "s.gpkg")
-    [report] = import_files(store, [alerts_file], secret=b"k")
+    [report] = import_files(store, [alerts_file], user="analyst", secret=b"k")
     assert (report.status, report.n_read, report.n_stored, report.n_quarantined) == ("imported", 4, 3, 1)
     assert report.n_linked == 1
     stored = store.read("alerts")
@@ -88,7 +88,7 @@ def test_import_roundtrip_keeps_types_and_geometry(tmp_path, alerts_file):
 
 def test_reporter_identities_never_reach_the_store(tmp_path, alerts_file):
     store = open_store(tmp_path / "s.gpkg")
-    import_files(store, [alerts_file], secret=b"k")
+    import_files(store, [alerts_file], user="analyst", secret=b"k")
     blob = (tmp_path / "s.gpkg").read_bytes()
     assert b"+236" not in blob and b"70 00 11 11" not in blob
     assert store.read("alerts")["reporter_key"].str.match(r"^R-[0-9a-f]{12}$").sum() == 2
@@ -96,10 +96,10 @@ def test_reporter_identities_never_reach_the_store(tmp_path, alerts_file):
 
 def test_reimport_is_refused_row_by_row_and_links_to_stored(tmp_path, alerts_file):
     store = open_store(tmp_path / "s.gpkg")
-    import_files(store, [alerts_file], secret=b"k")
+    import_files(store, [alerts_file], user="analyst", secret=b"k")
     again = tmp_path / "again.csv"
     again.write_text(ALERTS_CSV.replace("A2,", "A9,").replace("A4,", "A8,"))
-    [report] = import_files(store, [again], secret=b"k")
+    [report] = import_files(store, [again], user="analyst", secret=b"k")
     reasons = dict(zip(report.quarantine["source_row"], report.quarantine["reason"]))
     assert reasons[1] == "id: id 'A1' is already in the store"
     assert report.n_stored == 2
@@ -118,7 +118,7 @@ def test_import_is_all_or_nothing(tmp_path, alerts_file, monkeypatch):
 
     original = gp._to_sql
     monkeypatch.setattr(gp, "_to_sql", broken)
-    [report] = import_files(store, [alerts_file], secret=b"k")
+    [report] = import_files(store, [alerts_file], user="analyst", secret=b"k")
     # The failed write is a refusal of that file, said in words, not an exception that ends the batch.
     assert report.status == "refused" and "nothing written" in report.reason and "disk I/O error" in report.reason
     monkeypatch.undo()
@@ -134,7 +134,7 @@ def test_unreadable_files_are_refused_whole(tmp_path):
     unknown.write_text("foo,bar\n1,2\n")
     empty = tmp_path / "empty.csv"
     empty.write_text("")
-    reports = import_files(store, [binary, unknown, empty, tmp_path / "missing.csv"], secret=b"k")
+    reports = import_files(store, [binary, unknown, empty, tmp_path / "missing.csv"], user="analyst", secret=b"k")
     assert [r.status for r in reports] == ["refused"] * 4
     assert [r.reason for r in reports] == [
         "photo.csv: this is a binary file, not CSV text",
@@ -148,7 +148,7 @@ def test_unreadable_files_are_refused_whole(tmp_path):
 
 def test_oversized_file_is_refused(tmp_path, alerts_file, monkeypatch):
     monkeypatch.setenv("EWARNING_MAX_FILE_MB", "0.0001")
-    [report] = import_files(open_store(tmp_path / "s.gpkg"), [alerts_file], secret=b"k")
+    [report] = import_files(open_store(tmp_path / "s.gpkg"), [alerts_file], user="analyst", secret=b"k")
     assert report.status == "refused" and "above the 0 MB limit" in report.reason
 
 
@@ -162,7 +162,7 @@ def test_patrols_with_route_points_in_one_call(tmp_path):
                       "20.62\nP1,3,2018-11-01T10:00Z,95,20.64\nP3,1,2018-11-03T08:00Z,4.7,20.6\n"
                       "P3,2,2018-11-03T09:00Z,4.8,20.7\n")
     store = open_store(tmp_path / "s.gpkg")
-    [report] = import_files(store, [meta, points], secret=b"k")
+    [report] = import_files(store, [meta, points], user="analyst", secret=b"k")
     assert report.by_layer["patrol_points"] == {"read": 5, "stored": 4, "quarantined": 1}
     assert report.by_layer["patrols"] == {"read": 3, "stored": 2, "quarantined": 1}
     stored = store.read("patrols").set_index("patrol_id")
@@ -211,7 +211,7 @@ def test_cli_import_validate_export(tmp_path, alerts_file):
 @pytest.mark.parametrize("fmt", ["xlsx", "geojson", "gpkg"])
 def test_export_formats_read_back(tmp_path, alerts_file, fmt):
     store = open_store(tmp_path / "s.gpkg")
-    import_files(store, [alerts_file], secret=b"k")
+    import_files(store, [alerts_file], user="analyst", secret=b"k")
     out = tmp_path / f"alerts.{fmt}"
     assert run_cli("export", "--layer", "alerts", "--store", str(tmp_path / "s.gpkg"), "--format", fmt,
                    "--out", str(out), "--include-text").returncode == 0
@@ -240,7 +240,7 @@ def test_identities_are_withheld_from_rows_the_reader_rejects(tmp_path):
         + "4.7,20.6,arson,2018-11-02,+236 70 00 77 77,brûlé\n".encode("cp1252")  # not UTF-8
     )
     store = open_store(tmp_path / "s.gpkg")
-    [report] = import_files(store, [path], secret=b"k")
+    [report] = import_files(store, [path], user="analyst", secret=b"k")
     assert (report.n_stored, report.n_quarantined) == (1, 2)
     raw = " ".join(store.read("quarantine")["raw"])
     assert "70 00 66 66" not in raw and "70 00 77 77" not in raw and "[withheld]" in raw

@@ -17,7 +17,7 @@ EMPTY_Q = pd.DataFrame({"layer": [], "source": [], "source_row": [], "reason": [
 @pytest.fixture()
 def store(tmp_path, map_layers):
     s = open_store(str(tmp_path / "t.gpkg"))
-    s.write_import({"alerts": map_layers["alerts"]}, EMPTY_Q, {"source": "alerts.csv", "n_stored": 40})
+    s.write_import({"alerts": map_layers["alerts"]}, EMPTY_Q, {"source": "alerts.csv", "n_stored": 40, "user": "ana"})
     return s
 
 
@@ -86,9 +86,9 @@ def test_link_duplicate_never_chains(store):
     triage.apply(store, edit)
     assert _one(store, c)["duplicate_of"] == a
     with pytest.raises(triage.TriageError, match="itself"):
-        triage.link_duplicate(store.read("alerts"), a, c, based_on=0)    # c -> a: a would point at itself
+        triage.link_duplicate(store.read("alerts"), a, c, based_on=0, user="ana")    # c -> a: a would point at itself
     with pytest.raises(triage.TriageError, match="not in the store"):
-        triage.link_duplicate(alerts, a, "A-NOPE", based_on=0)
+        triage.link_duplicate(alerts, a, "A-NOPE", based_on=0, user="ana")
 
 
 def test_correct_location_moves_the_point_and_checks_it(store):
@@ -102,19 +102,19 @@ def test_correct_location_moves_the_point_and_checks_it(store):
     assert moved["location_precision"] == "exact"
     for lat, lon in ((95, 20), (0, 0), ("x", 1)):
         with pytest.raises(triage.TriageError):
-            triage.correct_location(alerts, aid, lat=lat, lon=lon, based_on=0)
+            triage.correct_location(alerts, aid, lat=lat, lon=lon, based_on=0, user="ana")
     with pytest.raises(triage.TriageError, match="precision"):
-        triage.correct_location(alerts, aid, lat=4.8, lon=20.7, precision="street", based_on=0)
+        triage.correct_location(alerts, aid, lat=4.8, lon=20.7, precision="street", based_on=0, user="ana")
 
 
 def test_no_op_and_unknown_alert_are_refused(store):
     alerts = store.read("alerts")
     aid = alerts["id"].iloc[0]
-    triage.apply(store, triage.verify(alerts, aid, based_on=0))
+    triage.apply(store, triage.verify(alerts, aid, based_on=0, user="ana"))
     with pytest.raises(triage.TriageError, match="nothing to change"):
-        triage.verify(store.read("alerts"), aid, based_on=1)
+        triage.verify(store.read("alerts"), aid, based_on=1, user="ana")
     with pytest.raises(triage.TriageError, match="not in the store"):
-        triage.verify(alerts, "A-NOPE", based_on=0)
+        triage.verify(alerts, "A-NOPE", based_on=0, user="ana")
 
 
 def test_queue_holds_new_unverified_non_duplicates_newest_first(map_layers):
@@ -141,7 +141,7 @@ def test_hostile_ids_and_notes_are_data_not_sql(tmp_path, map_layers):
     s = open_store(str(tmp_path / "h.gpkg"))
     alerts = map_layers["alerts"].iloc[:2].copy()
     alerts["id"] = [hostile, "A2"]
-    s.write_import({"alerts": alerts}, EMPTY_Q, {"source": "a.csv"})
+    s.write_import({"alerts": alerts}, EMPTY_Q, {"source": "a.csv", "user": "ana"})
     edit = triage.verify(s.read("alerts"), hostile, based_on=0, user="x'); --", note="<script>alert(1)</script>")
     assert triage.apply(s, edit) == 1
     assert _one(s, hostile)["verification"] == "verified" and len(s.read("alerts")) == 2

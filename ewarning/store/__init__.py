@@ -20,28 +20,49 @@ import geopandas as gpd
 import pandas as pd
 
 from ..config import default_store
-from .schema import LAYER_SCHEMAS, TABLES
+from .errors import EditConflict, StoreError, acting_user
+from .schema import LAYER_SCHEMAS, TABLES, UNTIL_RULES
 
 
 class Store(Protocol):
-    """What every storage backend provides."""
+    """What every storage backend provides.
+
+    Writes take the acting user as an argument and refuse a write without one
+    (:class:`ValueError`); a backend never reads it from the environment.
+    Errors are :class:`StoreError` and :class:`EditConflict`
+    (:mod:`ewarning.store.errors`), whatever the backend.
+    """
 
     location: str
 
-    def read(self, layer: str) -> gpd.GeoDataFrame | pd.DataFrame:
-        """A domain layer (GeoDataFrame) or a log table (DataFrame)."""
+    def read(self, layer: str, until: pd.Timestamp | None = None,
+             bbox: tuple[float, float, float, float] | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
+        """A domain layer (GeoDataFrame) or a log table (DataFrame).
+
+        For the four layers, ``until`` keeps the rows the as-of view at that
+        time can use (:data:`UNTIL_RULES`: alerts reported strictly before
+        it, sites opened by it or of unknown opening, presence periods begun
+        by it, patrols started strictly before it) and ``bbox`` (``min_lon,
+        min_lat, max_lon, max_lat``) the features whose point lies in the
+        box, edges included (lines: whose envelope intersects it). Both are
+        meant to be filtered in the database where the backend can; the
+        result equals filtering the full read. Given for a log table:
+        :class:`ValueError`.
+        """
 
     def existing_keys(self, layer: str) -> set[str]:
         """Natural keys already stored in a layer (to refuse re-imports)."""
 
     def write_import(self, layers: dict[str, gpd.GeoDataFrame], quarantine: pd.DataFrame, log: dict) -> int:
-        """Store one file's rows, its quarantine and its log entry atomically; return the import id."""
+        """Store one file's rows, its quarantine and its log entry atomically; return the import id.
+
+        ``log["user"]`` (who imported) is required."""
 
     def alerts_between(self, start: pd.Timestamp, end: pd.Timestamp) -> gpd.GeoDataFrame:
         """Alerts whose occurrence (else report) time lies in [start, end]."""
 
-    def record(self, action: str, detail: str, user: str | None = None) -> None:
-        """Append to the audit log (who saw or exported what)."""
+    def record(self, action: str, detail: str, user: str) -> None:
+        """Append to the audit log (who saw or exported what); ``user`` is required."""
 
     def counts(self) -> dict[str, int]:
         """Rows per table (layers and logs)."""
@@ -57,7 +78,7 @@ class Store(Protocol):
         """Latest triage version of every edited alert (``alert_id, version, user, at``)."""
 
     def apply_alert_edit(self, row: gpd.GeoDataFrame, based_on: int, action: str, changes: str, note: str,
-                         user: str | None = None, at: pd.Timestamp | None = None) -> int:
+                         user: str, at: pd.Timestamp | None = None) -> int:
         """Write one alert's edited row unless it changed since version ``based_on``
         (then raise :class:`EditConflict`); return the new version."""
 
@@ -76,13 +97,5 @@ def open_store(location: str | None = None) -> Store:
     return GeoPackageStore(location)
 
 
-def __getattr__(name: str):
-    # EditConflict lives with the backend; imported lazily to keep this module light.
-    if name in ("EditConflict", "StoreError"):
-        from . import geopackage
-
-        return getattr(geopackage, name)
-    raise AttributeError(name)
-
-
-__all__ = ["LAYER_SCHEMAS", "TABLES", "EditConflict", "Store", "StoreError", "open_store"]
+__all__ = ["LAYER_SCHEMAS", "TABLES", "UNTIL_RULES", "EditConflict", "Store", "StoreError", "acting_user",
+           "open_store"]

@@ -21,36 +21,17 @@ import pandas as pd
 import pyproj
 import shapely
 
-from ..config import current_user
 from ..io.gpkg import decode_gpkg_blobs
-from .schema import LAYER_SCHEMAS, LOG_SCHEMAS, TABLES, TableSchema
+from .errors import EditConflict, StoreError, acting_user
+from .schema import LAYER_SCHEMAS, LOG_SCHEMAS, TABLES, UNTIL_RULES, TableSchema
+
+__all__ = ["EditConflict", "GeoPackageStore", "StoreError"]  # the errors live in .errors; kept here too
 
 _APPLICATION_ID = 0x47504B47  # "GPKG"
 _USER_VERSION = 10300         # GeoPackage 1.3
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _SQL_TYPES = {"text": "TEXT", "datetime": "DATETIME", "integer": "INTEGER", "real": "REAL", "boolean": "BOOLEAN"}
 _GEOM_HEADER = b"GP" + bytes([0, 0b00000001]) + struct.pack("<i", 4326)  # v0, little-endian, no envelope
-
-
-class StoreError(RuntimeError):
-    """The store file cannot be used (not a GeoPackage, locked, newer schema...)."""
-
-
-class EditConflict(StoreError):
-    """An edit was based on a version of a row that someone else has since changed.
-
-    Attributes
-    ----------
-    alert_id, user, at : str
-        The row, who changed it last and when (ISO 8601 UTC).
-    current, based_on : int
-        The row's version now, and the version the refused edit was based on.
-    """
-
-    def __init__(self, alert_id: str, user: str | None, at: str | None, current: int, based_on: int):
-        self.alert_id, self.user, self.at = alert_id, user or "unknown", at or "unknown time"
-        self.current, self.based_on = current, based_on
-        super().__init__(f"alert {alert_id} was changed by {self.user} at {self.at}; reload and try again")
 
 
 class GeoPackageStore:
@@ -159,15 +140,62 @@ class GeoPackageStore:
             con.execute('CREATE INDEX "alerts_reported_at" ON "alerts" ("reported_at")')
 
     # -- reading -----------------------------------------------------------------
-    def read(self, layer: str, where: str = "", params: tuple = ()) -> gpd.GeoDataFrame | pd.DataFrame:
-        """A layer as a typed GeoDataFrame (EPSG:4326), or a log table as a DataFrame."""
+    def read(self, layer: str, until: pd.Timestamp | None = None,
+             bbox: tuple[float, float, float, float] | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
+        """A layer as a typed GeoDataFrame (EPSG:4326), or a log table as a DataFrame.
+
+        Parameters
+        ----------
+        until : Timestamp, optional
+            Keep only the rows the as-of view at ``until`` can use (see
+            :data:`ewarning.store.UNTIL_RULES`): alerts reported strictly
+            before it, sites opened at or before it (or of unknown opening),
+            presence periods started at or before it, patrols started
+            strictly before it. Pushed into SQL (``reported_at < ?`` uses the
+            ``alerts_reported_at`` index); the rows are then checked again
+            as parsed times, so a time a hand edit wrote in another spelling
+            (a bare date, a space for the ``T``) is judged as a time.
+        bbox : (min_lon, min_lat, max_lon, max_lat), optional
+            Keep points inside the box (edges included) and lines whose
+            envelope intersects it. Here applied after decoding: the stored
+            geometries carry no envelope and SQLite cannot read WKB numbers,
+            so there is no cheap SQL test. A PostGIS backend does it in the
+            database (``geom && ST_MakeEnvelope(...)``).
+        """
         schema = TABLES.get(layer)
         if schema is None:
             raise KeyError(f"unknown layer {layer!r}; expected one of {', '.join(TABLES)}")
+        if (until is not None or bbox is not None) and layer not in LAYER_SCHEMAS:
+            raise ValueError(f"until= and bbox= apply to the four layers ({', '.join(LAYER_SCHEMAS)}), not {layer!r}")
+        box = _check_bbox(bbox)
+        if until is None:
+            return self._read(layer, bbox=box)
+        column, strict = UNTIL_RULES[layer]
+        when = _utc(until)
+        # Stored times are whole seconds: "t < until" is "t < ceil(until)", "t <= until" is "t <= floor(until)".
+        bound = _time_text(when.ceil("s") if strict else when.floor("s"))
+        test = f'"{column}" {"<" if strict else "<="} ?'
+        if layer == "sites":  # a site of unknown opening is open since always
+            test = f'("{column}" IS NULL OR {test})'
+        frame = self._read(layer, f"WHERE {test}", (bound,), box)
+        times = frame[column]
+        keep = (times < when) if strict else (times <= when)
+        if layer == "sites":
+            keep = keep | times.isna()
+        return frame if bool(keep.all()) else frame[keep.to_numpy()].reset_index(drop=True)
+
+    def _read(self, layer: str, where: str = "", params: tuple = (),
+              bbox: tuple[float, float, float, float] | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
+        schema = TABLES[layer]
         names = list(schema.columns)
         select = ", ".join(["fid"] + (["geom"] if schema.geometry else []) + [f'"{c}"' for c in names])
+        # Filtered reads sort by fid here, not in SQL: "ORDER BY fid" would make SQLite scan the table in fid
+        # order rather than search an index on the filtered column (alerts_reported_at for until=).
         with closing(self._connect()) as con:
-            rows = con.execute(f'SELECT {select} FROM "{layer}" {where} ORDER BY fid', params).fetchall()
+            rows = con.execute(f'SELECT {select} FROM "{layer}" {where}' + ("" if where else " ORDER BY fid"),
+                               params).fetchall()
+        if where:
+            rows.sort(key=lambda r: r[0])
         offset = 2 if schema.geometry else 1
         columns = list(zip(*rows)) if rows else [()] * (offset + len(names))
         frame = pd.DataFrame({c: _from_sql(columns[i + offset], schema.columns[c]) for i, c in enumerate(names)})
@@ -176,11 +204,15 @@ class GeoPackageStore:
         if not schema.geometry:
             return frame
         geometry, _ = decode_gpkg_blobs(columns[1])  # a blob QGIS left broken reads as no geometry
-        return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
+        out = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
+        if bbox is None:
+            return out
+        inside = _in_bbox(np.asarray(out.geometry.to_numpy(), dtype=object), bbox)
+        return out[inside].reset_index(drop=True)
 
     def alerts_between(self, start: pd.Timestamp, end: pd.Timestamp) -> gpd.GeoDataFrame:
         lo, hi = _time_text(start), _time_text(end)
-        return self.read("alerts", "WHERE coalesce(occurred_at, reported_at) BETWEEN ? AND ?", (lo, hi))
+        return self._read("alerts", "WHERE coalesce(occurred_at, reported_at) BETWEEN ? AND ?", (lo, hi))
 
     def existing_keys(self, layer: str) -> set[str]:
         schema = LAYER_SCHEMAS[layer]
@@ -219,10 +251,12 @@ class GeoPackageStore:
             con.execute('INSERT INTO "settings" (key, value) VALUES (?, ?) '
                         'ON CONFLICT(key) DO UPDATE SET value = excluded.value', (key, value))
 
-    def record(self, action: str, detail: str, user: str | None = None) -> None:
+    def record(self, action: str, detail: str, user: str) -> None:
+        """Append to the audit log; ``user`` (who is acting) is required (:class:`ValueError` without)."""
+        user = acting_user(user, f"the audit entry {action!r}")
         with closing(self._connect()) as con:
             con.execute('INSERT INTO "audit" (at, user, action, detail) VALUES (?, ?, ?, ?)',
-                        (_time_text(pd.Timestamp.now(tz="UTC")), user or current_user(), action, detail))
+                        (_time_text(pd.Timestamp.now(tz="UTC")), user, action, detail))
 
     def write_import(self, layers: dict[str, gpd.GeoDataFrame], quarantine: pd.DataFrame, log: dict) -> int:
         """Write one file's valid rows, quarantine and log entry in one transaction.
@@ -231,7 +265,10 @@ class GeoPackageStore:
         ------
         StoreError
             When the write fails; nothing of the file is then stored.
+        ValueError
+            When ``log`` names no ``user`` (who imported); nothing is written.
         """
+        log = {**log, "user": acting_user(log.get("user"), "an import (log['user'])")}
         with closing(self._connect()) as con:
             try:
                 con.execute("BEGIN IMMEDIATE")
@@ -285,7 +322,7 @@ class GeoPackageStore:
         return frame
 
     def apply_alert_edit(self, row: gpd.GeoDataFrame, based_on: int, action: str, changes: str, note: str,
-                         user: str | None = None, at: pd.Timestamp | None = None) -> int:
+                         user: str, at: pd.Timestamp | None = None) -> int:
         """Write one alert's edited row if nobody changed it since version ``based_on``.
 
         In one transaction: check the alert's latest version in ``alert_edits``
@@ -303,12 +340,14 @@ class GeoPackageStore:
             When the alert was changed meanwhile (nothing is written).
         KeyError
             When the alert is not in the store.
+        ValueError
+            When no ``user`` is given (nothing is written).
         """
         schema = LAYER_SCHEMAS["alerts"]
         if len(row) != 1:
             raise ValueError("apply_alert_edit takes exactly one alert row")
         alert_id = str(row["id"].iloc[0])
-        user = user or current_user()
+        user = acting_user(user, f"the triage edit {action!r}")
         when = _time_text(at if at is not None else pd.Timestamp.now(tz="UTC"))
         names = [c for c in schema.columns if c != "id" and c in row.columns]
         values = [_to_sql(row[c], schema.columns[c])[0] for c in names]
@@ -339,6 +378,35 @@ class GeoPackageStore:
         return current + 1
 
 
+def _utc(ts) -> pd.Timestamp:
+    value = pd.Timestamp(ts)
+    if value is pd.NaT or pd.isna(value):
+        raise ValueError(f"until={ts!r} is not a time")
+    return value.tz_localize("UTC") if value.tzinfo is None else value.tz_convert("UTC")
+
+
+def _check_bbox(bbox) -> tuple[float, float, float, float] | None:
+    if bbox is None:
+        return None
+    try:
+        box = tuple(float(v) for v in bbox)
+    except (TypeError, ValueError):
+        raise ValueError(f"bbox={bbox!r}: expected (min_lon, min_lat, max_lon, max_lat)") from None
+    if len(box) != 4 or not all(np.isfinite(box)) or box[0] > box[2] or box[1] > box[3]:
+        raise ValueError(f"bbox={bbox!r}: expected (min_lon, min_lat, max_lon, max_lat) with min <= max")
+    return box
+
+
+def _in_bbox(geoms: np.ndarray, bbox: tuple[float, float, float, float]) -> np.ndarray:
+    """Per geometry: its envelope intersects ``bbox`` (for a point: inside it, edges included)."""
+    if len(geoms) == 0:
+        return np.zeros(0, dtype=bool)
+    bounds = shapely.bounds(geoms)  # NaN for missing or empty geometries: never inside
+    x0, y0, x1, y1 = bbox
+    with np.errstate(invalid="ignore"):
+        return (bounds[:, 0] <= x1) & (bounds[:, 2] >= x0) & (bounds[:, 1] <= y1) & (bounds[:, 3] >= y0)
+
+
 # -- conversions ---------------------------------------------------------------
 def _time_text(ts: pd.Timestamp) -> str:
     ts = pd.Timestamp(ts)
@@ -364,8 +432,8 @@ def _to_sql(series: pd.Series, kind: str) -> list:
 
 
 def _from_sql(values, kind: str) -> pd.Series:
-    if kind == "datetime":
-        return pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601", utc=True)
+    if kind == "datetime":  # one unit whatever the rows (pandas picks seconds for an empty column)
+        return pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601", utc=True).dt.as_unit("us")
     if kind == "integer":
         series = pd.Series(values, dtype="float64")
         return series.astype("int64") if series.notna().all() else series

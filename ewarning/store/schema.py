@@ -72,3 +72,11 @@ LOG_SCHEMAS = {
 }
 
 TABLES = {**LAYER_SCHEMAS, **LOG_SCHEMAS}
+
+#: ``Store.read(layer, until=T)`` keeps rows with ``column < T`` (strict) or
+#: ``column <= T``: exactly the rows :func:`ewarning.asof.as_of` at ``T`` can
+#: use (sites with no opening time are kept too). Closings and ends are left
+#: to the as-of view.
+UNTIL_RULES = {"alerts": ("reported_at", True), "sites": ("opened", False), "presence": ("start", False),
+               "patrols": ("start", True)}
+

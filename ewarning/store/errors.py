@@ -1,0 +1,54 @@
+"""Errors every store backend raises, and the check that a write names who is acting.
+
+Backend-neutral: the GeoPackage store raises these today and a PostGIS
+store will raise the same, so callers catch one set of exceptions whatever
+the backend (``from ewarning.store import StoreError, EditConflict``).
+
+Examples
+--------
+>>> acting_user("  ana ")
+'ana'
+>>> acting_user(None)
+Traceback (most recent call last):
+...
+ValueError: no acting user for this write: pass user= (the caller says who is acting; the store never guesses)
+"""
+
+from __future__ import annotations
+
+__all__ = ["EditConflict", "StoreError", "acting_user"]
+
+
+class StoreError(RuntimeError):
+    """The store cannot be used (not a GeoPackage, locked, newer schema...) or refused a write."""
+
+
+class EditConflict(StoreError):
+    """An edit was based on a version of a row that someone else has since changed.
+
+    Attributes
+    ----------
+    alert_id, user, at : str
+        The row, who changed it last and when (ISO 8601 UTC).
+    current, based_on : int
+        The row's version now, and the version the refused edit was based on.
+    """
+
+    def __init__(self, alert_id: str, user: str | None, at: str | None, current: int, based_on: int):
+        self.alert_id, self.user, self.at = alert_id, user or "unknown", at or "unknown time"
+        self.current, self.based_on = current, based_on
+        super().__init__(f"alert {alert_id} was changed by {self.user} at {self.at}; reload and try again")
+
+
+def acting_user(user, what: str = "this write") -> str:
+    """``user`` stripped, or :class:`ValueError` when there is none.
+
+    Every write records who made it. The name is always passed in by the
+    caller (the command line resolves it once, a page takes the session's
+    user); the store, triage and the import pipeline never read it from the
+    environment, so a server backend with sign-in records the signed-in user.
+    """
+    if not isinstance(user, str) or not user.strip():
+        raise ValueError(f"no acting user for {what}: pass user= (the caller says who is acting; "
+                         "the store never guesses)")
+    return user.strip()
