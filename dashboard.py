@@ -65,7 +65,7 @@ def _run(page) -> None:
         common.filter_sidebar(common.layers()["alerts"])
         page.run()
     except Exception:  # noqa: BLE001 - every failure of a page ends here, in words
-        error_id = "E-" + secrets.token_hex(4)
+        error_id = "E-" + secrets.token_hex(4)  # never read as a phone number: see identities._PHONE
         log.exception("error %s on page %r", error_id, page.title)
         st.error(f"Something went wrong on this page (error {error_id}). Nothing you entered was stored "
                  "half-way. Try again; if it happens again, give the administrator this error id: the "

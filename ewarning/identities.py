@@ -82,7 +82,8 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z_][\w.]{2,}\w")
 # A phone number: optional + or 00, then 8 to 15 digits in groups split by
 # spaces, dots, dashes or brackets. Dates and decimals are told apart below.
-_PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d \t().-]{6,22}\d(?![\w])")
+# Not the digits of an identifier ("E-20317465", "CAF-20181115"): no word character and hyphen before it.
+_PHONE = re.compile(r"(?<![\w+])(?<!\w-)(?:\+|00)?\(?\d[\d \t().-]{6,22}\d(?![\w])")
 _DATE_LIKE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$"
                         r"|^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{1,2}:\d{2}")
 _DECIMAL = re.compile(r"^[+-]?\d+\.\d+$")

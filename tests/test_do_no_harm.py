@@ -97,7 +97,7 @@ def test_identity_shapes_in_text(value, kind):
 
 @pytest.mark.parametrize("value", ["2018-11-15", "2018-11-15 14:30:00", "15/11/2018", "15.11.2018", "4.791234",
                                    "4.791234 20.682112", "12 000 displaced", "1543000000.5", "severity 5",
-                                   "A-0123456789ab", "18,000"])
+                                   "A-0123456789ab", "18,000", "error E-20317465", "CAF-20181115"])
 def test_dates_numbers_and_coordinates_are_not_phone_numbers(value):
     assert identities.scrub_text(value) == (value, {})
 
