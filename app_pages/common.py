@@ -28,7 +28,7 @@ BASEMAP_DIR = GEODATA / "basemap"
 FILTERS_KEY = "filters"
 AREA_KEY = "f_area"          # the drawn area, as GeoJSON (set by the situation map)
 FOCUS_KEY = "hotspot_focus"  # a hotspot to open on the Hotspots page
-HOTSPOT_ID = re.compile(r"\bH-\d{8}-\d+\b")
+HOTSPOT_ID = re.compile(r"\bH-\d{8}(?:T\d{4})?-\d+\b")   # H-<as-of day>[T<hhmm>]-<rank>
 DEFAULT_WINDOW = "30 days"   # the window a new session opens on (``?window=`` in the URL overrides it)
 
 
@@ -316,13 +316,15 @@ def current_filters() -> flt.Filters:
 
 def default_day(alerts: pd.DataFrame, location: str | None = None):
     """The as-of day the sidebar opens on: the store's ``default_as_of`` setting, else the latest report's day."""
+    from ewarning.asof import as_of_day
+
     default = flt.default_filters(alerts)
-    day = (default.end - pd.Timedelta(days=1)).date()
+    day = as_of_day(default.end)
     # A store may name the day it should open on (the demo opens on the eve
     # of the Alindao attack: what an analyst knew at the end of 14 November).
     opening = open_store(location or store_and_token()[0]).get_setting("default_as_of")
     if opening:
-        day = (pd.Timestamp(opening) - pd.Timedelta(days=1)).date()
+        day = as_of_day(opening)
     return day
 
 

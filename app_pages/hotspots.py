@@ -18,6 +18,7 @@ import streamlit as st
 from app_pages import common
 from ewarning import filters as flt
 from ewarning import presence as presence_mod, sites as sites_mod, style, vocab
+from ewarning.asof import as_of_words
 from ewarning.geo import metric_crs
 from ewarning.hotspots import HotspotConfig
 
@@ -31,7 +32,7 @@ cfg = HotspotConfig()
 common.record_view("hotspots", f)
 
 st.subheader("Hotspots")
-st.caption(f"Scored as of {f.as_of:%Y-%m-%d %H:%M} UTC on the alerts passing the filters "
+st.caption(f"Scored {as_of_words(f.as_of)} on the alerts passing the filters "
            f"(recent window {cfg.window_days:g} days against each place's previous {cfg.baseline_days:g} days). "
            f"Flagged = score ≥ {cfg.flag_score:g} and a component missing. "
            "Listed: places rising (a rise that holds with every place tested at once) first, by score; then "

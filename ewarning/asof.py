@@ -9,6 +9,13 @@ A bare date means the *start* of that day in UTC: ``as_of("2018-11-15")``
 sees everything reported up to the end of 14 November, and a report dated
 15 November with no time of day does not count yet.
 
+One date convention everywhere: an as-of time ``T`` at midnight is named
+after the day that *ended* at it, "as of end of day D" (:func:`as_of_day`,
+:func:`as_of_words`, :func:`as_of_tag`): the sidebar's date, page captions,
+hotspot ids (``H-20181114-1``) and filter descriptions all say 14 November
+for ``T = 2018-11-15T00:00Z``. The semantics do not change: only reports
+reported strictly before ``T`` count.
+
 Examples
 --------
 >>> parse_as_of("2018-11-15")
@@ -31,7 +38,8 @@ from shapely.geometry import Point
 from . import presence as presence_mod
 from . import sites as sites_mod
 
-__all__ = ["AsOfView", "as_of", "parse_as_of", "date_range", "triaged_as_of"]
+__all__ = ["AsOfView", "as_of", "parse_as_of", "as_of_day", "as_of_words", "as_of_tag", "date_range",
+           "triaged_as_of"]
 
 _EARLIEST = pd.Timestamp("1900-01-01", tz="UTC")
 _LATEST = pd.Timestamp("2200-01-01", tz="UTC")
@@ -80,6 +88,46 @@ def parse_as_of(value) -> pd.Timestamp:
     if not (_EARLIEST <= ts <= _LATEST):
         raise ValueError(f"as-of date {ts.date()} is outside 1900-2200")
     return ts
+
+
+def _is_midnight(ts: pd.Timestamp) -> bool:
+    return ts == ts.normalize()
+
+
+def as_of_day(value) -> date:
+    """The day an as-of time ``T`` names: the day that ended at ``T`` (midnight), else ``T``'s own day.
+
+    >>> as_of_day("2018-11-15")
+    datetime.date(2018, 11, 14)
+    >>> as_of_day("2018-11-14T14:30")
+    datetime.date(2018, 11, 14)
+    """
+    ts = parse_as_of(value)
+    return (ts - pd.Timedelta(days=1)).date() if _is_midnight(ts) else ts.date()
+
+
+def as_of_words(value) -> str:
+    """``T`` in words: "as of end of 14 Nov 2018 (UTC)" at midnight, else "as of 14 Nov 2018 14:30 UTC".
+
+    >>> as_of_words("2018-11-15")
+    'as of end of 14 Nov 2018 (UTC)'
+    >>> as_of_words("2018-11-14T14:30")
+    'as of 14 Nov 2018 14:30 UTC'
+    """
+    ts = parse_as_of(value)
+    day = as_of_day(ts)
+    text = f"{day.day} {day:%b %Y}"
+    return f"as of end of {text} (UTC)" if _is_midnight(ts) else f"as of {text} {ts:%H:%M} UTC"
+
+
+def as_of_tag(value) -> str:
+    """``T`` for ids and file names: ``20181114`` (end of that day), else ``20181114T1430``.
+
+    >>> as_of_tag("2018-11-15"), as_of_tag("2018-11-14T14:30")
+    ('20181114', '20181114T1430')
+    """
+    ts = parse_as_of(value)
+    return f"{as_of_day(ts):%Y%m%d}" + ("" if _is_midnight(ts) else f"T{ts:%H%M}")
 
 
 def date_range(start, end, every: str = "7D") -> list[pd.Timestamp]:

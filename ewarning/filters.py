@@ -97,9 +97,16 @@ class Filters:
         return hashlib.sha1(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
     def describe(self) -> str:
-        """One line, plain text, for captions and the audit log."""
-        end_day = (self.end - pd.Timedelta(seconds=1)).date().isoformat()
-        parts = [f"as of {end_day}", "everything" if self.days is None else f"last {self.days} days"]
+        """One line, plain text, for captions and the audit log.
+
+        The as-of time is said as every screen says it (:func:`ewarning.asof.as_of_words`):
+
+        >>> Filters(end=pd.Timestamp("2018-11-15", tz="UTC")).describe()
+        'as of end of 14 Nov 2018 (UTC); last 30 days'
+        """
+        from .asof import as_of_words
+
+        parts = [as_of_words(self.end), "everything" if self.days is None else f"last {self.days} days"]
         for name, codes, table in (("categories", self.categories, vocab.CATEGORIES),
                                    ("channels", self.channels, vocab.CHANNELS),
                                    ("status", self.verification, vocab.VERIFICATION)):

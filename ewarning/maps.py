@@ -266,6 +266,18 @@ def excerpt(text: str, limit: int | None) -> str:
     return head.rstrip(" ,;:.-") + ELLIPSIS
 
 
+def _as_of_text(value) -> str:
+    """An as-of time as every screen says it ("as of end of 14 Nov 2018 (UTC)"), empty when missing."""
+    from .asof import as_of_words
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    try:
+        return escape(as_of_words(value))
+    except ValueError:
+        return ""
+
+
 def _time_column(frame: pd.DataFrame, column: str, fmt: str = "%Y-%m-%d %H:%M") -> list[str]:
     if column not in frame.columns:
         return [""] * len(frame)
@@ -770,7 +782,7 @@ _HOTSPOTS_JS = """function (d, parent) {
         var tip = h.id + ' \\u00b7 #' + h.rk + ' ' + h.pl + ' \\u00b7 score ' + h.sc.toFixed(1) +
                   (h.fl ? ' \\u00b7 FLAGGED: no ' + h.gap.join(', no ') : '');
         var pop = '<div class="ew-pop ew-hotspot-pop" data-hotspot="' + h.id + '"><div class="ew-h">#' + h.rk +
-            ' ' + h.pl + '</div><div class="ew-m">' + h.id + ', as of ' + h.asof + '</div><table>' +
+            ' ' + h.pl + '</div><div class="ew-m">' + h.id + ', ' + h.asof + '</div><table>' +
             row('Score', h.sc.toFixed(1) + ' / 100') + row('Trend', h.tr) + row('Alerts', h.n) +
             row('Present', h.pres.join(', ') || 'none') +
             row('Missing', h.gap.length ? '<span class="ew-gap">' + h.gap.join(', ') + '</span>' : '') +
@@ -830,7 +842,7 @@ def hotspots_layer(hotspots: gpd.GeoDataFrame, name: str = "Hotspots", show: boo
             escape(", ".join(sites[:4]) + (f" and {len(sites) - 4} more" if len(sites) > 4 else "")),
             "" if ld is None or pd.isna(ld) else f"{float(ld):.0f} day(s) ago",
             escape(h.get("explanation", "")),
-            _time_column(pd.DataFrame({"a": [h.get("as_of")]}), "a", "%Y-%m-%d %H:%M")[0],
+            _as_of_text(h.get("as_of")),
             round(labels[i].x, DECIMALS), round(labels[i].y, DECIMALS),
         ])
     data = {"columns": ["g", "id", "rk", "sc", "fl", "tr", "pl", "n", "pres", "gap", "ex", "ld", "exp", "asof",

@@ -1,9 +1,12 @@
 """Naming places the way an analyst would: "23 km NE of Bambari".
 
-Hotspots are named after the nearest IDP site or base within 30 km (see
-:meth:`ewarning.hotspots.HotspotEngine`); far from both, after the nearest
-town of the shipped gazetteer (``geodata/basemap/towns.geojson``, real town
-names) with distance and compass direction; failing that, by coordinates.
+Hotspots are named after the IDP site or base *inside* their area nearest
+its centre (see :meth:`ewarning.hotspots.HotspotEngine._place_names`); with
+none inside, after the town of the shipped gazetteer
+(``geodata/basemap/towns.geojson``, real town names) nearest the centre, with
+distance and compass direction; failing that, by coordinates. A name never
+depends on sites or bases outside the area, so importing an unrelated site
+never renames a hotspot.
 
 Examples
 --------

@@ -122,10 +122,33 @@ def test_hotspots_page_ranks_and_shows_the_selected_detail(app_store):
 def test_hotspot_clicked_on_the_map_opens_on_the_hotspots_page(app_store):
     at = _app()
     hotspots = at.session_state["filters"]
-    at.session_state["hotspot_focus"] = "H-20181115-2"
+    at.session_state["hotspot_focus"] = "H-20181114-2"
     _go(at, "app_pages/hotspots.py")
-    assert at.selectbox(key="hs_select").value == "H-20181115-2"
+    assert at.selectbox(key="hs_select").value == "H-20181114-2"
     assert hotspots.days == 30
+
+
+def test_one_day_one_name_on_every_screen(app_store):
+    """The sidebar, the pages, the hotspot ids and the filters all name the as-of day 14 November 2018."""
+    import datetime as dt
+    import html
+
+    at = _app()
+    f = at.session_state["filters"]
+    assert f.as_of == pd.Timestamp("2018-11-15", tz="UTC")                  # the engine's instant T
+    assert at.sidebar.date_input(key="f_day").value == dt.date(2018, 11, 14)
+    assert f.describe().startswith("as of end of 14 Nov 2018 (UTC)")
+    situation = html.unescape(_markdown(at))
+    assert "as of end of 14 Nov 2018 (UTC)" in situation
+    _go(at, "app_pages/hotspots.py")
+    captions = "\n".join(c.value for c in at.caption)
+    assert "Scored as of end of 14 Nov 2018 (UTC)" in captions, captions
+    ids = at.dataframe[0].value["Id"].tolist()
+    assert ids and all(i.startswith("H-20181114-") for i in ids), ids[:3]
+    texts = [situation, captions, html.unescape(_markdown(at)), *(i.value for i in at.info), *ids, f.describe()]
+    for text in texts:
+        for other in ("15 Nov", "2018-11-15", "20181115"):
+            assert other not in text, (other, text[:200])
 
 
 def test_triage_verify_records_who_and_when(app_store):
@@ -200,7 +223,7 @@ def test_data_page_logs_views_and_exports(app_store):
     at = _go(_app(), "app_pages/data.py")
     audit = open_store(str(app_store)).read("audit")
     assert {"view"} <= set(audit["action"]) and (audit["user"] == "ana").all()
-    assert audit["detail"].str.startswith("situation map: as of 2018-11-14").any()
+    assert audit["detail"].str.startswith("situation map: as of end of 14 Nov 2018 (UTC)").any()
     # views are recorded once per session and filters, not on every rerun
     n = len(audit)
     at.run()

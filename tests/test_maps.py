@@ -309,6 +309,8 @@ def test_hotspots_layer_colours_by_score_and_flags(scored):
     assert lk["ramp"] == style.SCORE_RAMP and lk["flag"] == style.FLAG_COLOUR
     row = {c: v for c, v in zip(cols, data["rows"][0])}
     assert row["id"] == scored["hotspot_id"].iloc[0] and row["fl"] == 1 and row["rk"] == 1
+    # the popup names the as-of day as every screen does: T = 26 Nov 00:00 is the end of 25 November
+    assert row["id"].startswith("H-20181125-") and row["asof"] == "as of end of 25 Nov 2018 (UTC)"
     assert row["gap"] == ["Police", "Civilian"]
     assert row["g"]["type"] in ("Polygon", "MultiPolygon")
     assert layer.layer_name.endswith(", 1 flagged)")

@@ -9,6 +9,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
+import shapely.ops
 
 from ewarning import filters as flt
 from ewarning.hotspots import HotspotEngine, score_hotspots
@@ -178,3 +180,97 @@ def test_incident_counts_use_only_reports_known_then(demo_layers):
     w_full = watch(a, demo_layers["sites"], demo_layers["presence"], as_of=when).sites
     w_known = watch(a[a["reported_at"] < when], demo_layers["sites"], demo_layers["presence"], as_of=when).sites
     assert w_full["killed"].tolist() == w_known["killed"].tolist()
+
+
+# -- 4. one date convention: "as of end of day D" --------------------------------------------------
+
+def test_one_day_one_name_for_an_as_of_time(demo_layers):
+    from ewarning.asof import as_of_day, as_of_tag, as_of_words
+    import datetime as dt
+    assert as_of_day(T) == dt.date(2018, 11, 14)
+    assert as_of_words(T) == "as of end of 14 Nov 2018 (UTC)"
+    assert as_of_words("2018-11-14T14:30") == "as of 14 Nov 2018 14:30 UTC"
+    assert as_of_tag(T) == "20181114" and as_of_tag("2018-11-14T14:30") == "20181114T1430"
+    h = score_hotspots(demo_layers["alerts"], demo_layers["sites"], demo_layers["presence"], as_of=T).hotspots
+    assert len(h) and (h["hotspot_id"] == [f"H-20181114-{k}" for k in h["rank"]]).all(), h["hotspot_id"].tolist()
+    assert (h["as_of"] == T).all()                               # the instant itself is unchanged
+    described = flt.Filters(end=T).describe()
+    assert described.startswith("as of end of 14 Nov 2018 (UTC)"), described
+    for text in [described, *h["hotspot_id"], *h["explanation"]]:
+        assert "20181115" not in text and "2018-11-15" not in text and "15 Nov" not in text, text
+    # the semantics do not change: a report of the 15th (midnight) is not known as of end of the 14th
+    a = demo_layers["alerts"]
+    assert score_hotspots(a[a["reported_at"] < T], demo_layers["sites"], demo_layers["presence"],
+                          as_of=T).hotspots["score"].tolist() == h["score"].tolist()
+
+
+def test_engine_notes_name_the_as_of_day_the_same_way():
+    from ewarning.hotspots import score_hotspots as sh
+    a = _frame([("A1", "2018-10-01T10:00", "killing", 0, None)])
+    notes = sh(a, as_of="2019-06-01").notes
+    assert any("no alerts reported" in n and "as of end of 31 May 2019 (UTC)" in n for n in notes), notes
+    notes = sh(a, as_of="2018-09-02").notes
+    assert any("before the first alert" in n and "end of 1 Sep 2018" in n for n in notes), notes
+
+
+# -- 5. stable hotspot names -----------------------------------------------------------------------
+
+def _named(engine_layers, sites, towns):
+    h = HotspotEngine(engine_layers["alerts"], sites, engine_layers["presence"], engine_layers["patrols"],
+                      towns=towns).score(T).hotspots
+    return {frozenset(ids): (place, geom) for ids, place, geom in zip(h["alert_ids"], h["place"], h.geometry)}
+
+
+def _with_site(sites, name, lon, lat):
+    extra = sites.iloc[[0]].copy()
+    extra["site_id"], extra["name"] = f"X-{name}", name
+    extra = extra.set_geometry(gpd.points_from_xy([lon], [lat], crs="EPSG:4326"))
+    return pd.concat([sites, extra], ignore_index=True)
+
+
+def test_hotspot_names_do_not_move_when_an_unrelated_site_is_added(demo_layers):
+    from ewarning.geo import metric_crs
+    from ewarning.places import shipped_towns
+    towns = shipped_towns()
+    sites = demo_layers["sites"]
+    base = _named(demo_layers, sites, towns)
+    assert base and any("Alindao" in p for p, _ in base.values())
+    areas = gpd.GeoSeries([g for _, g in base.values()], crs="EPSG:4326")
+    crs = metric_crs(areas)
+    km = areas.to_crs(crs)
+    # a site 50+ km from every hotspot
+    far = gpd.GeoSeries(gpd.points_from_xy([14.6], [10.9]), crs="EPSG:4326").to_crs(crs).iloc[0]
+    assert km.distance(far).min() > 50_000
+    # and, for each area, a site just outside it (500 m beyond its edge, towards a far-away point)
+    near = []
+    for area in km:
+        edge = shapely.ops.nearest_points(area.exterior if area.geom_type == "Polygon" else area.boundary, far)[0]
+        c = area.centroid
+        dx, dy = edge.x - c.x, edge.y - c.y
+        n = (dx * dx + dy * dy) ** 0.5
+        near.append(shapely.Point(edge.x + 500 * dx / n, edge.y + 500 * dy / n))
+    near = gpd.GeoSeries(near, crs=crs)
+    near = near[[not km.intersects(p).any() for p in near]].to_crs("EPSG:4326")
+    assert len(near) >= len(km) // 2
+    changed = _with_site(sites, "Far camp", 14.6, 10.9)
+    for i, p in enumerate(near):
+        changed = _with_site(changed, f"Edge camp {i}", p.x, p.y)
+    after = _named(demo_layers, changed, towns)
+    assert set(after) == set(base)
+    assert {k: p for k, (p, _) in after.items()} == {k: p for k, (p, _) in base.items()}
+
+
+def test_a_site_inside_an_area_names_it_when_nearer_its_centre(demo_layers):
+    from ewarning.places import shipped_towns
+    towns = shipped_towns()
+    base = _named(demo_layers, demo_layers["sites"], towns)
+    key, (place, area) = next((k, v) for k, v in base.items()
+                              if "Alindao" not in v[0] and v[1].contains(v[1].centroid))
+    c = area.centroid
+    after = _named(demo_layers, _with_site(demo_layers["sites"], "Centre camp", c.x, c.y), towns)
+    assert after[key][0] == "Centre camp", (place, after[key][0])
+    # the rule: a site or base inside an area, nearest its centre, names it; other areas keep their names
+    # unless the new site is inside them too
+    for k, (p, g) in base.items():
+        if k != key:
+            assert after[k][0] == p or (after[k][0] == "Centre camp" and g.buffer(0.05).contains(c)), (p, after[k][0])

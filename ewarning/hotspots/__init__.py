@@ -36,7 +36,7 @@ import pandas as pd
 import shapely
 
 from ..asof import as_of as as_of_view
-from ..asof import parse_as_of, utc_columns
+from ..asof import as_of_tag, as_of_words, parse_as_of, utc_columns
 from . import clustering, explain, presence_gap, tension
 from .config import HotspotConfig
 from .prepare import AlertIndex, days, slice_weights
@@ -137,8 +137,9 @@ class HotspotEngine:
     crs : str, optional
         Metric CRS (default: the UTM zone of the alerts' centre).
     towns : GeoDataFrame, optional
-        A gazetteer (``name``, points) for naming hotspots far from any site
-        or base ("23 km NE of Bria"; :func:`ewarning.places.shipped_towns`).
+        A gazetteer (``name``, points) for naming hotspots with no site or
+        base inside their area ("23 km NE of Bria";
+        :func:`ewarning.places.shipped_towns`; see :meth:`_place_names`).
     roads : GeoDataFrame, optional
         Road lines (:func:`ewarning.roads.read_roads`): presence reach is
         then travel time by road (``HotspotConfig.reach_hours``).
@@ -194,12 +195,12 @@ class HotspotEngine:
         if hi == 0:
             first = pd.Timestamp(ix.frame["reported_at"].iloc[0])
             return [], tension.score(ix, 0, 0, np.zeros(0), [], t_end, cfg), [
-                f"as-of {when.date()} is before the first alert (reported {first.date()}): nothing was known yet"]
+                f"{as_of_words(when)} is before the first alert (reported {first.date()}): nothing was known yet"]
         w_lo = ix.upto(t_end - cfg.window_days)
         if w_lo == hi:
             last = pd.Timestamp(ix.frame["reported_at"].iloc[hi - 1])
             return [], tension.score(ix, 0, 0, np.zeros(0), [], t_end, cfg), [
-                f"no alerts reported in the {cfg.window_days:g} days before {when.date()} "
+                f"no alerts reported in the {cfg.window_days:g} days up to {as_of_words(when)} "
                 f"(last one reported {last.date()})"]
         memory = max(cfg.baseline_days, cfg.cluster_memory_days)
         if cfg.memory_weight > 0:
@@ -355,7 +356,7 @@ class HotspotEngine:
                         flagged=flagged, rising=rising_k, tested_areas=n_tested,
                         persistent_days=cfg.persistent_days if cfg.persistent_days > 0 else cfg.window_days)
             rows.append({
-                "hotspot_id": f"H-{when:%Y%m%d}-{k + 1}", "as_of": when, "rank": k + 1,
+                "hotspot_id": f"H-{as_of_tag(when)}-{k + 1}", "as_of": when, "rank": k + 1,
                 "score": round(float(t["score"]), 1), "flagged": flagged,
                 "presence": {c: bool(pres.at[k, c]) for c in presence_gap.COMPONENT_NAMES},
                 "presence_gap": list(gap), "exposed_sites": list(site_names[k]), "n_alerts": int(len(members)),
@@ -378,13 +379,24 @@ class HotspotEngine:
         return HotspotResult(when, frame, notes, cfg)
 
     def _place_names(self, polys: list, view) -> list[str]:
-        """Nearest IDP site or base within 30 km of each area, else "d km DIR of <town>" for the nearest town
-        of ``self.towns`` within ``TOWN_KM``, else its coordinates."""
-        cands = []
-        for layer in (view.sites, view.presence):
-            if layer is not None and len(layer) and "name" in layer:
-                cands.append((presence_gap._km_geoms(layer, self.crs), layer["name"].astype(str).to_numpy()))
-        centres_km = shapely.centroid(np.asarray(polys, dtype=object))
+        """The name of each area, chosen from what lies in it or from the fixed gazetteer only.
+
+        Stable names: a name depends only on the area itself, the sites and
+        bases *inside* it and the gazetteer, never on the nearest of all
+        sites anywhere, so adding a site or base outside an area (however
+        near its edge) never renames it.
+
+        1. the IDP site (open at the as-of time) or base (active then) inside
+           the area (its core, before a rising place's wider watch margin)
+           nearest the area's centre (ties: the name first in order). A site
+           added inside an area and nearer its centre does rename it: the
+           area is then *at* that site;
+        2. else "d km DIR of <town>" for the town of ``self.towns`` nearest
+           the centre within ``TOWN_KM`` km;
+        3. else the centre's coordinates.
+        """
+        polys_arr = np.asarray(polys, dtype=object)
+        centres_km = shapely.centroid(polys_arr)
         centroids = gpd.GeoSeries(shapely.transform(centres_km, lambda c: c * 1000.0), crs=self.crs).to_crs("EPSG:4326")
         names = [f"{c.y:.3f}, {c.x:.3f}" for c in centroids]
         towns = self.towns
@@ -397,16 +409,32 @@ class HotspotEngine:
             for p, t, d in zip(p_idx, t_idx, dist):
                 if d <= TOWN_KM:
                     names[p] = offset_phrase(town_km[t].x, town_km[t].y, centres_km[p].x, centres_km[p].y, labels[t])
-        best = np.full(len(polys), np.inf)
-        for geoms, labels in cands:
-            tree = shapely.STRtree(geoms)
-            (p_idx, g_idx), dist = tree.query_nearest(np.asarray(polys, dtype=object), return_distance=True,
-                                                      all_matches=False)
-            for p, g, d in zip(p_idx, g_idx, dist):
-                if d <= 30.0 and d < best[p]:
-                    best[p] = d
-                    names[p] = labels[g]
+        geoms, labels = [], []
+        for layer in (view.sites, view.presence):
+            if layer is not None and len(layer) and "name" in layer:
+                geoms.append(presence_gap._km_geoms(layer, self.crs))
+                labels.append(layer["name"].astype(str).to_numpy())
+        if geoms:
+            geoms, labels = np.concatenate(geoms), np.concatenate(labels)
+            ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+            geoms, labels = geoms[ok], labels[ok]
+        if len(geoms):
+            g_idx, p_idx = _inside(polys_arr, geoms)
+            best: dict[int, tuple[float, str]] = {}
+            d = shapely.distance(centres_km[p_idx], geoms[g_idx])
+            for p, g, dist in zip(p_idx, g_idx, d):
+                key = (round(float(dist), 6), labels[g])
+                if p not in best or key < best[p]:
+                    best[p] = key
+            for p, (_, label) in best.items():
+                names[p] = label
         return names
+
+
+def _inside(polys, geoms) -> tuple[np.ndarray, np.ndarray]:
+    """``(geom_index, poly_index)`` of every site or base (``geoms``) lying in an area (``polys``)."""
+    poly_idx, geom_idx = shapely.STRtree(geoms).query(polys, predicate="intersects")
+    return geom_idx, poly_idx
 
 
 def score_hotspots(alerts: gpd.GeoDataFrame, sites=None, presence=None, patrols=None, as_of=None,
@@ -430,7 +458,7 @@ def score_hotspots(alerts: gpd.GeoDataFrame, sites=None, presence=None, patrols=
         :func:`ewarning.asof.triaged_as_of`). Without it, alerts are scored
         as given.
     towns : GeoDataFrame, optional
-        Gazetteer for naming hotspots far from sites and bases.
+        Gazetteer for naming hotspots with no site or base inside their area.
     roads : GeoDataFrame, optional
         Road lines: reach by travel time instead of distance.
 

@@ -33,7 +33,7 @@ from scipy.spatial import cKDTree
 
 from .. import presence as presence_mod
 from .. import sites as sites_mod
-from ..asof import parse_as_of, utc_columns
+from ..asof import as_of_words, parse_as_of, utc_columns
 from . import explain, presence_gap
 from .config import HotspotConfig
 from .prepare import AlertIndex, days, incidents, slice_weights
@@ -100,7 +100,7 @@ def watch(alerts: gpd.GeoDataFrame, sites: gpd.GeoDataFrame | None, presence: gp
         return WatchResult(when, empty, ["no sites layer: there are no IDP sites to watch"])
     open_sites = sites_mod.open_on(utc_columns(sites, ["opened", "closed"]), when).reset_index(drop=True)
     if open_sites.empty:
-        return WatchResult(when, empty, [f"no IDP site open on {when.date()}"])
+        return WatchResult(when, empty, [f"no IDP site open {as_of_words(when)}"])
     if presence is None:
         notes.append("no presence layer: presence gaps not assessed")
     ix = AlertIndex.from_frame(alerts if alerts is not None else open_sites.iloc[0:0].assign(
@@ -110,7 +110,7 @@ def watch(alerts: gpd.GeoDataFrame, sites: gpd.GeoDataFrame | None, presence: gp
     t_end = days(when)
     lo, hi = ix.upto(t_end - watch_days), ix.upto(t_end)
     if hi == lo:
-        notes.append(f"no alerts reported in the {watch_days:g} days before {when.date()}")
+        notes.append(f"no alerts reported in the {watch_days:g} days up to {as_of_words(when)}")
     w = slice_weights(ix, lo, hi, t_end, cfg) if hi > lo else np.zeros(0)
     armed = np.isin(ix.category[lo:hi], ARMED) & (w > 0)
     site_km = presence_gap._km_geoms(open_sites, crs)
