@@ -1,8 +1,4 @@
-"""Command-line interface: ``python -m ewarning COMMAND ...``.
-
-Every batch job the dashboard does has a command here. Exit status: 0 on
-success, 2 when an input was refused as a whole (or the arguments are wrong),
-1 on an unexpected failure (with a message, never a bare traceback).
+"""Data commands: ``import``, ``validate``, ``export``, ``status``, ``demo``.
 
 Who is acting (for the import and audit logs) is resolved here, once, at the
 edge (:func:`ewarning.config.current_user`: ``$EWARNING_USER`` or the login
@@ -16,25 +12,17 @@ import json
 import sys
 from pathlib import Path
 
-import pandas as pd
+from ..config import GEODATA, current_user, default_store
+from ..io import FORMATS, LAYERS
+from ..io.writers import EXPORT_FORMATS, export
+from ..store import TABLES, open_store
+from .errors import EXIT_OK, EXIT_REFUSED
 
-from . import __version__
-from .config import GEODATA, STORE_ENV, current_user, default_store
-from .io import FORMATS, LAYERS, ReadError
-from .io.writers import EXPORT_FORMATS, export
-from .store import TABLES, StoreError, open_store
-
-EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
 _SHOW_REASONS = 20
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m ewarning",
-                                     description="Early-warning engine for peacekeeping missions (offline).")
-    parser.add_argument("--version", action="version", version=f"ewarning {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    store_help = f"store file (default: ${STORE_ENV} or {default_store()})"
-
+def add_commands(sub, store_help: str) -> None:
+    """Register the data commands on ``sub`` (an argparse sub-parser object)."""
     p = sub.add_parser("import", help="import files into the store (stored + quarantined counts)")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--store", help=store_help)
@@ -67,14 +55,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace a store that already holds data")
     p.set_defaults(func=cmd_demo)
 
-    try:
-        from .engine_cli import add_commands
-    except ImportError:
-        pass
-    else:
-        add_commands(sub)
-    return parser
-
 
 def _read_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--layer", choices=LAYERS[:4], help="force the layer (default: detected)")
@@ -91,7 +71,7 @@ def cmd_validate(args) -> int:
 
 
 def _run_import(args, dry_run: bool) -> int:
-    from .importing import import_files
+    from ..importing import import_files
 
     store = open_store(args.store)
     reports = import_files(store, args.paths, layer=args.layer, format=args.format, encoding=args.encoding,
@@ -149,7 +129,7 @@ def cmd_status(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .demo import load_demo
+    from ..demo import load_demo
 
     path = Path(args.store or default_store())
     if path.exists():
@@ -164,25 +144,3 @@ def cmd_demo(args) -> int:
         print(report.summary())
     print(f"demo scenario written to {path} (synthetic data; see {GEODATA / 'README.md'})")
     return EXIT_REFUSED if any(r.status == "refused" for r in reports) else EXIT_OK
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if getattr(args.func, "__module__", "") == "ewarning.engine_cli":
-        from .engine_cli import run_command
-
-        return run_command(args)
-    try:
-        return args.func(args)
-    except (ReadError, ValueError, KeyError, FileNotFoundError, NotImplementedError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
-    except Exception as exc:  # an unexpected failure: say what, not a traceback
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_REFUSED if isinstance(exc, StoreError) else EXIT_ERROR
-
-
-if __name__ == "__main__":
-    pd.options.mode.copy_on_write = True
-    sys.exit(main())

@@ -1,0 +1,401 @@
+"""Engine commands: ``hotspots``, ``watch``, ``backtest``.
+
+Store-first: with no ``--alerts`` the commands score the store (``--store``,
+default ``$EWARNING_STORE`` or the user's store), the same layers the desk
+scores, with the same views: every alert reported before the as-of time
+(:func:`ewarning.filters.scoring_alerts` under the default filters) and the
+store's triage as it stands today, or as it stood at the as-of time with
+``--triage-as-known-then`` (the desk's "Triage as known then" box). Files
+still work: ``--alerts``, ``--sites``, ``--presence`` and ``--patrols``
+each replace that layer; with ``--alerts`` and no ``--store`` only the files
+are scored (the store is not read).
+
+An empty result is a success (with a message on stderr); refusals and
+failures are handled once, by :func:`ewarning.cli.main`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+
+from .. import alerts as alerts_mod
+from .. import filters as flt
+from .. import patrols as patrols_mod
+from .. import presence as presence_mod
+from .. import sites as sites_mod
+from ..asof import as_of_words, date_range, parse_as_of
+from ..config import default_store
+from ..io import ReadError, read
+from .errors import EXIT_OK, InputError, say
+
+UCDP_CITATION = ("UCDP GED: Davies, Pettersson & Öberg (2023), Journal of Peace Research 60(4); "
+                 "Sundberg & Melander (2013), Journal of Peace Research 50(4). Licence CC BY 4.0.")
+DOMAIN_LAYERS = ("alerts", "sites", "presence", "patrols")
+
+
+def add_commands(subparsers, store_help: str = "store file") -> None:
+    """Register ``hotspots``, ``watch`` and ``backtest`` on ``subparsers``.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser(prog="ewarning")
+    >>> add_commands(parser.add_subparsers(dest="command"))
+    >>> args = parser.parse_args(["hotspots", "--as-of", "2018-11-15"])
+    >>> args.top, args.alerts, args.triage_as_known_then
+    (10, None, False)
+    """
+    p = subparsers.add_parser("hotspots", help="score hotspots as of a date (GeoJSON, one feature per hotspot)")
+    _inputs(p, store_help)
+    p.set_defaults(func=cmd_hotspots)
+    p = subparsers.add_parser("watch", help="vulnerability watch: IDP sites missing a presence component")
+    _inputs(p, store_help)
+    p.set_defaults(func=cmd_watch)
+    p = subparsers.add_parser("backtest", help="engine and baselines against what happened next")
+    _inputs(p, store_help, backtest=True)
+    p.set_defaults(func=cmd_backtest)
+
+
+def _inputs(p: argparse.ArgumentParser, store_help: str, backtest: bool = False) -> None:
+    p.add_argument("--store", help=f"{store_help}; scored when no --alerts is given (with --alerts too when "
+                                   "given: its other layers then fill in those not given as files)")
+    p.add_argument("--alerts", metavar="PATH",
+                   help="alerts file (any readable format: own, ACLED, UCDP GED...) instead of the store's")
+    p.add_argument("--sites", metavar="PATH", help="IDP sites file (replaces the store's)")
+    p.add_argument("--presence", metavar="PATH", help="bases and presence periods file (replaces the store's)")
+    p.add_argument("--patrols", metavar="PATH", nargs="+",
+                   help="patrols: a file with routes (lines, GPX/KML tracks), or a patrol table and its route "
+                        "points (replaces the store's)")
+    when = p.add_mutually_exclusive_group(required=not backtest)
+    when.add_argument("--as-of", dest="as_of", metavar="DATE", help="score as of DATE (a bare date = start of day UTC)")
+    when.add_argument("--from", dest="date_from", metavar="DATE", help="first as-of date of a range")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="last as-of date of a range")
+    p.add_argument("--every", default="7D", help="step of the range (default 7D)")
+    p.add_argument("--top", type=int, default=10, metavar="K", help="keep the K best (default 10)")
+    p.add_argument("--out", metavar="PATH", help="write here (default: standard output)")
+    p.add_argument("--window-days", type=float, help="recent window scored (default: HotspotConfig.window_days, 60)")
+    p.add_argument("--reach-km", type=float, help="reach of every component from its bases (default 30/20 km)")
+    if not backtest:
+        p.add_argument("--triage-as-known-then", action="store_true",
+                       help="store alerts: score them as triage had left them at the as-of time (edits made "
+                            "later undone), as the desk's 'Triage as known then' box; default: today's triage")
+        p.add_argument("--roads", metavar="PATH",
+                       help="road lines (GeoJSON, GeoPackage, shapefile; optional speed_kmh or road class): "
+                            "reach is then travel time by road (default 2 h military, 1.5 h others)")
+        p.add_argument("--reach-hours", type=float, help="with --roads: reach of every component in hours")
+    if backtest:
+        p.add_argument("--horizon-days", type=float, default=14.0)
+        p.add_argument("--tolerance-km", type=float, default=10.0)
+        p.add_argument("--serious-killed", type=int, default=5, help="a serious event has at least this many killed")
+        p.add_argument("--country", metavar="PATH", help="country outline file (default geodata/basemap)")
+        p.add_argument("--bootstrap", type=int, default=2000, metavar="N",
+                       help="resamples of the paired block bootstrap of the engine against each baseline "
+                            "(default 2000; 0 skips it)")
+        p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+
+
+# -- loading --------------------------------------------------------------------------------------
+
+def _load(path: str | None, layer: str, secret: bytes, required: bool = False):
+    """A validated layer from a file; quarantined rows are counted on stderr."""
+    if path is None:
+        if required:
+            raise InputError(f"--{layer}: required")
+        return None
+    if layer == "patrols":
+        paths = [path] if isinstance(path, str) else list(path)
+        tables = []
+        for one in paths:
+            try:
+                tables.extend(read(one))
+            except ReadError as exc:
+                raise InputError(f"--patrols {one}: {exc}") from None
+        return _load_patrols(tables, " ".join(paths))
+    try:
+        tables = read(path, layer=layer)
+    except ReadError as exc:
+        raise InputError(f"--{layer} {path}: {exc}") from None
+    validator = {"alerts": alerts_mod, "sites": sites_mod, "presence": presence_mod}[layer]
+    frames, bad = [], 0
+    for t in tables:
+        if t.layer != layer:
+            continue
+        if len(t.frame) == 0:  # the validators fail on a header-only table; nothing to validate anyway
+            say(f"{path}: no rows")
+            if layer == "alerts":
+                import geopandas as gpd
+                frames.append(gpd.GeoDataFrame({"reported_at": pd.to_datetime([], utc=True), "category": []},
+                                               geometry=[], crs="EPSG:4326"))
+            continue
+        v = validator.validate(t, secret=secret) if layer == "alerts" else validator.validate(t)
+        frames.append(v.valid)
+        bad += len(v.quarantine)
+    if not frames and layer != "alerts" and any(t.layer == layer for t in tables):
+        return None
+    if not frames:
+        raise InputError(f"--{layer} {path}: no {layer} layer found in the file")
+    if bad:
+        say(f"{path}: {bad} {layer} row(s) could not be used (run `python -m ewarning validate {path}` for reasons)")
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if layer == "alerts" and len(frame):
+        # near-duplicate reports linked as `import` links them, so a file scores as it would once imported
+        links = alerts_mod.link_near_duplicates(frame)
+        frame = frame.assign(duplicate_of=frame["duplicate_of"].where(frame["duplicate_of"].notna(), links))
+    return frame
+
+
+def _load_patrols(tables, path):
+    points = [t for t in tables if t.layer == "patrol_points"]
+    metas = [t for t in tables if t.layer == "patrols"]
+    routes = None
+    if points:
+        v = patrols_mod.validate_points(points[0])
+        routes = patrols_mod.routes_from_points(v.valid)
+    if metas:
+        meta = metas[0]
+    elif points:
+        from ..io.base import RawTable
+        meta = RawTable("patrols", pd.DataFrame({"patrol_id": pd.Series(dtype=object)}), points[0].source, "own")
+    else:
+        raise InputError(f"--patrols {path}: no patrols or route points found in the file")
+    v = patrols_mod.validate(meta, routes=routes)
+    if len(v.quarantine):
+        say(f"{path}: {len(v.quarantine)} patrol(s) could not be used")
+    return v.valid
+
+
+def _dates(args) -> list[pd.Timestamp]:
+    if args.as_of is not None:
+        if args.date_to is not None:
+            raise InputError("give either --as-of DATE or --from DATE --to DATE, not both")
+        return [parse_as_of(args.as_of)]
+    if args.date_from is None or args.date_to is None:
+        raise InputError("give --as-of DATE, or --from DATE --to DATE [--every 7D]")
+    return date_range(args.date_from, args.date_to, args.every)
+
+
+def _config(args):
+    from ..hotspots import HotspotConfig
+    kw = {}
+    if getattr(args, "window_days", None):
+        kw["window_days"] = args.window_days
+    if getattr(args, "reach_km", None):
+        kw["reach_km"] = {c: args.reach_km for c in ("military", "police", "civilian", "cla")}
+    if getattr(args, "reach_hours", None):
+        if args.reach_hours <= 0:
+            raise InputError("--reach-hours must be positive")
+        if not getattr(args, "roads", None):
+            raise InputError("--reach-hours needs --roads (without roads, reach is --reach-km)")
+        kw["reach_hours"] = {c: args.reach_hours for c in ("military", "police", "civilian", "cla")}
+    return HotspotConfig(**kw)
+
+
+def _roads(args):
+    """The road layer of ``--roads``, checked, or None."""
+    path = getattr(args, "roads", None)
+    if not path:
+        return None
+    if not Path(path).exists():
+        raise InputError(f"--roads {path}: no such file")
+    from ..roads import read_roads
+    try:
+        roads = read_roads(path)
+    except ValueError as exc:
+        raise InputError(f"--roads {exc}") from None
+    say(f"{path}: {len(roads)} road line(s); reach is travel time by road")
+    return roads
+
+
+def _open_existing(location: str | None):
+    """The store at ``location`` (default store when None); refused when there is no store there."""
+    from ..store import open_store
+
+    location = str(location or default_store())
+    if "://" not in location and not Path(location).exists():
+        raise InputError(f"no store at {location}: import files into it first (python -m ewarning import FILE "
+                         f"--store {location}, or demo), or give --alerts FILE")
+    return open_store(location)
+
+
+def _layers(args, dates: list[pd.Timestamp], until: bool = True, needed=DOMAIN_LAYERS) -> SimpleNamespace:
+    """The four layers (files where given, else the store's) and the store's triage log.
+
+    ``until``: read only the store's alerts reported before the last as-of
+    date (hotspots, watch); the backtest needs the future to score against.
+    ``needed``: the layers the command uses (others are not read from the store).
+    """
+    if args.top is not None and args.top < 1:
+        raise InputError("--top must be at least 1")
+    secret = secrets.token_bytes(32)  # keys only need to be consistent within this run
+    files = {layer: getattr(args, layer) for layer in DOMAIN_LAYERS}
+    layers = {layer: _load(path, layer, secret) for layer, path in files.items()}
+    edits, store_location = None, None
+    if files["alerts"] is None or args.store is not None:
+        store = _open_existing(args.store)
+        store_location = store.location
+        from_store = [layer for layer in needed if files[layer] is None]
+        for layer in from_store:
+            layers[layer] = store.read(layer, until=max(dates) if until and layer == "alerts" else None)
+        if files["alerts"] is None:
+            edits = store.read("alert_edits")
+        if from_store:
+            say(f"store {store.location}: " + ", ".join(f"{len(layers[layer]):,} {layer}" for layer in from_store))
+    return SimpleNamespace(**layers, edits=edits, store=store_location)
+
+
+def _alerts_as_of(data: SimpleNamespace, when: pd.Timestamp, known_then: bool):
+    """The alerts scored as of ``when``, as the desk gives them to the scorer.
+
+    The store's alerts with today's triage (or, with ``known_then``, as
+    triage had left them at ``when``), passed through
+    :func:`ewarning.filters.scoring_alerts` under the default filters: every
+    alert reported before ``when``.
+    """
+    alerts = data.alerts
+    if alerts is None:
+        return None
+    if known_then and data.edits is not None and len(data.edits):
+        from ..asof import triaged_as_of
+        alerts = triaged_as_of(alerts, data.edits, when)
+    return flt.scoring_alerts(alerts, flt.Filters(end=when))
+
+
+def _triage_notes(data: SimpleNamespace, dates: list[pd.Timestamp], known_then: bool) -> list[str]:
+    """The desk's note on triage edits made after the as-of time."""
+    if data.edits is None:
+        return ["--triage-as-known-then: alerts from a file have no triage log; scored as given"] if known_then else []
+    if not len(data.edits):
+        return []
+    at = pd.to_datetime(data.edits["at"], utc=True)
+    notes = []
+    for d in dates:
+        later = int((at >= d).sum())
+        if later:
+            notes.append(f"{as_of_words(d)}: {later} triage edit(s) were made after the as-of time: "
+                         + ("undone, as known then." if known_then else
+                            "applied (hindsight); pass --triage-as-known-then to score what was known that day."))
+    return notes
+
+
+def _write(doc: dict, out: str | None) -> None:
+    text = json.dumps(doc, ensure_ascii=False, default=str)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        say(f"wrote {out}")
+    else:
+        sys.stdout.write(text + "\n")
+
+
+def _attribution(alerts) -> dict:
+    if alerts is not None and "origin" in alerts.columns and (alerts["origin"] == "ucdp").any():
+        return {"attribution": UCDP_CITATION}
+    return {}
+
+
+def _with_killed(result) -> list[dict]:
+    """The result's features with ``killed`` (each incident counted once, as the desk's table shows)."""
+    features = result.features()
+    if "killed" in result.hotspots.columns:
+        for feature, killed in zip(features, result.hotspots["killed"]):
+            feature["properties"]["killed"] = None if pd.isna(killed) else int(round(float(killed)))
+    return features
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+def cmd_hotspots(args) -> int:
+    from ..hotspots import HotspotEngine
+    from ..places import shipped_towns
+    dates = _dates(args)
+    data = _layers(args, dates)
+    config, roads, towns = _config(args), _roads(args), shipped_towns()
+    known_then = args.triage_as_known_then and data.edits is not None and len(data.edits) > 0
+
+    def engine(alerts):
+        return HotspotEngine(alerts, data.sites, data.presence, data.patrols, config, towns=towns, roads=roads)
+
+    # Prepared once for every date unless triage differs per date. The engine itself scores only what was
+    # reported before each as-of time: what scoring_alerts() under the default filters keeps.
+    shared = None if known_then else engine(data.alerts)
+    features, notes = [], _triage_notes(data, dates, args.triage_as_known_then)
+    for d in dates:
+        r = (shared if shared is not None else engine(_alerts_as_of(data, d, True))).score(d, top=args.top)
+        features.extend(_with_killed(r))
+        notes.extend(f"{as_of_words(d)}: {n}" for n in r.notes)
+    notes = list(dict.fromkeys(notes))
+    for n in notes:
+        say(n)
+    say(f"{len(features)} hotspot(s) over {len(dates)} as-of date(s)")
+    _write({"type": "FeatureCollection", "features": features, "notes": notes, **_attribution(data.alerts)},
+           args.out)
+    return EXIT_OK
+
+
+def cmd_watch(args) -> int:
+    from ..hotspots.watch import watch
+    dates = _dates(args)
+    data = _layers(args, dates)
+    alerts, sites, presence = data.alerts, data.sites, data.presence
+    config, roads = _config(args), _roads(args)
+    if roads is not None and alerts is not None and len(alerts):
+        # built once for every date, on the CRS watch() measures in (that of the alerts)
+        from ..geo import metric_crs
+        from ..roads import RoadNetwork
+        roads = RoadNetwork.from_lines(roads, metric_crs(alerts))
+    features, notes = [], []
+    if sites is None or not len(sites):
+        notes.append("no --sites given: there are no IDP sites to watch" if data.store is None or args.sites else
+                     "the store holds no IDP sites: there are none to watch (give --sites FILE)")
+    else:
+        notes.extend(_triage_notes(data, dates, args.triage_as_known_then))
+        for d in dates:
+            r = watch(_alerts_as_of(data, d, args.triage_as_known_then), sites, presence, as_of=d, config=config,
+                      top=args.top, roads=roads)
+            features.extend(r.features())
+            notes.extend(f"{as_of_words(d)}: {n}" for n in r.notes)
+    notes = list(dict.fromkeys(notes))
+    for n in notes:
+        say(n)
+    _write({"type": "FeatureCollection", "features": features, "notes": notes, **_attribution(alerts)}, args.out)
+    return EXIT_OK
+
+
+def cmd_backtest(args) -> int:
+    from .. import backtest
+    if args.as_of is not None:
+        raise InputError("backtest needs a range: --from DATE --to DATE [--every 7D]")
+    dates = _dates(args)
+    data = _layers(args, dates, until=False, needed=("alerts", "sites"))   # scored against what followed
+    alerts, sites = data.alerts, data.sites
+    if data.store is not None and args.alerts is None and not len(alerts):
+        raise InputError(f"store {data.store} holds no alerts to backtest")
+    cfg = backtest.BacktestConfig(top_k=args.top, horizon_days=args.horizon_days, tolerance_km=args.tolerance_km,
+                                  serious_killed=args.serious_killed)
+    if args.country and not Path(args.country).exists():
+        raise InputError(f"--country {args.country}: no such file")
+    r = backtest.run(alerts, dates, config=cfg, hotspot_config=_config(args), country=args.country, sites=sites)
+    for n in r.notes:
+        say(n)
+    print(r.format_table())
+    comparisons = r.significance(n_boot=args.bootstrap, seed=args.seed) if args.bootstrap > 0 else []
+    if comparisons:
+        from ..significance import format_comparisons
+        print()
+        print(format_comparisons(comparisons))
+        print(f"(paired block bootstrap over the {len(r.dates)} as-of dates: {args.bootstrap} resamples of "
+              f"4-week blocks, seed {args.seed}; P(not ahead) = share of resamples where the engine is not ahead)")
+    attribution = _attribution(alerts)
+    if attribution:
+        print(attribution["attribution"])
+    doc = r.to_dict(comparisons)
+    doc.update(attribution)
+    if args.out:
+        Path(args.out).write_text(json.dumps(doc, indent=2, default=str), encoding="utf-8")
+        say(f"wrote {args.out}")
+    return EXIT_OK
