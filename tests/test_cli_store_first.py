@@ -141,9 +141,11 @@ def test_refusals_and_unexpected_failures(tmp_path, capsys, monkeypatch):
     from ewarning.cli import engine
 
     def boom(args):
-        raise RuntimeError("kaput")
+        raise RuntimeError("kaput near +236 70 11 22 33")  # a message may quote an input
     monkeypatch.setattr("ewarning.config.data_dir", lambda: tmp_path)
     monkeypatch.setattr(engine, "_dates", boom)
     proc = run_main(capsys, "hotspots", "--store", missing, "--as-of", "2018-11-15")
     assert proc.returncode == 1 and "kaput" in proc.stderr and "error id" in proc.stderr
-    assert "Traceback" in (tmp_path / "errors.log").read_text()
+    log = (tmp_path / "errors.log").read_text()
+    assert "Traceback" in log and "kaput near [phone removed]" in log
+    assert "70 11 22" not in proc.stderr + log  # no identity on the screen or in the error log

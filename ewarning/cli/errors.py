@@ -44,14 +44,21 @@ def run(func, args) -> int:
     try:
         return func(args)
     except refusals() as exc:
-        say(f"error: {_one_line(exc)}")
+        say(f"error: {_scrubbed(_one_line(exc))}")
         return EXIT_REFUSED
     except Exception as exc:  # noqa: BLE001 - the contract is a message, never a traceback
         error_id = secrets.token_hex(4)
         where = _log(error_id, exc)
-        say(f"error: unexpected failure ({type(exc).__name__}: {_one_line(exc)}); error id {error_id}"
+        say(_scrubbed(f"error: unexpected failure ({type(exc).__name__}: {_one_line(exc)}); error id {error_id}")
             + (f" (details in {where})" if where else "") + "; please report it")
         return EXIT_ERROR
+
+
+def _scrubbed(text: str) -> str:
+    """A message may quote the input it refuses: no phone number, e-mail or handle in it."""
+    from ..identities import scrub_text
+
+    return scrub_text(text)[0]
 
 
 def _log(error_id: str, exc: BaseException) -> str | None:
@@ -62,9 +69,9 @@ def _log(error_id: str, exc: BaseException) -> str | None:
         path = data_dir() / "errors.log"
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as fh:
-            fh.write(f"--- {datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ} error id {error_id}: "
-                     f"{' '.join(sys.argv)}\n")
-            fh.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+            fh.write(_scrubbed(f"--- {datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ} error id {error_id}: "
+                               f"{' '.join(sys.argv)}\n"))
+            fh.write(_scrubbed("".join(traceback.format_exception(type(exc), exc, exc.__traceback__))))
         return str(path)
     except Exception:  # noqa: BLE001 - logging must never hide the failure itself
         return None
