@@ -83,6 +83,24 @@ def layers() -> dict[str, gpd.GeoDataFrame]:
     return load_layers(location, token)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_alerts_as_known(location: str, token: str, as_of_iso: str) -> gpd.GeoDataFrame:
+    """The alerts as triage had left them at the as-of time: edits made at or after it undone."""
+    from ewarning.asof import triaged_as_of
+
+    data = load_layers(location, token)
+    return triaged_as_of(data["alerts"], open_store(location).read("alert_edits"), pd.Timestamp(as_of_iso))
+
+
+def shown_alerts(f: flt.Filters, data: dict) -> gpd.GeoDataFrame:
+    """The alerts every page shows and scores under ``f``: with "Triage as known then", as triage had left
+    them at the as-of time (popups, tables, the triage queue and the scores agree); else today's triage."""
+    if not f.triage_as_known:
+        return data["alerts"]
+    location, token = store_and_token()
+    return load_alerts_as_known(location, token, f.as_of.isoformat())
+
+
 @st.cache_data(show_spinner="Scoring hotspots…", max_entries=16)
 def load_hotspots(location: str, token: str, filter_key: str, _f: flt.Filters) -> tuple[gpd.GeoDataFrame, list]:
     """Hotspots as of the filters' end, scored on the alerts passing the filters.
@@ -93,13 +111,13 @@ def load_hotspots(location: str, token: str, filter_key: str, _f: flt.Filters) -
     and area filters. Hidden duplicates are still scored (hiding them is for
     lists and the map only): :func:`ewarning.filters.scoring_alerts`.
     """
-    from ewarning.asof import triaged_as_of
     from ewarning.hotspots import score_hotspots
 
     data = load_layers(location, token)
     edits = open_store(location).read("alert_edits")
     later = int((pd.to_datetime(edits["at"], utc=True) >= _f.as_of).sum()) if len(edits) else 0
-    alerts = triaged_as_of(data["alerts"], edits, _f.as_of) if _f.triage_as_known else data["alerts"]
+    alerts = (load_alerts_as_known(location, token, _f.as_of.isoformat()) if _f.triage_as_known
+              else data["alerts"])
     alerts = flt.scoring_alerts(alerts, _f)
     result = score_hotspots(alerts, data["sites"], data["presence"], data["patrols"], as_of=_f.as_of,
                             towns=(basemap() or {}).get("towns"))   # the basemap's towns name far places
@@ -176,7 +194,7 @@ def situation_view(f: flt.Filters, data: dict) -> dict:
     # every flagged one are drawn; the Hotspots page lists them all.
     if n_scored:
         hot = hot[(hot["rank"] <= MAP_TOP) | hot["flagged"]]
-    return {"alerts": flt.apply_alerts(data["alerts"], f),
+    return {"alerts": flt.apply_alerts(shown_alerts(f, data), f),
             "sites": flt.apply_points(sites_mod.open_on(data["sites"], f.as_of), f),
             "presence": flt.apply_points(presence_mod.on(data["presence"], f.as_of), f),
             "patrols": flt.apply_patrols(data["patrols"], f), "hotspots": hot, "notes": notes,

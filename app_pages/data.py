@@ -75,7 +75,7 @@ with quar:
 
 with exp:
     data = common.layers()
-    alerts = flt.apply_alerts(data["alerts"], f)
+    alerts = flt.apply_alerts(common.shown_alerts(f, data), f)
     st.caption(f"{len(alerts):,} alert(s) under the filters ({f.describe()}). Reporter keys are left out; "
                "cells that a spreadsheet would run as formulas are neutralised.")
     with_text = st.checkbox("Include the reports' free text", key="export_text",

@@ -98,7 +98,7 @@ common.html_block(
     f'<div class="ew-expl">{common.text_html(h["explanation"])}</div></div>')
 
 # -- the alerts behind the score -----------------------------------------------------
-alerts_all = flt.apply_alerts(data["alerts"], f, window=False)
+alerts_all = flt.apply_alerts(common.shown_alerts(f, data), f, window=False)
 in_hotspot = alerts_all[alerts_all["id"].isin(set(h["alert_ids"]))]
 area = gpd.GeoSeries([h.geometry], crs="EPSG:4326")
 crs = metric_crs(gpd.GeoDataFrame(geometry=area))

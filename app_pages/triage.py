@@ -27,12 +27,15 @@ f = common.current_filters()
 location, token = common.store_and_token()
 data = common.load_layers(location, token)
 versions = triage.versions(data["alerts"], common.load_versions(location, token))
-alerts = flt.apply_alerts(data["alerts"], f)
+alerts = flt.apply_alerts(common.shown_alerts(f, data), f)  # the queue as triage had left it, when asked
 todo = triage.queue(alerts)
 common.record_view("alerts triage", f)
 user = common.acting_user()
 
 st.subheader("Alerts triage")
+if f.triage_as_known:
+    st.info("Triage as known then: the queue and the alert show triage as it stood at the as-of time; "
+            "an action you take now applies to the alert's current version.")
 flash = st.session_state.pop(FLASH_KEY, None)
 if flash:
     st.success(flash)
@@ -103,6 +106,8 @@ cells = [
     ("Severity", f"{int(row['severity'])} / 5"),
     ("Casualties", f"{int(row['killed'])} killed, {int(row['injured'])} injured"),
     ("Channel", vocab.CHANNELS.get(row["channel"], row["channel"])),
+    ("Verification", vocab.VERIFICATION.get(row["verification"], row["verification"])
+     + (" (as known then)" if f.triage_as_known else "")),
     ("Source / information", f"{row['reliability']}{row['credibility']} (Admiralty)"),
     ("Location", f"{row.geometry.y:.5f}, {row.geometry.x:.5f} ({row['location_precision']})"),
     ("Reporter key", row["reporter_key"] or "none (pseudonymous keys only)"),

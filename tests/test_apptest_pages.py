@@ -7,6 +7,8 @@ page computed and recorded.
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import re
 import shutil
 from pathlib import Path
@@ -312,3 +314,38 @@ def test_an_error_shows_an_error_id_and_no_trace(tmp_path, monkeypatch, caplog):
     logged = [r for r in caplog.records if error_id in r.getMessage()]
     assert logged  # the detail is in the server log ...
     assert all("70 11 22 33" not in (r.getMessage() + (r.exc_text or "")) for r in logged)  # ... without identities
+
+
+def test_as_known_then_shows_triage_as_it_stood_in_the_queue_the_card_and_the_map(app_store):
+    """A report discounted today is back, unverified, in a replay of a day before the edit."""
+    from app_pages import common
+    from ewarning import filters as flt
+    from ewarning import triage
+    from ewarning.store import open_store
+
+    store = open_store(str(app_store))
+    alerts = store.read("alerts")
+    recent = alerts[(alerts["reported_at"] < pd.Timestamp("2018-11-15", tz="UTC"))
+                    & (alerts["reported_at"] >= pd.Timestamp("2018-11-10", tz="UTC"))
+                    & (alerts["verification"] == "unverified") & alerts["duplicate_of"].isna()]
+    target = recent.sort_values("reported_at")["id"].iloc[-1]
+    triage.apply(store, triage.discount(alerts, target, based_on=0, user="ana"))   # edited now, in 2026
+
+    def queue(at):
+        return [label.split(" · ")[0] for label in at.selectbox(key="triage_select").options]
+
+    at = _go(_app(), "app_pages/triage.py")
+    assert target not in queue(at) and len(queue(at)) > 10   # discounted: out of today's queue
+    at.sidebar.checkbox(key="f_as_known").check().run()
+    assert not at.exception
+    assert any("as it stood at the as-of time" in i.value for i in at.info)
+    assert target in queue(at)                                  # as known then: still to triage
+    at.selectbox(key="triage_select").set_value(target).run()
+    assert "Unverified (as known then)" in html.unescape(_markdown(at))
+    # the map's alerts (their popups), the hotspot page's list and the export come from the same rows
+    data = common.load_layers(*common.store_and_token(str(app_store)))
+    f = at.session_state["filters"]
+    then = flt.apply_alerts(common.shown_alerts(f, data), f)
+    today = flt.apply_alerts(common.shown_alerts(dataclasses.replace(f, triage_as_known=False), data), f)
+    assert then.loc[then["id"] == target, "verification"].item() == "unverified"
+    assert today.loc[today["id"] == target, "verification"].item() == "discounted"
