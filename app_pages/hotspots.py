@@ -50,8 +50,10 @@ table = pd.DataFrame({
     "Place": hotspots["place"].astype(str).to_numpy(),
     "Score": hotspots["score"].astype(float).to_numpy(),
     "Trend": hotspots["trend"].astype(str).to_numpy(),
-    "Flag": ["⚑ flagged" if v else "" for v in hotspots["flagged"]],
-    "Missing": [common.component_labels(g) or "—" for g in hotspots["presence_gap"]],
+    "Flag": ["⚑" if v else "" for v in hotspots["flagged"]],
+    # short component names ("CLA" for liaison assistants) so the column is not cut on a laptop screen
+    "Missing": [", ".join("CLA" if c == "cla" else common.component_labels([c]) for c in g) or "—"
+                for g in hotspots["presence_gap"]],
     "Alerts": hotspots["n_alerts"].astype(int).to_numpy(),
     "People exposed": hotspots["exposed_population"].fillna(0).astype(int).to_numpy(),
     "Last dismounted (days)": pd.to_numeric(hotspots["last_dismounted_days"], errors="coerce").round(0).to_numpy(),
@@ -74,11 +76,22 @@ if st.session_state.get(SELECT_KEY) not in ids:
 st.dataframe(
     table, key=TABLE_KEY, on_select=_from_table, selection_mode="single-row", hide_index=True,
     width="stretch", height=min(36 + 35 * len(table), 300),
+    # Widths chosen so every shown column fits a 1440-pixel screen beside the sidebar (nothing cut off);
+    # the id is in the detail's header below.
+    column_order=["Rank", "Place", "Score", "Trend", "Flag", "Missing", "Alerts", "People exposed",
+                  "Last dismounted (days)"],
     column_config={
-        "Score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%.1f"),
-        "Place": st.column_config.TextColumn("Place", width="medium"),
-        "Missing": st.column_config.TextColumn("Missing components"),
-        "People exposed": st.column_config.NumberColumn(format="%d"),
+        "Rank": st.column_config.NumberColumn("#", width=36),
+        "Place": st.column_config.TextColumn("Place", width=185),
+        "Score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%.1f", width=100),
+        "Trend": st.column_config.TextColumn("Trend", width=150),
+        "Flag": st.column_config.TextColumn("Flag", width=42, help="Flagged: score 50 or more, a component missing"),
+        "Missing": st.column_config.TextColumn("Missing components", width=200),
+        "Alerts": st.column_config.NumberColumn("Alerts", width=55),
+        "People exposed": st.column_config.NumberColumn("Exposed", format="%d", width=70,
+                                                        help="People in IDP sites nearby"),
+        "Last dismounted (days)": st.column_config.NumberColumn("Dismounted", width=85,
+                                                                help="Days since the last dismounted patrol nearby"),
     })
 
 labels = {r.hotspot_id: f"#{r.rank} {r.place} · score {r.score:.1f}" + (" · FLAGGED" if r.flagged else "")
