@@ -122,12 +122,13 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
     reports: list[ImportReport] = []
     patrol_group: list[tuple[Path, RawTable]] = []
     imported = _imported_files(store)
+    digests: dict[Path, str | None] = {}  # each file hashed once: for the re-import check and the log
     for path in map(Path, paths):
         started = pd.Timestamp.now(tz="UTC")
         say(f"{path.name}: reading")
         # Each file on its own: whatever one file does, the others are still imported and reported.
         try:
-            digest = _sha256(path) if path.is_file() else None
+            digest = digests[path] = _sha256(path) if path.is_file() else None
             earlier = imported.get(digest)
             if earlier and not dry_run:
                 reports.append(ImportReport(path.name, "unchanged", reason=earlier))
@@ -136,7 +137,7 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
             if any(t.layer in ("patrols", "patrol_points") for t in tables) and not _self_contained(tables):
                 patrol_group.extend((path, t) for t in tables)
                 continue
-            report = _import_tables(store, [path], tables, bbox, secret, now, dry_run, user, started, say)
+            report = _import_tables(store, [path], tables, bbox, secret, now, dry_run, user, started, say, digests)
             if earlier:
                 report.notes.append(f"this file was already imported ({earlier})")
             elif digest and report.import_id is not None:  # the same file twice in one batch
@@ -151,7 +152,7 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
         files = list(dict.fromkeys(p for p, _ in patrol_group))
         try:
             reports.append(_import_tables(store, files, [t for _, t in patrol_group], bbox, secret, now, dry_run,
-                                          user, pd.Timestamp.now(tz="UTC"), say))
+                                          user, pd.Timestamp.now(tz="UTC"), say, digests))
         except StoreError as exc:
             reports.append(ImportReport(" + ".join(p.name for p in files), "refused", reason=str(exc)))
         except Exception as exc:  # noqa: BLE001
@@ -189,7 +190,7 @@ def _self_contained(tables: list[RawTable]) -> bool:
 
 def _import_tables(store, paths: list[Path], tables: list[RawTable], bbox, secret: bytes, now: pd.Timestamp,
                    dry_run: bool, user: str | None, started: pd.Timestamp,
-                   say: Callable[[str], None]) -> ImportReport:
+                   say: Callable[[str], None], digests: dict[Path, str | None]) -> ImportReport:
     source = " + ".join(p.name for p in paths)
     say(f"{source}: checking {sum(t.n_read for t in tables):,} rows")
     report = ImportReport(source, "checked" if dry_run else "imported")
@@ -238,7 +239,7 @@ def _import_tables(store, paths: list[Path], tables: list[RawTable], bbox, secre
         return report
     say(f"{source}: writing {report.n_stored:,} rows and {report.n_quarantined:,} quarantined to the store")
     log = {"started_at": started, "finished_at": pd.Timestamp.now(tz="UTC"), "user": user,
-           "source": source, "sha256": ",".join(_sha256(p) for p in paths), "format": ",".join(
+           "source": source, "sha256": ",".join(digests.get(p) or _sha256(p) for p in paths), "format": ",".join(
                sorted({t.format for t in tables})), "layers": ",".join(report.by_layer), "n_read": report.n_read,
            "n_stored": report.n_stored, "n_quarantined": report.n_quarantined, "n_linked": report.n_linked,
            "notes": json.dumps(report.notes, ensure_ascii=False)}

@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -22,25 +21,14 @@ import pytest
 from ewarning import filters as flt
 from ewarning import triage
 from ewarning.asof import triaged_as_of
-from ewarning.cli import main
 from ewarning.hotspots import score_hotspots
 from ewarning.places import shipped_towns
 from ewarning.store import open_store
+from tests.cli_runner import run_main
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = pd.Timestamp("2018-11-15", tz="UTC")
 KEYS = ("hotspot_id", "rank", "score", "killed")
-
-
-def run_main(capsys, *args):
-    capsys.readouterr()
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:      # argparse refusing the command line
-        code = exc.code
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err, err
-    return SimpleNamespace(returncode=code, stdout=out, stderr=err)
 
 
 @pytest.fixture(scope="module")

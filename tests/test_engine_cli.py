@@ -6,12 +6,12 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from ewarning.config import UCDP_SAMPLE
+from tests.cli_runner import run_main
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "geodata" / "demo"
@@ -24,19 +24,6 @@ def cli(*args, cwd=REPO):
                           capture_output=True, text=True, timeout=300)
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc
-
-
-def run_main(capsys, *args):
-    """``engine_cli.main`` in-process: same parser, commands and exit codes, no interpreter start-up."""
-    from ewarning import engine_cli
-    capsys.readouterr()
-    try:
-        code = engine_cli.main([str(a) for a in args])
-    except SystemExit as exc:      # argparse refusing the command line
-        code = exc.code
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err, err
-    return SimpleNamespace(returncode=code, stdout=out, stderr=err)
 
 
 @pytest.fixture(scope="module")
