@@ -55,7 +55,8 @@ def warm() -> None:
     t0 = time.perf_counter()
     try:
         from app_pages import common  # geopandas, shapely, pandas
-        from ewarning import hotspots, maps  # noqa: F401  (folium, SciPy, the engine)
+        from ewarning import hotspots  # noqa: F401
+        from ewarning.render import maps  # noqa: F401  (folium, SciPy, the engine)
 
         warmed = common.warm_up()
     except Exception:  # the server must keep running whatever happens here

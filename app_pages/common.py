@@ -59,7 +59,7 @@ def load_versions(location: str, token: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=2)
 def load_basemap(folder: str, mtime: float) -> dict[str, gpd.GeoDataFrame]:
     """The offline boundary layers shipped in ``geodata/basemap``."""
-    from ewarning.maps import read_basemap
+    from ewarning.render.maps import read_basemap
 
     return read_basemap(folder)
 
@@ -151,11 +151,11 @@ def area_key(area) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def situation_map_fixed(location: str, token: str, area: str, base_url: str, basemap_key, _data, _area) -> dict:
-    """The situation map's fixed part as component strings (see :func:`ewarning.maps.situation_map_parts`).
+    """The situation map's fixed part as component strings (see :func:`ewarning.render.maps.situation_map_parts`).
 
     Depends only on the stored layers (the view fits them all), the drawn area and the basemap.
     """
-    from ewarning import maps
+    from ewarning.render import maps
 
     fixed, _ = maps.situation_map_parts(basemap=basemap(), asset_base_url=base_url, draw=True, area=_area,
                                         fit=(_data["alerts"], _data["sites"], _data["presence"], _data["patrols"]))
@@ -166,7 +166,7 @@ def situation_map_fixed(location: str, token: str, area: str, base_url: str, bas
 def situation_map_live(location: str, token: str, filter_key: str, base_url: str, top: int, _alerts, _sites,
                        _presence, _patrols, _hotspots) -> dict:
     """The situation map's filtered layers as component strings, once per store state and filters."""
-    from ewarning import maps
+    from ewarning.render import maps
     from ewarning.hotspots import HotspotConfig
 
     _, live = maps.situation_map_parts(alerts=_alerts, sites=_sites, presence=_presence, patrols=_patrols,
@@ -266,7 +266,7 @@ def folium_live_args(group) -> dict:
 
 
 def _asset_links(element) -> tuple[list[str], list[str]]:
-    from ewarning.maps import _walk
+    from ewarning.render.maps import _walk
 
     css, js = [], []
     for e in _walk(element):
@@ -453,13 +453,13 @@ def html_block(html: str) -> None:
 
 
 def page_css() -> None:
-    from ewarning import style
+    from ewarning.render import style
 
     st.markdown(f"<style>{style.page_css()}</style>", unsafe_allow_html=True)
 
 
 def asset_base() -> str:
-    from ewarning import maps
+    from ewarning.render import maps
 
     base_url = (st.get_option("server.baseUrlPath") or "").strip("/")
     return ("/" + base_url if base_url else "") + maps.DEFAULT_ASSET_BASE

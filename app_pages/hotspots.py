@@ -17,7 +17,8 @@ import streamlit as st
 
 from app_pages import common
 from ewarning import filters as flt
-from ewarning import presence as presence_mod, sites as sites_mod, style, vocab
+from ewarning import presence as presence_mod, sites as sites_mod, vocab
+from ewarning.render import style
 from ewarning.asof import as_of_words
 from ewarning.geo import metric_crs
 from ewarning.hotspots import HotspotConfig

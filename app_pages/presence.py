@@ -14,7 +14,8 @@ from streamlit_folium import st_folium
 
 from app_pages import common
 from ewarning import filters as flt
-from ewarning import maps, presence as presence_mod, sites as sites_mod, vocab
+from ewarning import presence as presence_mod, sites as sites_mod, vocab
+from ewarning.render import maps
 from ewarning.hotspots import HotspotConfig
 from ewarning.hotspots.watch import watch
 

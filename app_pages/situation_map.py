@@ -1,7 +1,7 @@
 """Situation map: every layer on one offline map, under the shared filters.
 
 Thin page: read the cached layers, apply :mod:`ewarning.filters`, hand them
-to :func:`ewarning.maps.situation_map`. Alerts are those *reported* in the
+to :func:`ewarning.render.maps.situation_map`. Alerts are those *reported* in the
 window (the as-of rule); presence as it stood on the as-of day; sites that
 were open; patrols that started in the window; hotspots scored as of the
 end of the window. Drawing a polygon or rectangle sets the area filter of
@@ -13,7 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from ewarning import maps
+from ewarning.render import maps
 
 MAP_KEY = "situation_map"
 MAP_TOP = common.MAP_TOP

@@ -24,9 +24,9 @@ non-local request blocked):
   drawn with the new alert count (and back), repeated;
 - **payload**: bytes Streamlit sent over its websocket for one page run
   (what the browser receives, the map's HTML and data included), and the
-  rendered stand-alone map HTML (:func:`ewarning.maps.situation_map`) alone.
+  rendered stand-alone map HTML (:func:`ewarning.render.maps.situation_map`) alone.
 
-The page sends the map in two parts (:func:`ewarning.maps.situation_map_parts`):
+The page sends the map in two parts (:func:`ewarning.render.maps.situation_map_parts`):
 a filter change swaps the filtered layers in the open map. The load average
 before and after is recorded: other work on the machine slows every figure.
 
@@ -160,7 +160,8 @@ def build_store(path: Path, n_alerts: int, seed: int = 11) -> dict:
 
 def map_html_bytes(store_path: Path, window_days) -> int:
     """Bytes of the rendered situation map HTML the page builds (same calls as the page)."""
-    from ewarning import filters as flt, maps, presence as presence_mod, sites as sites_mod
+    from ewarning import filters as flt, presence as presence_mod, sites as sites_mod
+    from ewarning.render import maps
     from ewarning.hotspots import HotspotConfig, score_hotspots
 
     store = open_store(str(store_path))

@@ -11,7 +11,7 @@ files the maps need into ``static/vendor/``, which Streamlit serves at
 It writes, next to the files:
 
 - ``manifest.json``: every CDN URL folium would load -> the vendored file
-  (relative to ``static/vendor/``). :mod:`ewarning.maps` rewrites folium's
+  (relative to ``static/vendor/``). :mod:`ewarning.render.maps` rewrites folium's
   ``default_js`` / ``default_css`` through it and refuses any URL it lacks,
   so a new plugin cannot silently fetch from a CDN.
 - ``VERSIONS.md``: package, version, licence and npm integrity hash.

@@ -191,7 +191,7 @@ def test_long_alert_text_shows_an_excerpt_in_the_map_popup(session):
     """The map carries the first words of a long report; the full text is on the triage page."""
     import pandas as pd
 
-    from ewarning.maps import POPUP_TEXT_CHARS
+    from ewarning.render.maps import POPUP_TEXT_CHARS
 
     page = _open(session)         # the view before was zoomed onto the hostile report
     frame = _map(page)

@@ -278,7 +278,7 @@ def test_free_text_is_left_out_of_exports_unless_asked(imported, tmp_path):
 def test_pages_and_map_show_no_identity(imported, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from ewarning import maps
+    from ewarning.render import maps
 
     monkeypatch.setenv("EWARNING_STORE", str(imported["store_path"]))
     monkeypatch.setenv("EWARNING_USER", "ana")

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ewarning import maps, style, vocab
+from ewarning import vocab
+from ewarning.render import maps, style
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}

@@ -47,7 +47,8 @@ __all__ = ["HotspotConfig", "HotspotEngine", "HotspotResult", "score_hotspots", 
 TOWN_KM = 100.0
 
 HOTSPOT_COLUMNS = ["hotspot_id", "as_of", "rank", "score", "flagged", "presence", "presence_gap", "exposed_sites",
-                   "n_alerts", "trend", "rising", "persistence", "explanation", "place", "alert_ids", "intensity",
+                   "n_alerts", "trend", "rising", "persistence", "explanation", "place", "alert_ids", "baseline_ids",
+                   "baseline_days", "intensity",
                    "escalation", "trend_strength",
                    "spread", "severity", "exposure",
                    "rate_ratio", "p_rise", "tau", "p_trend", "killed", "exposed_population",
@@ -367,6 +368,9 @@ class HotspotEngine:
                 "persistence": round(float(t.get("persistence", 0.0)), 3),
                 "explanation": explain.hotspot(info, cfg),
                 "place": places[k], "alert_ids": ix.ids[members].tolist(),
+                # the reports of the baseline the area was compared with, and its length (shorter than
+                # HotspotConfig.baseline_days when the history is): what a dossier's chart shows
+                "baseline_ids": ix.ids[t["base_members"]].tolist(), "baseline_days": float(t["baseline_days"]),
                 **{_component_column(c): round(float(t[c]), 3) for c in tension.COMPONENTS},
                 "rate_ratio": float(t["rate_ratio"]), "p_rise": float(t["p_rise"]), "tau": float(t["tau"]),
                 "p_trend": float(t["p_trend"]), "killed": float(t["killed_count"]),

@@ -275,6 +275,8 @@ def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_
                                        *COMPONENTS, "rise", "level", "score"]}
     out = pd.DataFrame(cols)
     out["members"] = [np.zeros(0, dtype="int64") for _ in range(h)]
+    out["base_members"] = [np.zeros(0, dtype="int64") for _ in range(h)]
+    out["baseline_days"] = 0.0
     if h == 0:
         return out
     t_window = t_end - config.window_days
@@ -387,4 +389,7 @@ def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_
     members = pos[order]
     recent_mask = in_window[order]
     out["members"] = [members[bounds[k]:bounds[k + 1]][recent_mask[bounds[k]:bounds[k + 1]]] for k in range(h)]
+    # The reports of the baseline each area is compared with (a dossier's chart shows both periods).
+    base_mask = in_base[order]
+    out["base_members"] = [members[bounds[k]:bounds[k + 1]][base_mask[bounds[k]:bounds[k + 1]]] for k in range(h)]
     return out

@@ -48,8 +48,9 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from . import style, vocab
-from .security import escape
+from . import style
+from .. import vocab
+from ..security import escape
 
 #: Where ``scripts/vendor_assets.py`` puts the vendored assets.
 ASSET_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor"
@@ -125,7 +126,7 @@ def localise_assets(root, base: str | None = None, asset_dir: Path = ASSET_DIR):
     for element in _walk(root):
         if isinstance(element, branca.colormap.ColorMap):
             raise OfflineAssetError("branca colormaps make streamlit-folium load d3 from a CDN; "
-                                    "use ewarning.maps.legend() instead")
+                                    "use ewarning.render.maps.legend() instead")
         originals = element.__dict__.setdefault("_ew_cdn_assets", {})
         for attr in ("default_js", "default_css"):
             # Keep what folium asked for, so a second call can move the base.
@@ -268,7 +269,7 @@ def excerpt(text: str, limit: int | None) -> str:
 
 def _as_of_text(value) -> str:
     """An as-of time as every screen says it ("as of end of 14 Nov 2018 (UTC)"), empty when missing."""
-    from .asof import as_of_words
+    from ..asof import as_of_words
 
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
@@ -1108,7 +1109,7 @@ def _busiest(countries: gpd.GeoDataFrame, names: list[str], towns: gpd.GeoDataFr
 
 
 def legend(title: str = "Legend", open_: bool = False) -> MacroElement:
-    """A collapsible legend control built from :mod:`ewarning.style` (escaped)."""
+    """A collapsible legend control built from :mod:`ewarning.render.style` (escaped)."""
     parts = []
     for section, entries in style.legend_entries().items():
         parts.append(f'<div class="ew-sec">{escape(section)}</div>')
@@ -1157,7 +1158,7 @@ def attribution(alerts: pd.DataFrame | None) -> str:
     origins = set(alerts["origin"].dropna().astype(str)) if alerts is not None and "origin" in alerts else set()
     parts = []
     if "ucdp" in origins:
-        from .io.ucdp import CITATION
+        from ..io.ucdp import CITATION
 
         parts.append(CITATION)
     if "acled" in origins:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 
-from . import vocab
+from .. import vocab
 
 #: Neutral colour for unknown codes and absent things.
 NEUTRAL = "#6b7280"
