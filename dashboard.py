@@ -20,7 +20,8 @@ import streamlit as st
 from PIL import Image, ImageDraw
 
 from app_pages import common
-from ewarning import identities, style
+from ewarning import identities
+from ewarning.render import style
 
 
 def _icon() -> Image.Image:
@@ -62,7 +63,7 @@ def _run(page) -> None:
     """
     try:
         common.page_css()
-        common.filter_sidebar(common.layers()["alerts"])
+        common.filter_sidebar(common.layers().alerts)
         page.run()
     except Exception:  # noqa: BLE001 - every failure of a page ends here, in words
         error_id = "E-" + secrets.token_hex(4)  # never read as a phone number: see identities._PHONE

@@ -11,6 +11,7 @@ the sidebar in ``dashboard.py``) and every page applies them through
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from ewarning import filters as flt
-from ewarning import vocab
+from ewarning import views, vocab
 from ewarning.config import GEODATA, current_user
 from ewarning.security import escape
 from ewarning.store import open_store
@@ -43,11 +44,13 @@ def store():
     return open_store(store_and_token()[0])
 
 
-@st.cache_data(show_spinner="Loading layers…", max_entries=4)
-def load_layers(location: str, token: str) -> dict[str, gpd.GeoDataFrame]:
-    """The four domain layers (EPSG:4326, validated columns) as of ``token``."""
-    s = open_store(location)
-    return {layer: s.read(layer) for layer in LAYERS}
+@st.cache_resource(show_spinner="Loading layers…", max_entries=4)
+def load_layers(location: str, token: str) -> views.Layers:
+    """The four domain layers (EPSG:4326, validated columns) and the triage log, as of ``token``.
+
+    Shared, not copied, between runs and sessions (``cache_resource``): views never modify a layer.
+    """
+    return views.Layers.from_store(open_store(location))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -78,61 +81,36 @@ def basemap() -> dict[str, gpd.GeoDataFrame] | None:
     return None if stamp is None else load_basemap(*stamp)
 
 
-def layers() -> dict[str, gpd.GeoDataFrame]:
+def layers() -> views.Layers:
     location, token = store_and_token()
     return load_layers(location, token)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def load_alerts_as_known(location: str, token: str, as_of_iso: str) -> gpd.GeoDataFrame:
-    """The alerts as triage had left them at the as-of time: edits made at or after it undone."""
-    from ewarning.asof import triaged_as_of
-
-    data = load_layers(location, token)
-    return triaged_as_of(data["alerts"], open_store(location).read("alert_edits"), pd.Timestamp(as_of_iso))
-
-
-def shown_alerts(f: flt.Filters, data: dict) -> gpd.GeoDataFrame:
-    """The alerts every page shows and scores under ``f``: with "Triage as known then", as triage had left
-    them at the as-of time (popups, tables, the triage queue and the scores agree); else today's triage."""
-    if not f.triage_as_known:
-        return data["alerts"]
-    location, token = store_and_token()
-    return load_alerts_as_known(location, token, f.as_of.isoformat())
+@st.cache_resource(show_spinner="Scoring hotspots…", max_entries=16)
+def load_picture(location: str, token: str, filter_key: str, user: str, _f: flt.Filters) -> views.Picture:
+    """The picture as of the filters' end for ``user`` (:func:`ewarning.views.picture`), once per store
+    state, scoring filters and user; shared between sessions (views never modify it)."""
+    return views.picture(load_layers(location, token), _f, user,
+                         towns=(basemap() or {}).get("towns"))   # the basemap's towns name far places
 
 
-@st.cache_data(show_spinner="Scoring hotspots…", max_entries=16)
-def load_hotspots(location: str, token: str, filter_key: str, _f: flt.Filters) -> tuple[gpd.GeoDataFrame, list]:
-    """Hotspots as of the filters' end, scored on the alerts passing the filters.
+def picture(f: flt.Filters) -> views.Picture:
+    """What was known at the filters' as-of time, as every page shows it.
 
-    The time window sets the as-of time only: the scorer needs the weeks
-    before the window as each place's baseline, so it sees every alert
-    reported before the end that passes the category, channel, verification
-    and area filters. Hidden duplicates are still scored (hiding them is for
-    lists and the map only): :func:`ewarning.filters.scoring_alerts`.
+    Hiding duplicates never changes a score: one cache entry for both, the
+    filters shown (lists hide the duplicates) swapped in.
     """
-    from ewarning.hotspots import score_hotspots
-
-    data = load_layers(location, token)
-    edits = open_store(location).read("alert_edits")
-    later = int((pd.to_datetime(edits["at"], utc=True) >= _f.as_of).sum()) if len(edits) else 0
-    alerts = (load_alerts_as_known(location, token, _f.as_of.isoformat()) if _f.triage_as_known
-              else data["alerts"])
-    alerts = flt.scoring_alerts(alerts, _f)
-    result = score_hotspots(alerts, data["sites"], data["presence"], data["patrols"], as_of=_f.as_of,
-                            towns=(basemap() or {}).get("towns"))   # the basemap's towns name far places
-    notes = list(result.notes)
-    if later:
-        notes.append(f"{later} triage edit(s) were made after the as-of time: "
-                     + ("undone, as known then." if _f.triage_as_known else
-                        "applied (hindsight); tick 'Triage as known then' to score what was known that day."))
-    return flt.apply_hotspots(result.hotspots, _f), notes
-
-
-def hotspots(f: flt.Filters) -> tuple[gpd.GeoDataFrame, list]:
     location, token = store_and_token()
-    scoring = f.for_scoring()   # hiding duplicates never changes a score: one cache entry for both
-    return load_hotspots(location, token, scoring.key(), scoring)
+    scoring = f.for_scoring()
+    p = load_picture(location, token, scoring.key(), acting_user(), scoring)
+    return replace(p, filters=f) if f.hide_duplicates else p
+
+
+def hindsight_hint(p: views.Picture) -> str | None:
+    """The page's hint when today's triage is applied to a past day (None when there is nothing to say)."""
+    if p.edits_after and not p.filters.triage_as_known:
+        return "Tick 'Triage as known then' in the sidebar to see what was known that day."
+    return None
 
 
 # -- the map component, rendered once per state and filters ----------------------------
@@ -158,7 +136,7 @@ def situation_map_fixed(location: str, token: str, area: str, base_url: str, bas
     from ewarning.render import maps
 
     fixed, _ = maps.situation_map_parts(basemap=basemap(), asset_base_url=base_url, draw=True, area=_area,
-                                        fit=(_data["alerts"], _data["sites"], _data["presence"], _data["patrols"]))
+                                        fit=(_data.alerts, _data.sites, _data.presence, _data.patrols))
     return folium_fixed_args(fixed)
 
 
@@ -175,40 +153,15 @@ def situation_map_live(location: str, token: str, filter_key: str, base_url: str
     return folium_live_args(live)
 
 
-MAP_TOP = 15   # hotspots drawn on the situation map: the top ones and every flagged one
-
-
-def situation_view(f: flt.Filters, data: dict) -> dict:
-    """What the situation map shows under ``f``: the filtered layers, the hotspots drawn, notes, counts.
-
-    Alerts are those *reported* in the window (the as-of rule); presence as it
-    stood on the as-of day; sites that were open; patrols that started in the
-    window; hotspots scored as of the end of the window.
-    """
-    from ewarning import presence as presence_mod
-    from ewarning import sites as sites_mod
-
-    hot, notes = hotspots(f)
-    n_scored = len(hot)
-    # A national map cannot show forty labelled areas legibly: the top ones and
-    # every flagged one are drawn; the Hotspots page lists them all.
-    if n_scored:
-        hot = hot[(hot["rank"] <= MAP_TOP) | hot["flagged"]]
-    return {"alerts": flt.apply_alerts(shown_alerts(f, data), f),
-            "sites": flt.apply_points(sites_mod.open_on(data["sites"], f.as_of), f),
-            "presence": flt.apply_points(presence_mod.on(data["presence"], f.as_of), f),
-            "patrols": flt.apply_patrols(data["patrols"], f), "hotspots": hot, "notes": notes,
-            "n_scored": n_scored}
-
-
-def situation_map_strings(f: flt.Filters, data: dict, view: dict, location: str, token: str) -> tuple[dict, dict]:
+def situation_map_strings(sit: views.Situation, location: str, token: str) -> tuple[dict, dict]:
     """The situation map's fixed part and filtered layers as component strings (both cached, shared)."""
+    f = sit.picture.filters
     base_url = asset_base()
-    fixed = situation_map_fixed(location, token, area_key(f.area), base_url, basemap_stamp(), _data=data,
-                                _area=f.area)
-    live = situation_map_live(location, token, f.key(), base_url, MAP_TOP, _alerts=view["alerts"],
-                              _sites=view["sites"], _presence=view["presence"], _patrols=view["patrols"],
-                              _hotspots=view["hotspots"])
+    fixed = situation_map_fixed(location, token, area_key(f.area), base_url, basemap_stamp(),
+                                _data=load_layers(location, token), _area=f.area)
+    live = situation_map_live(location, token, f.key(), base_url, views.MAP_TOP, _alerts=sit.alerts,
+                              _sites=sit.sites, _presence=sit.presence, _patrols=sit.patrols,
+                              _hotspots=sit.hotspots)
     return fixed, live
 
 
@@ -227,8 +180,8 @@ def warm_up(windows=(DEFAULT_WINDOW, "everything")) -> list[str]:
     basemap()
     done = []
     for window in dict.fromkeys(windows):
-        f = opening_filters(data["alerts"], location, window)
-        situation_map_strings(f, data, situation_view(f, data), location, token)
+        f = opening_filters(data.alerts, location, window)
+        situation_map_strings(views.situation(picture(f)), location, token)
         done.append(f.describe())
     return done
 
@@ -328,7 +281,7 @@ def current_filters() -> flt.Filters:
     """The filters set in the sidebar (defaults when a page runs alone)."""
     f = st.session_state.get(FILTERS_KEY)
     if f is None:
-        f = flt.default_filters(layers()["alerts"])
+        f = flt.default_filters(layers().alerts)
     return f
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import common
-from ewarning import filters as flt
+from ewarning import views
 from ewarning.importing import import_files
 from ewarning.io.writers import spreadsheet_table, withhold_free_text
 
@@ -74,8 +74,7 @@ with quar:
                            args=("quarantine CSV" + (" with free text" if q_text else ""), f, len(shown)))
 
 with exp:
-    data = common.layers()
-    alerts = flt.apply_alerts(common.shown_alerts(f, data), f)
+    alerts = views.shown_alerts(common.layers(), f)
     st.caption(f"{len(alerts):,} alert(s) under the filters ({f.describe()}). Reporter keys are left out; "
                "cells that a spreadsheet would run as formulas are neutralised.")
     with_text = st.checkbox("Include the reports' free text", key="export_text",

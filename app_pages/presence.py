@@ -1,40 +1,36 @@
 """Presence & coverage: which components are where on the as-of day, and what they reach.
 
-Thin page: bases as they stood on the as-of day (:func:`ewarning.presence.on`)
-with their coverage rings per component, the presence around each hotspot
-(from the scorer) and the vulnerability watch of IDP sites
-(:func:`ewarning.hotspots.watch.watch`).
+Thin page over :func:`ewarning.views.presence_picture` (bases as they stood
+at the as-of time, with their coverage rings per component, and the presence
+around each hotspot) and :func:`ewarning.views.site_watch` (the
+vulnerability watch of IDP sites).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+
 from streamlit_folium import st_folium
 
 from app_pages import common
-from ewarning import filters as flt
-from ewarning import presence as presence_mod, sites as sites_mod, vocab
+from ewarning import views, vocab
 from ewarning.render import maps
-from ewarning.hotspots import HotspotConfig
-from ewarning.hotspots.watch import watch
 
 f = common.current_filters()
-data = common.layers()
-cfg = HotspotConfig()
-bases = flt.apply_points(presence_mod.on(data["presence"], f.as_of), f)
-sites = flt.apply_points(sites_mod.open_on(data["sites"], f.as_of), f)
-hotspots, _ = common.hotspots(f)
+p = common.picture(f)
+pp = views.presence_picture(p)
+bases, sites, hotspots, cfg = pp.bases, pp.sites, p.hotspots, p.config
 common.record_view("presence and coverage", f)
 
 st.subheader("Presence & coverage")
-comp = presence_mod.components(bases) if len(bases) else pd.DataFrame(columns=list(vocab.COMPONENTS), dtype=bool)
-multi = comp.all(axis=1) if len(bases) else pd.Series(dtype=bool)
+counts = pp.counts
+multi = pp.multidimensional
 a, b, c, d = st.columns(4)
-a.metric("Bases on the as-of day", len(bases))
-b.metric("Multidimensional bases", int(multi.sum()))
-c.metric("Hotspots without full presence", int(sum(bool(g) for g in hotspots["presence_gap"])) if len(hotspots) else 0)
-d.metric("Liaison assistants (women)", f"{int(bases['cla'].sum())} ({int(bases['cla_female'].sum())})" if len(bases) else "0")
+a.metric("Bases on the as-of day", counts["bases"])
+b.metric("Multidimensional bases", counts["multidimensional"])
+c.metric("Hotspots without full presence", counts["hotspots without full presence"])
+d.metric("Liaison assistants (women)", f"{counts['liaison assistants']} ({counts['liaison assistants (women)']})")
 
 fmap = maps.situation_map(sites=sites, presence=bases, basemap=common.basemap(), asset_base_url=common.asset_base(),
                           hotspots=hotspots, reach_km=cfg.reach_km, show_coverage=True, collapsed_control=True)
@@ -52,19 +48,20 @@ st.dataframe(pd.DataFrame({
     hide_index=True, width="stretch", height=300)
 
 st.markdown("**Presence around each hotspot**")
-if len(hotspots):
+around = pp.hotspot_presence()
+if len(around):
     st.dataframe(pd.DataFrame({
-        "Rank": hotspots["rank"].to_numpy(), "Place": hotspots["place"].astype(str).to_numpy(),
-        "Score": hotspots["score"].to_numpy(), "Flag": ["⚑ flagged" if v else "" for v in hotspots["flagged"]],
-        **{vocab.COMPONENTS[c]: ["✓" if p.get(c) else "—" for p in hotspots["presence"]] for c in vocab.COMPONENTS},
-        "Last dismounted (days)": pd.to_numeric(hotspots["last_dismounted_days"], errors="coerce").round(0).to_numpy(),
-        "Engagements (14 d)": hotspots["engagements"].to_numpy()}),
+        "Rank": around["rank"].to_numpy(), "Place": around["place"].to_numpy(), "Score": around["score"].to_numpy(),
+        "Flag": ["⚑ flagged" if v else "" for v in around["flagged"]],
+        **{vocab.COMPONENTS[c]: ["✓" if v else "—" for v in around[c]] for c in vocab.COMPONENTS},
+        "Last dismounted (days)": around["last_dismounted_days"].to_numpy(),
+        "Engagements (14 d)": around["engagements"].to_numpy()}),
         hide_index=True, width="stretch", height=240)
 else:
     st.caption("No hotspot under these filters.")
 
 st.markdown("**IDP site watch** (armed activity nearby, sites missing a component first)")
-watched = watch(flt.scoring_alerts(data["alerts"], f), sites, data["presence"], as_of=f.as_of).sites
+watched = views.site_watch(p).sites
 if len(watched):
     st.dataframe(pd.DataFrame({
         "Rank": watched["rank"].to_numpy(), "Site": watched["name"].astype(str).to_numpy(),

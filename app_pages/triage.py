@@ -14,8 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from ewarning import filters as flt
-from ewarning import triage, vocab
+from ewarning import triage, views, vocab
 
 SELECT_KEY = "triage_select"
 TABLE_KEY = "triage_table"
@@ -26,11 +25,12 @@ QUEUE_ROWS = 500
 f = common.current_filters()
 location, token = common.store_and_token()
 data = common.load_layers(location, token)
-versions = triage.versions(data["alerts"], common.load_versions(location, token))
-alerts = flt.apply_alerts(common.shown_alerts(f, data), f)  # the queue as triage had left it, when asked
-todo = triage.queue(alerts)
-common.record_view("alerts triage", f)
+stored = data.alerts   # actions apply to each alert's current version
+versions = triage.versions(stored, common.load_versions(location, token))
 user = common.acting_user()
+q = views.triage_queue(data, f, user)   # the queue as triage had left it at the as-of time, when asked
+alerts, todo = q.alerts, q.queue
+common.record_view("alerts triage", f)
 
 st.subheader("Alerts triage")
 if f.triage_as_known:
@@ -41,10 +41,10 @@ if flash:
     st.success(flash)
 
 a, b, c, d = st.columns(4)
-a.metric("In the queue (unverified, not duplicates)", f"{len(todo):,}")
-b.metric("Alerts under the filters", f"{len(alerts):,}")
-c.metric("Verified", f"{int((alerts['verification'] == 'verified').sum()):,}")
-d.metric("Discounted", f"{int((alerts['verification'] == 'discounted').sum()):,}")
+a.metric("In the queue (unverified, not duplicates)", f"{q.counts['queue']:,}")
+b.metric("Alerts under the filters", f"{q.counts['alerts']:,}")
+c.metric("Verified", f"{q.counts['verified']:,}")
+d.metric("Discounted", f"{q.counts['discounted']:,}")
 
 if todo.empty:
     st.info("The queue is empty under these filters.")
@@ -83,11 +83,11 @@ st.dataframe(pd.DataFrame({
 selected = st.session_state.get(SELECT_KEY)
 options = list(ids)
 if selected not in ids:
-    if selected in seen_versions_ids and selected in set(data["alerts"]["id"]):
+    if selected in seen_versions_ids and selected in set(stored["id"]):
         options = [selected] + options
     else:
         st.session_state[SELECT_KEY] = ids[0]
-listed = pd.concat([data["alerts"][data["alerts"]["id"] == selected], shown]) if options[0] != ids[0] else shown
+listed = pd.concat([stored[stored["id"] == selected], shown]) if options[0] != ids[0] else shown
 labels = {r.id: f"{r.id} · {vocab.CATEGORIES.get(r.category, r.category)} · {r.reported_at:%Y-%m-%d %H:%M}"
           + ("" if r.id in ids else " · no longer in the queue") for r in listed.itertuples()}
 alert_id = st.selectbox("Alert to triage", options, format_func=labels.get, key=SELECT_KEY)
@@ -131,7 +131,7 @@ action = st.radio("Action", list(triage.ACTIONS), format_func=triage.ACTIONS.get
 with st.form("triage_form", clear_on_submit=False, border=True):
     of = lat = lon = precision = None
     if action == "link_duplicate":
-        cands = triage.duplicate_candidates(data["alerts"], alert_id)
+        cands = triage.duplicate_candidates(stored, alert_id)
         if cands.empty:
             st.caption("No other report within 25 km and 72 hours; type the original's id.")
         options = cands["id"].tolist()
@@ -155,15 +155,15 @@ if submitted:
     try:
         base = seen[alert_id]
         if action == "verify":
-            edit = triage.verify(data["alerts"], alert_id, based_on=base, user=user, note=note)
+            edit = triage.verify(stored, alert_id, based_on=base, user=user, note=note)
         elif action == "discount":
-            edit = triage.discount(data["alerts"], alert_id, based_on=base, user=user, note=note)
+            edit = triage.discount(stored, alert_id, based_on=base, user=user, note=note)
         elif action == "link_duplicate":
             if not of:
                 raise triage.TriageError("choose the original report")
-            edit = triage.link_duplicate(data["alerts"], alert_id, of, based_on=base, user=user, note=note)
+            edit = triage.link_duplicate(stored, alert_id, of, based_on=base, user=user, note=note)
         else:
-            edit = triage.correct_location(data["alerts"], alert_id, lat, lon, based_on=base, precision=precision,
+            edit = triage.correct_location(stored, alert_id, lat, lon, based_on=base, precision=precision,
                                            user=user, note=note)
         new_version = triage.apply(common.store(), edit)
     except triage.EditConflict as exc:

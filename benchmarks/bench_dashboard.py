@@ -159,19 +159,16 @@ def build_store(path: Path, n_alerts: int, seed: int = 11) -> dict:
 
 
 def map_html_bytes(store_path: Path, window_days) -> int:
-    """Bytes of the rendered situation map HTML the page builds (same calls as the page)."""
-    from ewarning import filters as flt, presence as presence_mod, sites as sites_mod
+    """Bytes of the rendered situation map HTML the page builds (the page's view, drawn in one piece)."""
+    from ewarning import filters as flt, views
+    from ewarning.hotspots import HotspotConfig
     from ewarning.render import maps
-    from ewarning.hotspots import HotspotConfig, score_hotspots
 
-    store = open_store(str(store_path))
-    data = {k: store.read(k) for k in ("alerts", "sites", "presence", "patrols")}
-    f = flt.default_filters(data["alerts"], days=window_days)
-    hot = score_hotspots(flt.apply_alerts(data["alerts"], f, window=False), data["sites"], data["presence"],
-                         data["patrols"], as_of=f.as_of).hotspots
-    m = maps.situation_map(alerts=flt.apply_alerts(data["alerts"], f), sites=sites_mod.open_on(data["sites"], f.end),
-                           presence=presence_mod.on(data["presence"], f.end), patrols=flt.apply_patrols(data["patrols"], f),
-                           basemap=maps.read_basemap(ROOT / "geodata" / "basemap"), hotspots=hot,
+    layers = views.Layers.from_store(open_store(str(store_path)))
+    sit = views.situation(views.picture(layers, flt.default_filters(layers.alerts, days=window_days),
+                                        user="benchmark"))
+    m = maps.situation_map(alerts=sit.alerts, sites=sit.sites, presence=sit.presence, patrols=sit.patrols,
+                           basemap=maps.read_basemap(ROOT / "geodata" / "basemap"), hotspots=sit.hotspots,
                            reach_km=HotspotConfig().reach_km, heat=True, draw=True)
     return maps.html_size(m)
 

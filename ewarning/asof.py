@@ -322,7 +322,7 @@ def as_of(layers, when) -> AsOfView:
         layers = {"alerts": layers.alerts, "sites": layers.sites, "presence": layers.presence,
                   "patrols": layers.patrols}
     sites = utc_columns(layers.get("sites"), ["opened", "closed"])
-    presence = layers.get("presence")
+    presence = utc_columns(layers.get("presence"), ["start", "end"])
     return AsOfView(
         as_of=when,
         alerts=known_alerts(triaged_as_of(layers.get("alerts"), layers.get("alert_edits"), when), when),

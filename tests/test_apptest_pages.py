@@ -319,8 +319,7 @@ def test_an_error_shows_an_error_id_and_no_trace(tmp_path, monkeypatch, caplog):
 def test_as_known_then_shows_triage_as_it_stood_in_the_queue_the_card_and_the_map(app_store):
     """A report discounted today is back, unverified, in a replay of a day before the edit."""
     from app_pages import common
-    from ewarning import filters as flt
-    from ewarning import triage
+    from ewarning import triage, views
     from ewarning.store import open_store
 
     store = open_store(str(app_store))
@@ -345,7 +344,7 @@ def test_as_known_then_shows_triage_as_it_stood_in_the_queue_the_card_and_the_ma
     # the map's alerts (their popups), the hotspot page's list and the export come from the same rows
     data = common.load_layers(*common.store_and_token(str(app_store)))
     f = at.session_state["filters"]
-    then = flt.apply_alerts(common.shown_alerts(f, data), f)
-    today = flt.apply_alerts(common.shown_alerts(dataclasses.replace(f, triage_as_known=False), data), f)
+    then = views.situation(common.picture(f)).alerts
+    today = views.situation(common.picture(dataclasses.replace(f, triage_as_known=False))).alerts
     assert then.loc[then["id"] == target, "verification"].item() == "unverified"
     assert today.loc[today["id"] == target, "verification"].item() == "discounted"

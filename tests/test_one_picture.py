@@ -132,7 +132,7 @@ def test_the_desk_scores_with_duplicates_whatever_the_filter(demo_store, monkeyp
     out = {}
     for hide in (False, True):
         f = flt.Filters(end=T, days=30, hide_duplicates=hide)
-        h, _ = common.hotspots(f)
+        h = common.picture(f).hotspots
         out[hide] = pd.DataFrame(h[["hotspot_id", "rank", "score", "killed"]])
     pd.testing.assert_frame_equal(out[False], out[True])
 

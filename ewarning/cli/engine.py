@@ -21,7 +21,6 @@ import json
 import secrets
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pandas as pd
 
@@ -30,9 +29,11 @@ from .. import filters as flt
 from .. import patrols as patrols_mod
 from .. import presence as presence_mod
 from .. import sites as sites_mod
+from .. import views
 from ..asof import as_of_words, date_range, parse_as_of
-from ..config import default_store
+from ..config import current_user, default_store
 from ..io import ReadError, read
+from ..views import Layers
 from .errors import EXIT_OK, InputError, say
 
 UCDP_CITATION = ("UCDP GED: Davies, Pettersson & Öberg (2023), Journal of Peace Research 60(4); "
@@ -223,8 +224,8 @@ def _open_existing(location: str | None):
     return open_store(location)
 
 
-def _layers(args, dates: list[pd.Timestamp], until: bool = True, needed=DOMAIN_LAYERS) -> SimpleNamespace:
-    """The four layers (files where given, else the store's) and the store's triage log.
+def _layers(args, dates: list[pd.Timestamp], until: bool = True, needed=DOMAIN_LAYERS) -> tuple[Layers, str | None]:
+    """The four layers (files where given, else the store's) and the store's triage log, and the store.
 
     ``until``: read only the store's alerts reported before the last as-of
     date (hotspots, watch); the backtest needs the future to score against.
@@ -246,40 +247,32 @@ def _layers(args, dates: list[pd.Timestamp], until: bool = True, needed=DOMAIN_L
             edits = store.read("alert_edits")
         if from_store:
             say(f"store {store.location}: " + ", ".join(f"{len(layers[layer]):,} {layer}" for layer in from_store))
-    return SimpleNamespace(**layers, edits=edits, store=store_location)
+    return Layers(**layers, alert_edits=edits, source=str(store_location or "files")), store_location
 
 
-def _alerts_as_of(data: SimpleNamespace, when: pd.Timestamp, known_then: bool):
-    """The alerts scored as of ``when``, as the desk gives them to the scorer.
-
-    The store's alerts with today's triage (or, with ``known_then``, as
-    triage had left them at ``when``), passed through
-    :func:`ewarning.filters.scoring_alerts` under the default filters: every
-    alert reported before ``when``.
-    """
-    alerts = data.alerts
-    if alerts is None:
-        return None
-    if known_then and data.edits is not None and len(data.edits):
-        from ..asof import triaged_as_of
-        alerts = triaged_as_of(alerts, data.edits, when)
-    return flt.scoring_alerts(alerts, flt.Filters(end=when))
+def _filters(when: pd.Timestamp, args) -> flt.Filters:
+    """The desk's filters untouched, as of ``when``: every alert reported before it is scored."""
+    return flt.Filters(end=when, triage_as_known=bool(getattr(args, "triage_as_known_then", False)))
 
 
-def _triage_notes(data: SimpleNamespace, dates: list[pd.Timestamp], known_then: bool) -> list[str]:
-    """The desk's note on triage edits made after the as-of time."""
-    if data.edits is None:
-        return ["--triage-as-known-then: alerts from a file have no triage log; scored as given"] if known_then else []
-    if not len(data.edits):
-        return []
-    at = pd.to_datetime(data.edits["at"], utc=True)
-    notes = []
-    for d in dates:
-        later = int((at >= d).sum())
-        if later:
-            notes.append(f"{as_of_words(d)}: {later} triage edit(s) were made after the as-of time: "
-                         + ("undone, as known then." if known_then else
-                            "applied (hindsight); pass --triage-as-known-then to score what was known that day."))
+def _pictures(layers: Layers, dates, args, user: str, **kw):
+    """One picture per as-of date (:func:`ewarning.views.pictures`), as the desk builds them."""
+    from ..places import shipped_towns
+    return views.pictures(layers, _filters(dates[0], args), dates, user, config=_config(args),
+                          towns=shipped_towns(), **kw)
+
+
+def _triage_notes(layers: Layers, known_then: bool) -> list[str]:
+    """What the command line adds to the views' notes on triage."""
+    if layers.alert_edits is None and known_then:
+        return ["--triage-as-known-then: alerts from a file have no triage log; scored as given"]
+    return []
+
+
+def _notes(p, known_then: bool) -> list[str]:
+    notes = [f"{p.as_of_words}: {n}" for n in p.notes]
+    if p.edits_after and not known_then:
+        notes.append(f"{p.as_of_words}: pass --triage-as-known-then to score what was known that day")
     return notes
 
 
@@ -298,67 +291,62 @@ def _attribution(alerts) -> dict:
     return {}
 
 
-def _with_killed(result) -> list[dict]:
-    """The result's features with ``killed`` (each incident counted once, as the desk's table shows)."""
-    features = result.features()
-    if "killed" in result.hotspots.columns:
-        for feature, killed in zip(features, result.hotspots["killed"]):
-            feature["properties"]["killed"] = None if pd.isna(killed) else int(round(float(killed)))
+def _hotspot_features(p) -> list[dict]:
+    """The picture's hotspots as GeoJSON features, with ``killed`` (each incident counted once, as the
+    desk's table shows it)."""
+    from ..hotspots import HotspotResult
+    features = HotspotResult(p.as_of, p.hotspots, p.notes, p.config).features()
+    for feature, killed in zip(features, p.hotspots["killed"] if len(p.hotspots) else []):
+        feature["properties"]["killed"] = None if pd.isna(killed) else int(round(float(killed)))
     return features
 
 
 # -- commands -------------------------------------------------------------------------------------
 
 def cmd_hotspots(args) -> int:
-    from ..hotspots import HotspotEngine
-    from ..places import shipped_towns
     dates = _dates(args)
-    data = _layers(args, dates)
-    config, roads, towns = _config(args), _roads(args), shipped_towns()
-    known_then = args.triage_as_known_then and data.edits is not None and len(data.edits) > 0
-
-    def engine(alerts):
-        return HotspotEngine(alerts, data.sites, data.presence, data.patrols, config, towns=towns, roads=roads)
-
-    # Prepared once for every date unless triage differs per date. The engine itself scores only what was
-    # reported before each as-of time: what scoring_alerts() under the default filters keeps.
-    shared = None if known_then else engine(data.alerts)
-    features, notes = [], _triage_notes(data, dates, args.triage_as_known_then)
-    for d in dates:
-        r = (shared if shared is not None else engine(_alerts_as_of(data, d, True))).score(d, top=args.top)
-        features.extend(_with_killed(r))
-        notes.extend(f"{as_of_words(d)}: {n}" for n in r.notes)
+    layers, _ = _layers(args, dates)
+    roads = _roads(args)
+    features, notes = [], _triage_notes(layers, args.triage_as_known_then)
+    for p in _pictures(layers, dates, args, current_user(), roads=roads, top=args.top):
+        features.extend(_hotspot_features(p))
+        notes.extend(_notes(p, args.triage_as_known_then))
     notes = list(dict.fromkeys(notes))
     for n in notes:
         say(n)
     say(f"{len(features)} hotspot(s) over {len(dates)} as-of date(s)")
-    _write({"type": "FeatureCollection", "features": features, "notes": notes, **_attribution(data.alerts)},
+    _write({"type": "FeatureCollection", "features": features, "notes": notes, **_attribution(layers.alerts)},
            args.out)
     return EXIT_OK
 
 
 def cmd_watch(args) -> int:
-    from ..hotspots.watch import watch
     dates = _dates(args)
-    data = _layers(args, dates)
-    alerts, sites, presence = data.alerts, data.sites, data.presence
-    config, roads = _config(args), _roads(args)
+    layers, store_location = _layers(args, dates)
+    alerts, sites = layers.alerts, layers.sites
+    roads = _roads(args)
     if roads is not None and alerts is not None and len(alerts):
         # built once for every date, on the CRS watch() measures in (that of the alerts)
         from ..geo import metric_crs
         from ..roads import RoadNetwork
         roads = RoadNetwork.from_lines(roads, metric_crs(alerts))
-    features, notes = [], []
+    features, notes, user = [], [], current_user()
     if sites is None or not len(sites):
-        notes.append("no --sites given: there are no IDP sites to watch" if data.store is None or args.sites else
-                     "the store holds no IDP sites: there are none to watch (give --sites FILE)")
+        notes.append("no --sites given: there are no IDP sites to watch" if store_location is None or args.sites
+                     else "the store holds no IDP sites: there are none to watch (give --sites FILE)")
     else:
-        notes.extend(_triage_notes(data, dates, args.triage_as_known_then))
+        notes.extend(_triage_notes(layers, args.triage_as_known_then))
         for d in dates:
-            r = watch(_alerts_as_of(data, d, args.triage_as_known_then), sites, presence, as_of=d, config=config,
-                      top=args.top, roads=roads)
-            features.extend(r.features())
-            notes.extend(f"{as_of_words(d)}: {n}" for n in r.notes)
+            # the watch needs no hotspot: the picture's as-of layers without scoring
+            w = _site_watch(layers, _filters(d, args), args, roads, user)
+            features.extend(w.features())
+            notes.extend(f"{as_of_words(d)}: {n}" for n in w.notes)
+            later = layers.edits_after(d)
+            if later:
+                notes.append(f"{as_of_words(d)}: {later} triage edit(s) were made after the as-of time: "
+                             + ("undone, as known then." if args.triage_as_known_then else
+                                "applied (hindsight); pass --triage-as-known-then to score what was known that "
+                                "day."))
     notes = list(dict.fromkeys(notes))
     for n in notes:
         say(n)
@@ -366,15 +354,19 @@ def cmd_watch(args) -> int:
     return EXIT_OK
 
 
+def _site_watch(layers: Layers, f: flt.Filters, args, roads, user: str):
+    return views.site_watch_at(layers, f, user, config=_config(args), top=args.top, roads=roads)
+
+
 def cmd_backtest(args) -> int:
     from .. import backtest
     if args.as_of is not None:
         raise InputError("backtest needs a range: --from DATE --to DATE [--every 7D]")
     dates = _dates(args)
-    data = _layers(args, dates, until=False, needed=("alerts", "sites"))   # scored against what followed
-    alerts, sites = data.alerts, data.sites
-    if data.store is not None and args.alerts is None and not len(alerts):
-        raise InputError(f"store {data.store} holds no alerts to backtest")
+    layers, store_location = _layers(args, dates, until=False, needed=("alerts", "sites"))  # against what followed
+    alerts, sites = layers.alerts, layers.sites
+    if store_location is not None and args.alerts is None and not len(alerts):
+        raise InputError(f"store {store_location} holds no alerts to backtest")
     cfg = backtest.BacktestConfig(top_k=args.top, horizon_days=args.horizon_days, tolerance_km=args.tolerance_km,
                                   serious_killed=args.serious_killed)
     if args.country and not Path(args.country).exists():

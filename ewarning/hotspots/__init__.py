@@ -232,8 +232,8 @@ class HotspotEngine:
             notes.append("recent alerts are too few, duplicated or too coarsely located to form a hotspot")
         pop = None
         if exposure and self.sites is not None and polys:
-            from .. import sites as sites_mod
-            pop, _ = presence_gap.exposed_sites(polys, sites_mod.open_on(self.sites, when), self.crs, cfg.exposure_km)
+            open_sites = as_of_view({"alerts": None, "sites": self.sites}, when).sites
+            pop, _ = presence_gap.exposed_sites(polys, open_sites, self.crs, cfg.exposure_km)
         table = tension.score(ix, lo, hi, weights, polys, t_end, cfg, pop)
         table["persistent_area"] = np.arange(len(polys)) >= n_main
         table["persistence"] = self._persistence(polys, p_lo, hi, p_w, t_end) if cfg.persistent_days > 0 \

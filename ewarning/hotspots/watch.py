@@ -31,9 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from .. import presence as presence_mod
-from .. import sites as sites_mod
-from ..asof import as_of_words, parse_as_of, utc_columns
+from ..asof import as_of as as_of_view
+from ..asof import as_of_words, parse_as_of
 from . import explain, presence_gap
 from .config import HotspotConfig
 from .prepare import AlertIndex, days, incidents, slice_weights
@@ -98,7 +97,9 @@ def watch(alerts: gpd.GeoDataFrame, sites: gpd.GeoDataFrame | None, presence: gp
     empty = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in WATCH_COLUMNS}, geometry=[], crs="EPSG:4326")
     if sites is None:
         return WatchResult(when, empty, ["no sites layer: there are no IDP sites to watch"])
-    open_sites = sites_mod.open_on(utc_columns(sites, ["opened", "closed"]), when).reset_index(drop=True)
+    # the layers as they stood at the as-of time, from the one as-of view
+    then = as_of_view({"alerts": None, "sites": sites, "presence": presence}, when)
+    open_sites = then.sites.reset_index(drop=True)
     if open_sites.empty:
         return WatchResult(when, empty, [f"no IDP site open {as_of_words(when)}"])
     if presence is None:
@@ -132,9 +133,8 @@ def watch(alerts: gpd.GeoDataFrame, sites: gpd.GeoDataFrame | None, presence: gp
                 count[s] = len(m)
                 # duplicates left out (w > 0); each first report carries its incident's largest count
                 killed[s] = inc_killed[idx[m]].sum()
-    view = None if presence is None else presence_mod.on(presence, when)
     from ..roads import as_network
-    pres = presence_gap.assess(list(site_km), view, None, crs, when, cfg, roads=as_network(roads, crs))
+    pres = presence_gap.assess(list(site_km), then.presence, None, crs, when, cfg, roads=as_network(roads, crs))
     missing = pres["gap"].map(len).to_numpy() / 4.0 if presence is not None else np.zeros(n)
     level = 1.0 - np.exp(-activity / activity_scale)
     risk = 100.0 * level * (0.25 + 0.75 * missing)

@@ -1,0 +1,71 @@
+"""The alerts shown under the filters, and the triage queue, without scoring anything.
+
+The triage page, the exports and the Data page need the alerts as of ``T``
+(triage as known then when asked) but no hotspot: these views are built from
+the same as-of view as :func:`ewarning.views.picture`, at a fraction of its
+cost, so a triage edit is followed by the queue at once.
+
+Examples
+--------
+>>> import geopandas as gpd, pandas as pd
+>>> from ewarning.filters import Filters
+>>> from ewarning.views import Layers
+>>> a = gpd.GeoDataFrame({"id": ["A1", "A2"], "reported_at": pd.to_datetime(["2018-11-10", "2018-11-12"], utc=True),
+...     "category": "killing", "verification": ["unverified", "verified"], "duplicate_of": None, "severity": 3},
+...     geometry=gpd.points_from_xy([20.68, 20.69], [4.79, 4.80]), crs="EPSG:4326")
+>>> q = triage_queue(Layers(alerts=a), Filters(end=pd.Timestamp("2018-11-15", tz="UTC")), user="analyst")
+>>> q.queue["id"].tolist(), q.counts["verified"]
+(['A1'], 1)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+
+from .. import filters as flt
+from .. import triage
+from .picture import Layers, known
+
+__all__ = ["shown_alerts", "TriageQueue", "triage_queue"]
+
+
+def shown_alerts(layers: Layers, f: flt.Filters) -> gpd.GeoDataFrame:
+    """The alerts lists, the map and exports show under ``f``: reported in the window, passing every filter,
+    with triage as it stood at ``T`` when ``f.triage_as_known`` (else today's)."""
+    return flt.apply_alerts(known(layers, f).alerts, f)
+
+
+@dataclass(frozen=True)
+class TriageQueue:
+    """The triage queue under the filters: unverified reports not linked as duplicates, newest first.
+
+    Attributes
+    ----------
+    filters : Filters
+    user : str
+    alerts : GeoDataFrame
+        Every alert shown under the filters (:func:`shown_alerts`).
+    queue : GeoDataFrame
+    """
+
+    filters: flt.Filters
+    user: str
+    alerts: gpd.GeoDataFrame
+    queue: gpd.GeoDataFrame
+
+    @property
+    def counts(self) -> dict[str, int]:
+        a = self.alerts
+        return {"queue": len(self.queue), "alerts": len(a),
+                "verified": int((a["verification"] == "verified").sum()) if len(a) else 0,
+                "discounted": int((a["verification"] == "discounted").sum()) if len(a) else 0}
+
+
+def triage_queue(layers: Layers, f: flt.Filters, user: str) -> TriageQueue:
+    """The queue ``user`` triages under ``f``."""
+    if not user:
+        raise ValueError("a triage queue needs the acting user")
+    alerts = shown_alerts(layers, f)
+    return TriageQueue(filters=f, user=user, alerts=alerts, queue=triage.queue(alerts))
