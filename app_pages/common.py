@@ -114,11 +114,11 @@ def hindsight_hint(p: views.Picture) -> str | None:
 
 
 # -- the map component, rendered once per state and filters ----------------------------
-# streamlit-folium renders a folium map to strings on every run (and mutates the folium objects while
-# doing so). For the situation map those strings depend only on the store's state and the filters, so the
-# page caches the strings (never the objects) and hands them to streamlit-folium's component itself.
-# This follows streamlit_folium.st_folium (0.27.x) step by step; tests/test_apptest_pages.py and
-# tests/test_browser.py prove the map still draws, swaps its live layers and returns clicks and drawings.
+# The map is drawn by the project's own component (app_pages/map_component.py) from strings folium
+# renders in Python. For the situation map those strings depend only on the store's state and the filters,
+# so the page caches the strings (never the folium objects, which rendering mutates) and the component
+# call only hands them over. tests/test_apptest_pages.py and tests/test_browser.py prove the map draws,
+# swaps its live layers in the open map and returns clicks and drawings.
 
 def area_key(area) -> str:
     """A cache key for a drawn area (empty when there is none)."""
@@ -133,24 +133,26 @@ def situation_map_fixed(location: str, token: str, area: str, base_url: str, bas
 
     Depends only on the stored layers (the view fits them all), the drawn area and the basemap.
     """
+    from app_pages import map_component
     from ewarning.render import maps
 
     fixed, _ = maps.situation_map_parts(basemap=basemap(), asset_base_url=base_url, draw=True, area=_area,
                                         fit=(_data.alerts, _data.sites, _data.presence, _data.patrols))
-    return folium_fixed_args(fixed)
+    return map_component.fixed_args(fixed)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def situation_map_live(location: str, token: str, filter_key: str, base_url: str, top: int, _alerts, _sites,
                        _presence, _patrols, _hotspots) -> dict:
     """The situation map's filtered layers as component strings, once per store state and filters."""
+    from app_pages import map_component
     from ewarning.render import maps
     from ewarning.hotspots import HotspotConfig
 
     _, live = maps.situation_map_parts(alerts=_alerts, sites=_sites, presence=_presence, patrols=_patrols,
                                        asset_base_url=base_url, hotspots=_hotspots,
                                        reach_km=HotspotConfig().reach_km, heat=True, draw=True, fit=())
-    return folium_live_args(live)
+    return map_component.live_args(live)
 
 
 def situation_map_strings(sit: views.Situation, location: str, token: str) -> tuple[dict, dict]:
@@ -174,7 +176,9 @@ def warm_up(windows=(DEFAULT_WINDOW, "everything")) -> list[str]:
     ``windows`` (``?window=everything`` links). Runs outside any session
     (``serve.py`` calls it in a thread at start-up); returns what it warmed.
     """
-    map_component()   # before anything else: pages may already be asking for it
+    from app_pages import map_component
+
+    map_component.component()   # before anything else: pages may already be asking for it
     location, token = store_and_token()
     data = load_layers(location, token)
     basemap()
@@ -186,94 +190,13 @@ def warm_up(windows=(DEFAULT_WINDOW, "everything")) -> list[str]:
     return done
 
 
-def folium_fixed_args(fig) -> dict:
-    """What ``st_folium(fig, ...)`` sends for the map itself: strings only, safe to cache and share."""
-    import streamlit_folium as sf
+def folium_component(fixed: dict, live: dict | None, key: str, height: int, returned_objects: list[str]) -> dict:
+    """The map of the cached strings of :func:`situation_map_fixed` / :func:`situation_map_live`, drawn by
+    :func:`app_pages.map_component.show`: returns ``returned_objects`` (the tooltip of the last clicked
+    object, the drawings as GeoJSON features), ``None`` until the user clicks or draws."""
+    from app_pages import map_component
 
-    fig.get_root().render()
-    fig.render()
-    html, header = sf._get_html(fig), sf._get_header(fig)   # before _get_map_string, which renames ids
-    script = sf._get_map_string(fig)
-    try:
-        bounds = fig.get_bounds()
-    except AttributeError:
-        bounds = [[None, None], [None, None]]
-    css, js = _asset_links(fig)
-    return {"script": script, "header": header, "html": html, "id": sf.get_full_id(fig), "bounds": bounds,
-            "zoom": fig.options.get("zoom"), "css_links": css, "js_links": js}
-
-
-def folium_live_args(group) -> dict:
-    """What ``st_folium(..., feature_group_to_add=group)`` sends for ``group`` (strings only).
-
-    The group is attached to a throwaway map: streamlit-folium names the map
-    ``map_div`` in the script whatever map it was, so the string is the same.
-    """
-    import folium
-    import streamlit_folium as sf
-
-    scratch = folium.Map(tiles=None)
-    script = sf._get_feature_group_string(group, map=scratch, idx=0)
-    css, js = _asset_links(group)
-    return {"feature_group": script, "css_links": css, "js_links": js}
-
-
-def _asset_links(element) -> tuple[list[str], list[str]]:
-    from ewarning.render.maps import _walk
-
-    css, js = [], []
-    for e in _walk(element):
-        css.extend(href for _, href in getattr(e, "default_css", None) or [])
-        js.extend(src for _, src in getattr(e, "default_js", None) or [])
-    return list(dict.fromkeys(css)), list(dict.fromkeys(js))
-
-
-def map_component():
-    """streamlit-folium's component, registered with this server's runtime.
-
-    Streamlit registers a component (so the server serves its frontend) only
-    when its module is imported during a page run. ``serve.py`` imports
-    streamlit-folium earlier, in its warm-up thread, so the warm-up and every
-    page call this: it registers the component as that import would have,
-    once (a dictionary look-up afterwards).
-    """
-    import streamlit_folium as sf
-    from streamlit import runtime
-
-    component = sf._component_func
-    if runtime.exists():
-        registry = runtime.get_instance().component_registry
-        if registry.get_component(component.name) is None:
-            registry.register_component(component)
-    return component
-
-
-def folium_component(fixed: dict, live: dict | None, key: str, height: int, returned_objects: list[str]):
-    """``st_folium(map, key=key, height=height, use_container_width=True, feature_group_to_add=live,
-    returned_objects=...)`` from the cached strings of :func:`folium_fixed_args` / :func:`folium_live_args`."""
-    import streamlit_folium as sf
-
-    defaults = {"last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": None,
-                "last_object_clicked_tooltip": None, "last_object_clicked_popup": None, "all_drawings": None,
-                "last_active_drawing": None, "last_circle_radius": None, "last_circle_polygon": None,
-                "selected_layers": None, "selected_tags": None, "last_geocoder_result": None,
-                "zoom": fixed["zoom"]}
-    (s, w), (n, e) = fixed["bounds"]
-    defaults["bounds"] = {"_southWest": {"lat": s, "lng": w}, "_northEast": {"lat": n, "lng": e}}
-    defaults = {k: v for k, v in defaults.items() if k in returned_objects}
-    live = live or {"feature_group": None, "css_links": [], "js_links": []}
-    hash_key = sf.generate_js_hash(fixed["script"], key, False)
-
-    def on_change():
-        st.session_state[key] = st.session_state.get(hash_key, {})
-
-    return map_component()(
-        script=fixed["script"], header=fixed["header"], html=fixed["html"], id=fixed["id"], key=hash_key,
-        height=height, width=None, returned_objects=returned_objects, default=defaults, zoom=None, center=None,
-        feature_group=live["feature_group"], return_on_hover=False, layer_control=None, pixelated=False,
-        css_links=list(dict.fromkeys(fixed["css_links"] + live["css_links"])),
-        js_links=list(dict.fromkeys(fixed["js_links"] + live["js_links"])), on_change=on_change,
-        wrap_longitude=False)
+    return map_component.show(fixed, live, key=key, height=height, returned_objects=returned_objects)
 
 
 # -- filters ---------------------------------------------------------------------

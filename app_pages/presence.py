@@ -11,9 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from streamlit_folium import st_folium
-
-from app_pages import common
+from app_pages import common, map_component
 from ewarning import views, vocab
 from ewarning.render import maps
 
@@ -34,7 +32,7 @@ d.metric("Liaison assistants (women)", f"{counts['liaison assistants']} ({counts
 
 fmap = maps.situation_map(sites=sites, presence=bases, basemap=common.basemap(), asset_base_url=common.asset_base(),
                           hotspots=hotspots, reach_km=cfg.reach_km, show_coverage=True, collapsed_control=True)
-st_folium(fmap, key="presence_map", height=560, use_container_width=True, returned_objects=[])
+map_component.show(map_component.fixed_args(fmap), key="presence_map", height=560, returned_objects=())
 st.caption("Rings: how far each component of each base reaches ("
            + ", ".join(f"{vocab.COMPONENTS[c].lower()} {km:g} km" for c, km in cfg.reach_km.items())
            + "); toggle them in the layer control (top right).")

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # points this at docs/screenshots to refresh the README's pictures.
 SHOTS = Path(os.environ.get("EWARNING_SCREENSHOTS") or ROOT / ".artifacts" / "screenshots")
 LOCAL = {"localhost", "127.0.0.1", "::1", "[::1]"}
-FRAME = "iframe[title='streamlit_folium.st_folium']"
+FRAME = "iframe[title='app_pages.map_component.ewarning_map']"
 # As in conftest.py (not importable under --import-mode=importlib).
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_IDS = {"script": "A-HOSTILE-SCRIPT", "img": "A-HOSTILE-IMG"}
@@ -229,7 +229,7 @@ def test_clicking_a_hotspot_opens_its_detail(session):
     assert frame.locator(f".ew-hotspot-pop[data-hotspot='{hotspot_id}']").count() == 1
     page.get_by_role("button", name="Open in Hotspots").click()
     page.locator(f".ew-detail[data-hotspot='{hotspot_id}']").wait_for(timeout=20_000)
-    page.get_by_text("Alerts per week in the area").first.wait_for(timeout=20_000)
+    page.get_by_text("Reports per week in the area").first.wait_for(timeout=20_000)
     assert "/hotspots" in page.url
 
 

@@ -18,6 +18,11 @@ Three rules hold for every layer:
   and drawn by a short JavaScript function (no per-marker markup), dense
   alert layers are clustered, lines are simplified and coordinates rounded.
 
+The drawing functions and the layers' stylesheet are files in ``assets/``
+(``alerts.js``, ``map.css``...), read once at import; the few values they
+take from :mod:`ewarning.render.style` are filled into ``@@name@@``
+placeholders (:func:`_asset`).
+
 Examples
 --------
 >>> import geopandas as gpd, pandas as pd
@@ -34,9 +39,11 @@ Examples
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import json
 import math
 import os
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -53,7 +60,7 @@ from .. import vocab
 from ..security import escape
 
 #: Where ``scripts/vendor_assets.py`` puts the vendored assets.
-ASSET_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor"
+ASSET_DIR = Path(__file__).resolve().parents[2] / "static" / "vendor"
 #: URL under which Streamlit serves :data:`ASSET_DIR` (static serving).
 DEFAULT_ASSET_BASE = "/app/static/vendor"
 #: Environment variables: asset URL base (e.g. behind a proxy prefix), an
@@ -117,7 +124,7 @@ def localise_assets(root, base: str | None = None, asset_dir: Path = ASSET_DIR):
     ``base`` is the URL prefix (default :func:`asset_base`); a ``file://``
     URI of :data:`ASSET_DIR` makes a stand-alone HTML file work from disk.
     Raises :class:`OfflineAssetError` for an asset that was not vendored and
-    for branca colormaps (streamlit-folium then loads d3 from a CDN).
+    for branca colormaps (they load d3 from a CDN).
     """
     import branca.colormap
 
@@ -125,7 +132,7 @@ def localise_assets(root, base: str | None = None, asset_dir: Path = ASSET_DIR):
     table = _manifest(str(asset_dir))
     for element in _walk(root):
         if isinstance(element, branca.colormap.ColorMap):
-            raise OfflineAssetError("branca colormaps make streamlit-folium load d3 from a CDN; "
+            raise OfflineAssetError("branca colormaps load d3 from a CDN; "
                                     "use ewarning.render.maps.legend() instead")
         originals = element.__dict__.setdefault("_ew_cdn_assets", {})
         for attr in ("default_js", "default_css"):
@@ -315,65 +322,50 @@ def _points(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 # --------------------------------------------------------------------------
+# the JavaScript and CSS of the layers: files in ``assets/``, read once at import
+
+#: The folder (inside the package) of the layers' JavaScript and CSS files.
+ASSETS = "assets"
+#: A value filled in from Python: ``@@name@@`` (JavaScript and CSS never contain ``@@``).
+_PLACEHOLDER = re.compile(r"@@([a-z_]+)@@")
+
+
+def _asset(name: str, **values: str) -> str:
+    """The text of ``assets/<name>`` with each ``@@key@@`` replaced by ``values[key]``.
+
+    Every placeholder must be given and every value used (a typo fails at
+    import, never in the browser). Values are trusted text from this package
+    (style constants, other assets), not data; substitution is one pass, so
+    a value is never searched for placeholders itself.
+
+    >>> "function row(" in _asset("helpers.js")
+    True
+    """
+    text = importlib.resources.files(__package__).joinpath(ASSETS, name).read_text(encoding="utf-8")
+    text = text.removesuffix("\n")
+    found = set(_PLACEHOLDER.findall(text))
+    if found != set(values):
+        raise ValueError(f"{name}: placeholders {sorted(found)} but values for {sorted(values)}")
+    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), text)
+
+
+#: The asset files every map draws with (tests check each one loads and reaches the page).
+ASSET_FILES = ("map.css", "helpers.js", "alerts.js", "sites.js", "presence.js", "patrols.js", "hotspots.js",
+               "coverage.js", "heat.js", "area.js", "basemap.js", "legend.js", "registry.js", "register.js",
+               "reset.js", "control.js", "attribution.js")
+
+
+# --------------------------------------------------------------------------
 # CSS shared by the layers (added once to the map header)
 
-_CSS = f"""
-.leaflet-container {{ background: {style.BASEMAP['background']}; font-family: {style.FONT_FAMILY}; }}
-.ew-pop {{ font-family: {style.FONT_FAMILY}; font-size: {style.FONT_SIZES['body']}; color: {style.TEXT_COLOUR};
-           max-width: 300px; line-height: 1.35; }}
-.ew-pop .ew-h {{ font-size: {style.FONT_SIZES['title']}; font-weight: 600; margin-bottom: 2px; }}
-.ew-pop .ew-m {{ color: {style.MUTED_COLOUR}; font-size: {style.FONT_SIZES['small']}; }}
-.ew-pop .ew-t {{ margin-top: 4px; white-space: pre-wrap; overflow-wrap: anywhere; }}
-.ew-pop .ew-gap {{ color: #b00020; font-weight: 600; }}
-.ew-pop table {{ border-collapse: collapse; margin-top: 3px; }}
-.ew-pop td {{ padding: 0 6px 0 0; vertical-align: top; }}
-.ew-dot {{ border-radius: 50%; border: 1.5px solid #fff; box-shadow: 0 0 1px rgba(0,0,0,.6);
-           box-sizing: border-box; }}
-.ew-cluster div {{ width: 30px; height: 30px; margin: 3px; border-radius: 15px; text-align: center;
-                   font: 600 12px {style.FONT_FAMILY}; color: #fff; text-shadow: 0 0 2px rgba(0,0,0,.7); }}
-.ew-cluster span {{ line-height: 30px; }}
-.leaflet-control-layers {{ font: {style.FONT_SIZES['body']} {style.FONT_FAMILY}; }}
-.ew-cluster {{ border-radius: 18px; background: rgba(255,255,255,.55); }}
-.ew-base {{ display: flex; gap: 1px; padding: 2px; background: #fff; border: 1.5px solid #30363d;
-            border-radius: 4px; box-shadow: 0 1px 3px rgba(0,0,0,.35); width: max-content; }}
-.ew-base.ew-base-gap {{ border: 2px solid #b00020; }}
-.ew-base::after {{ content: ""; position: absolute; left: 34px; top: 100%; border: 5px solid transparent;
-                  border-top-color: #30363d; }}
-.ew-base.ew-base-gap::after {{ border-top-color: #b00020; }}
-.ew-base {{ position: relative; }}
-.ew-base span {{ display: inline-block; width: 17px; height: 17px; border-radius: 3px; color: #fff;
-                 font-size: 10px; line-height: 17px; text-align: center; }}
-.ew-base span.ew-off {{ background: #eef0f3; color: {style.ABSENT}; }}
-.ew-town-label {{ background: transparent; border: 0; box-shadow: none; padding: 0 0 0 2px;
-                  font: 11px {style.FONT_FAMILY}; color: {style.BASEMAP['town']};
-                  text-shadow: 0 0 2px #fff, 0 0 2px #fff; }}
-.ew-town-label::before {{ display: none; }}
-.ew-legend {{ background: rgba(255,255,255,.94); padding: 6px 8px; border-radius: 4px;
-              box-shadow: 0 1px 4px rgba(0,0,0,.3); font: {style.FONT_SIZES['small']} {style.FONT_FAMILY};
-              color: {style.TEXT_COLOUR}; max-height: 60vh; overflow: auto; }}
-.ew-legend summary {{ font-weight: 600; cursor: pointer; }}
-.ew-legend .ew-sec {{ font-weight: 600; margin-top: 4px; }}
-.ew-legend i {{ display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 4px;
-                vertical-align: middle; }}
-.ew-legend i.ew-line {{ border-radius: 0; height: 3px; width: 14px; }}
-.ew-legend i.ew-box {{ border-radius: 2px; width: 14px; }}
-.ew-hotspot-badge div {{ min-width: 24px; height: 22px; padding: 0 4px; border-radius: 3px; box-sizing: border-box;
-                          border: 2px solid #fff; box-shadow: 0 1px 3px rgba(0,0,0,.5); text-align: center;
-                          font: 700 11px/18px {style.FONT_FAMILY}; white-space: nowrap; }}
-.ew-hotspot-badge-flagged div {{ border-color: {style.FLAG_COLOUR}; border-width: 3px; line-height: 16px; }}
-.ew-hotspot-badge-flagged i {{ font-size: 10px; }}
-"""
+_CSS = _asset("map.css", basemap_background=style.BASEMAP["background"], font_family=style.FONT_FAMILY,
+              font_size_body=style.FONT_SIZES["body"], font_size_title=style.FONT_SIZES["title"],
+              font_size_small=style.FONT_SIZES["small"], text_colour=style.TEXT_COLOUR,
+              muted_colour=style.MUTED_COLOUR, absent=style.ABSENT, basemap_town=style.BASEMAP["town"],
+              flag_colour=style.FLAG_COLOUR)
 
 # Shared JS helpers (string building from already-escaped values).
-_JS_HELPERS = """
-    function row(label, value) { return value === '' || value === null || value === undefined ? '' :
-        '<tr><td class="ew-m">' + label + '</td><td>' + value + '</td></tr>'; }
-    function obj(cols, r) { var o = {}; for (var j = 0; j < cols.length; j++) { o[cols[j]] = r[j]; } return o; }
-    function put(parent, layers) {
-        if (parent.addLayers) { parent.addLayers(layers); }
-        else { for (var i = 0; i < layers.length; i++) { parent.addLayer(layers[i]); } }
-    }
-"""
+_JS_HELPERS = _asset("helpers.js")
 
 
 # --------------------------------------------------------------------------
@@ -391,120 +383,7 @@ FLAT_ZOOM = 14
 # few milliseconds for 20,000 points) and only the cells in view become
 # markers (a cluster badge, or a circle for a lone alert); a marker's popup
 # is built from the arrays when it is opened. Every text is escaped already.
-_ALERTS_JS = """function (d, parent) {
-    %(helpers)s
-    var lk = d.lookups, n = d.x.length, PI = Math.PI;
-    function colourOf(i) { return lk.colour[d.c[i]] || lk.neutral; }
-    function time(m) { return m === null || m < 0 ? '' :
-        new Date((d.t0 + m) * 60000).toISOString().slice(0, 16).replace('T', ' '); }
-    function popup(i) {
-        var cas = (d.k[i] || d.inj[i]) ? d.k[i] + ' killed, ' + d.inj[i] + ' injured' : '';
-        var t = d.texts[d.t[i]] || '';
-        return '<div class="ew-pop"><div class="ew-h" style="color:' + colourOf(i) + '">' + (lk.label[d.c[i]] || '?') +
-            '</div><div class="ew-m">reported ' + time(d.rep[i]) + ' UTC</div><table>' +
-            row('Occurred', time(d.occ[i])) + row('Severity', d.s[i] + ' / 5') + row('Casualties', cas) +
-            row('Channel', lk.channel[d.ch[i]] || '') + row('Status', lk.verification[d.v[i]] || '') +
-            row('Source / info', lk.adm[d.adm[i]]) + row('Location', lk.precision[d.p[i]] || '') +
-            row('Origin', lk.origin[d.o[i]]) + row('Id', d.id[i]) + row('Duplicate of', d.dup[i]) + '</table>' +
-            (t ? '<div class="ew-t">' + t + '</div>' : '') +
-            (t.slice(-1) === '\u2026' ? '<div class="ew-m ew-more">Full text on the Alerts triage page</div>' : '') +
-            '</div>';
-    }
-    function point(i) {
-        var m = L.circleMarker([d.y[i], d.x[i]], {radius: lk.radius[d.s[i]] || lk.radius[1], color: '#ffffff',
-            weight: 1, opacity: 0.9, fillColor: colourOf(i), fillOpacity: d.v[i] === lk.discounted ? 0.3 : 0.85,
-            className: 'ew-alert ew-cat-' + (lk.code[d.c[i]] || 'unknown')});
-        m.bindTooltip((lk.label[d.c[i]] || '?') + ' \\u00b7 ' + time(d.rep[i]).slice(0, 10));
-        m.bindPopup(function () { return popup(i); }, {maxWidth: 320});
-        return m;
-    }
-    // Web Mercator in [0, 1], computed once; a zoom's grid is these times 256 * 2^z.
-    var u = new Float64Array(n), v = new Float64Array(n);
-    for (var i = 0; i < n; i++) {
-        var lat = Math.max(Math.min(d.y[i], 85), -85) * PI / 180;
-        u[i] = (d.x[i] + 180) / 360;
-        v[i] = (1 - Math.log(Math.tan(lat) + 1 / Math.cos(lat)) / PI) / 2;
-    }
-    function cells(z) {
-        var scale = 256 * Math.pow(2, z) / d.cell, byKey = {}, out = [];
-        for (var i = 0; i < n; i++) {
-            var key = Math.floor(u[i] * scale) * 1e7 + Math.floor(v[i] * scale), c = byKey[key];
-            if (!c) { c = byKey[key] = {key: 'c' + z + ':' + key, n: 0, lat: 0, lng: 0, s: 0, i: i,
-                                        s0: 90, w0: 180, n0: -90, e0: -180}; out.push(c); }
-            c.n++; c.lat += d.y[i]; c.lng += d.x[i];
-            if (d.s[i] > c.s) { c.s = d.s[i]; }
-            if (d.y[i] < c.s0) { c.s0 = d.y[i]; } if (d.y[i] > c.n0) { c.n0 = d.y[i]; }
-            if (d.x[i] < c.w0) { c.w0 = d.x[i]; } if (d.x[i] > c.e0) { c.e0 = d.x[i]; }
-        }
-        for (var j = 0; j < out.length; j++) { out[j].lat /= out[j].n; out[j].lng /= out[j].n; }
-        return out;
-    }
-    function badge(c, map) {
-        var label = c.n >= 10000 ? Math.round(c.n / 1000) + 'k' : c.n >= 1000 ? (c.n / 1000).toFixed(1) + 'k' : c.n;
-        var m = L.marker([c.lat, c.lng], {title: c.n + ' alerts', icon: L.divIcon({
-            html: '<div style="background:' + lk.ramp[c.s] + '"><span>' + label + '</span></div>',
-            className: 'ew-cluster ew-alert-cluster', iconSize: L.point(36, 36)})});
-        m.on('click', function () {
-            if (c.n0 - c.s0 < 1e-6 && c.e0 - c.w0 < 1e-6) { map.setView([c.lat, c.lng], d.flat); }
-            else { map.fitBounds([[c.s0, c.w0], [c.n0, c.e0]], {maxZoom: d.flat, padding: [20, 20]}); }
-        });
-        return m;
-    }
-    var Alerts = L.FeatureGroup.extend({
-        onAdd: function (map) {
-            L.FeatureGroup.prototype.onAdd.call(this, map);
-            this._live = this._live || {};
-            map.on('moveend', this._redraw, this);
-            this._redraw();
-        },
-        onRemove: function (map) {
-            map.off('moveend', this._redraw, this);
-            L.FeatureGroup.prototype.onRemove.call(this, map);
-        },
-        _redraw: function () {
-            var map = this._map;
-            if (!map) { return; }
-            var z = map.getZoom(), want = {}, view = map.getBounds().pad(0.3), key, j;
-            if (!d.clustered) {
-                for (j = 0; j < n; j++) { want['p' + j] = j; }
-            } else if (z >= d.flat) {
-                for (j = 0; j < n; j++) { if (view.contains([d.y[j], d.x[j]])) { want['p' + j] = j; } }
-            } else {
-                var list = this._cells[z] || (this._cells[z] = cells(z));
-                for (j = 0; j < list.length; j++) {
-                    var c = list[j];
-                    if (view.contains([c.lat, c.lng])) { if (c.n === 1) { want['p' + c.i] = c.i; } else { want[c.key] = c; } }
-                }
-            }
-            for (key in this._live) {
-                if (!(key in want)) { this.removeLayer(this._live[key]); delete this._live[key]; }
-            }
-            var add = [];
-            for (key in want) {
-                if (!(key in this._live)) {
-                    var m = typeof want[key] === 'number' ? point(want[key]) : badge(want[key], map);
-                    this._live[key] = m; add.push(m);
-                }
-            }
-            for (j = 0; j < add.length; j++) { this.addLayer(add[j]); }
-        },
-        // Show one alert by id and open its popup (for the desk and the browser test).
-        openAlert: function (id) {
-            var i = d.id.indexOf(id), map = this._map;
-            if (i < 0 || !map) { return false; }
-            map.setView([d.y[i], d.x[i]], Math.max(map.getZoom(), d.clustered ? d.flat : 0), {animate: false});
-            this._redraw();
-            var m = this._live['p' + i];
-            if (!m) { return false; }
-            m.openPopup();
-            return true;
-        }
-    });
-    var layer = new Alerts();
-    layer._cells = {};
-    layer._ewAlerts = n;
-    parent.addLayer(layer);
-}""" % {"helpers": _JS_HELPERS}
+_ALERTS_JS = _asset("alerts.js", helpers=_JS_HELPERS)
 
 
 def _minutes(frame: pd.DataFrame, column: str, t0: pd.Timestamp) -> list[int]:
@@ -589,22 +468,7 @@ def alerts_layer(alerts: gpd.GeoDataFrame, name: str = "Alerts", show: bool = Tr
 # --------------------------------------------------------------------------
 # IDP sites
 
-_SITES_JS = """function (d, parent) {
-    %(helpers)s
-    var lk = d.lookups, layers = [];
-    for (var i = 0; i < d.rows.length; i++) {
-        var s = obj(d.columns, d.rows[i]);
-        var colour = lk.colour[s.k] || lk.neutral;
-        var m = L.circleMarker([s.y, s.x], {radius: s.r, color: colour, weight: 2, opacity: 0.95,
-            fillColor: colour, fillOpacity: 0.25, className: 'ew-site'});
-        m.bindTooltip(s.n + (s.pop ? ' \\u00b7 ' + s.pop : ''));
-        m.bindPopup('<div class="ew-pop"><div class="ew-h">' + s.n + '</div><div class="ew-m">' +
-            (lk.kind[s.k] || '') + '</div><table>' + row('Population', s.pop || 'unknown') +
-            row('Opened', s.o) + row('Closed', s.cl) + row('Id', s.id) + '</table></div>');
-        layers.push(m);
-    }
-    put(parent, layers);
-}""" % {"helpers": _JS_HELPERS}
+_SITES_JS = _asset("sites.js", helpers=_JS_HELPERS)
 
 
 def sites_layer(sites: gpd.GeoDataFrame, name: str = "IDP sites", show: bool = True) -> folium.FeatureGroup:
@@ -631,35 +495,7 @@ def sites_layer(sites: gpd.GeoDataFrame, name: str = "IDP sites", show: bool = T
 # --------------------------------------------------------------------------
 # presence (bases and which components are there)
 
-_PRESENCE_JS = """function (d, parent) {
-    %(helpers)s
-    var lk = d.lookups, layers = [];
-    for (var i = 0; i < d.rows.length; i++) {
-        var b = obj(d.columns, d.rows[i]);
-        var cells = '', missing = [], table = '';
-        for (var c = 0; c < lk.components.length; c++) {
-            var on = b.n[c] > 0;
-            cells += '<span class="' + (on ? 'ew-on' : 'ew-off') + ' ew-comp-' + lk.components[c] + '" title="' +
-                lk.label[c] + (on ? '' : ' absent') + '" style="' + (on ? 'background:' + lk.colour[c] : '') +
-                '"><i class="fa-solid fa-' + lk.icon[c] + '"></i></span>';
-            if (!on) { missing.push(lk.label[c]); }
-            table += row(lk.label[c], b.n[c] > 0 ? (lk.counts ? b.n[c] : 'present') +
-                         (lk.components[c] === 'cla' && b.f > 0 ? ' (' + b.f + ' women)' : '') : 'absent');
-        }
-        var gap = missing.length > 0;
-        var icon = L.divIcon({className: 'ew-presence' + (gap ? ' ew-presence-gap' : ''), iconSize: null,
-            iconAnchor: [39, 27], html: '<div class="ew-base' + (gap ? ' ew-base-gap' : '') + '">' + cells + '</div>'});
-        var m = L.marker([b.y, b.x], {icon: icon, title: '', riseOnHover: true, zIndexOffset: 1000});
-        m.bindTooltip(b.name + ' \\u00b7 ' + (gap ? 'no ' + missing.join(', no ') : 'all components'),
-                      {direction: 'top', offset: [0, -12]});
-        m.bindPopup('<div class="ew-pop"><div class="ew-h">' + b.name + '</div><div class="ew-m">' +
-            (lk.kind[b.k] || '') + (b.since ? ', since ' + b.since : '') + '</div><table>' + table + '</table>' +
-            (gap ? '<div class="ew-gap">Not multidimensional: no ' + missing.join(', no ') + '</div>' : '') +
-            '</div>');
-        layers.push(m);
-    }
-    put(parent, layers);
-}""" % {"helpers": _JS_HELPERS}
+_PRESENCE_JS = _asset("presence.js", helpers=_JS_HELPERS)
 
 
 def presence_layer(presence_on_date: gpd.GeoDataFrame, name: str = "Presence",
@@ -693,30 +529,7 @@ def presence_layer(presence_on_date: gpd.GeoDataFrame, name: str = "Presence",
 # --------------------------------------------------------------------------
 # patrols
 
-_PATROLS_JS = """function (d, parent) {
-    %(helpers)s
-    var lk = d.lookups, layers = [];
-    for (var i = 0; i < d.rows.length; i++) {
-        var p = obj(d.columns, d.rows[i]);
-        var st = lk.style[p.ty] || lk.style[lk.unknown];
-        var latlngs = [];
-        for (var j = 0; j < p.line.length; j += 2) { latlngs.push([p.line[j + 1], p.line[j]]); }
-        var type = lk.type[p.ty] || 'unknown';
-        var l = L.polyline(latlngs, {color: st.color, weight: st.weight, opacity: st.opacity,
-            dashArray: st.dashArray, className: 'ew-patrol ew-patrol-' + type});
-        var who = [];
-        if (p.cla) { who.push('liaison assistant'); }
-        if (p.fet) { who.push('female engagement team'); }
-        l.bindTooltip((lk.label[p.ty] || '') + ' patrol' + (p.u ? ' \\u00b7 ' + p.u : '') + ' \\u00b7 ' +
-                      p.s.slice(0, 10), {sticky: true});
-        l.bindPopup('<div class="ew-pop"><div class="ew-h">' + (lk.label[p.ty] || '') + ' patrol</div>' +
-            '<div class="ew-m">' + (lk.component[p.co] || '') + '</div><table>' + row('Unit', p.u) +
-            row('Start', p.s) + row('End', p.e) + row('Engagements', p.en) +
-            row('With', who.join(', ')) + row('Id', p.id) + '</table></div>');
-        layers.push(l);
-    }
-    put(parent, layers);
-}""" % {"helpers": _JS_HELPERS}
+_PATROLS_JS = _asset("patrols.js", helpers=_JS_HELPERS)
 
 
 def _flat_coords(geom, tolerance: float) -> list[float] | None:
@@ -769,43 +582,7 @@ def patrols_layer(patrols: gpd.GeoDataFrame, name: str = "Patrols", show: bool =
 #: Simplification of hotspot polygons in degrees (~500 m).
 HOTSPOT_TOLERANCE = 0.005
 
-_HOTSPOTS_JS = """function (d, parent) {
-    %(helpers)s
-    var lk = d.lookups, layers = [];
-    function colour(score) {
-        var t = Math.min(Math.max(score / 100, 0), 1);
-        return lk.ramp[Math.min(Math.floor(t * lk.ramp.length), lk.ramp.length - 1)];
-    }
-    for (var i = 0; i < d.rows.length; i++) {
-        var h = obj(d.columns, d.rows[i]);
-        var c = colour(h.sc);
-        var levels = h.g.type === 'MultiPolygon' ? 2 : 1;
-        var tip = h.id + ' \\u00b7 #' + h.rk + ' ' + h.pl + ' \\u00b7 score ' + h.sc.toFixed(1) +
-                  (h.fl ? ' \\u00b7 FLAGGED: no ' + h.gap.join(', no ') : '');
-        var pop = '<div class="ew-pop ew-hotspot-pop" data-hotspot="' + h.id + '"><div class="ew-h">#' + h.rk +
-            ' ' + h.pl + '</div><div class="ew-m">' + h.id + ', ' + h.asof + '</div><table>' +
-            row('Score', h.sc.toFixed(1) + ' / 100') + row('Trend', h.tr) + row('Alerts', h.n) +
-            row('Present', h.pres.join(', ') || 'none') +
-            row('Missing', h.gap.length ? '<span class="ew-gap">' + h.gap.join(', ') + '</span>' : '') +
-            row('Exposed sites', h.ex) + row('Last dismounted', h.ld) + '</table>' +
-            (h.fl ? '<div class="ew-gap">FLAGGED: rising tension without a multidimensional presence</div>' : '') +
-            '<div class="ew-t">' + h.exp + '</div></div>';
-        var poly = L.polygon(L.GeoJSON.coordsToLatLngs(h.g.coordinates, levels), {
-            color: h.fl ? lk.flag : c, weight: h.fl ? 3.5 : 1.5, dashArray: h.fl ? '8 5' : null, opacity: 0.95,
-            fillColor: c, fillOpacity: 0.28, className: 'ew-hotspot' + (h.fl ? ' ew-hotspot-flagged' : '')});
-        poly.bindTooltip(tip, {sticky: true});
-        poly.bindPopup(pop, {maxWidth: 340});
-        layers.push(poly);
-        var badge = L.marker([h.ly, h.lx], {zIndexOffset: 1500, riseOnHover: true, icon: L.divIcon({
-            className: 'ew-hotspot-badge' + (h.fl ? ' ew-hotspot-badge-flagged' : ''), iconSize: null,
-            iconAnchor: [12, 12], html: '<div style="background:' + c + ';color:' + (h.sc >= 45 ? '#fff' : '#1f2328') +
-            '">' + (h.fl ? '<i class="fa-solid fa-flag"></i> ' : '') + '#' + h.rk + '</div>'})});
-        badge.bindTooltip(tip);
-        badge.bindPopup(pop, {maxWidth: 340});
-        layers.push(badge);
-    }
-    put(parent, layers);
-}""" % {"helpers": _JS_HELPERS}
+_HOTSPOTS_JS = _asset("hotspots.js", helpers=_JS_HELPERS)
 
 
 def hotspots_layer(hotspots: gpd.GeoDataFrame, name: str = "Hotspots", show: bool = True,
@@ -859,17 +636,7 @@ def hotspots_layer(hotspots: gpd.GeoDataFrame, name: str = "Hotspots", show: boo
 # --------------------------------------------------------------------------
 # coverage rings (how far each component of each base reaches)
 
-_COVERAGE_JS = """function (d, parent) {
-    var layers = [];
-    for (var i = 0; i < d.rows.length; i++) {
-        var b = d.rows[i];
-        var ring = L.circle([b[1], b[0]], {radius: d.radius_m, color: d.colour, weight: 1.6, opacity: 0.8,
-            dashArray: d.dash, fill: true, fillColor: d.colour, fillOpacity: 0.04, interactive: false,
-            className: 'ew-coverage ew-coverage-' + d.component});
-        layers.push(ring);
-    }
-    for (var j = 0; j < layers.length; j++) { parent.addLayer(layers[j]); }
-}"""
+_COVERAGE_JS = _asset("coverage.js")
 
 _COVERAGE_DASH = {"military": None, "police": "8 4", "civilian": "3 4", "cla": "1 5"}
 
@@ -913,12 +680,8 @@ class _HeatDraw(_JSCSSMixin, _Draw):
     default_js = list(folium.plugins.HeatMap.default_js)
 
 
-_HEAT_JS = """function (d, parent) {
-    var pts = [];
-    for (var i = 0; i < d.x.length; i++) { pts.push([d.y[i], d.x[i], d.w[i]]); }
-    parent.addLayer(L.heatLayer(pts, {radius: d.radius, blur: d.blur, minOpacity: 0.35, maxZoom: 9,
-                                      max: d.max, gradient: d.gradient}));
-}"""
+_HEAT_JS = _asset("heat.js")
+_AREA_JS = _asset("area.js")
 
 
 def heat_layer(alerts: gpd.GeoDataFrame, name: str = "Heat (alert density)", show: bool = False,
@@ -967,11 +730,7 @@ def area_layer(area, name: str = "Area filter") -> folium.FeatureGroup:
     geom = None if area is None else shapely.set_precision(area, 10 ** -DECIMALS)
     data = {"g": None if geom is None or geom.is_empty else shapely.geometry.mapping(geom),
             "colour": style.FLAG_COLOUR}
-    factory = """function (d, parent) {
-        if (!d.g) { return; }
-        parent.addLayer(L.geoJson(d.g, {interactive: false, style: function () {
-            return {color: d.colour, weight: 2, dashArray: '6 4', fill: false, className: 'ew-area'}; }}));
-    }"""
+    factory = _AREA_JS
     group = folium.FeatureGroup(name=name, show=True)
     group.add_child(_Draw(data, factory))
     return localise_assets(group)
@@ -980,32 +739,8 @@ def area_layer(area, name: str = "Area filter") -> folium.FeatureGroup:
 # --------------------------------------------------------------------------
 # basemap (offline boundaries)
 
-_BASEMAP_JS = """function (d, parent) {
-    var st = d.style, drawn = [];
-    if (d.countries) {
-        drawn.push(L.geoJson(d.countries, {interactive: false, style: function (f) {
-            var focus = f.properties.f;
-            return {color: st.border, weight: focus ? 1.6 : 0.9, fillColor: focus ? st.land_focus : st.land,
-                    fillOpacity: 1, className: 'ew-basemap ew-country'}; }}));
-    }
-    if (d.sectors) {
-        drawn.push(L.geoJson(d.sectors, {style: function () {
-            return {color: st.sector, weight: 1.3, dashArray: '5 4', fill: false, className: 'ew-basemap ew-sector'}; },
-            onEachFeature: function (f, l) { if (f.properties.n) { l.bindTooltip(f.properties.n, {sticky: true}); } }}));
-    }
-    if (d.towns) {
-        drawn.push(L.geoJson(d.towns, {pointToLayer: function (f, latlng) {
-            var m = L.circleMarker(latlng, {radius: 2.5, color: st.town, weight: 1, fillColor: '#ffffff',
-                                            fillOpacity: 1, className: 'ew-basemap ew-town'});
-            if (f.properties.n) { m.bindTooltip(f.properties.n, {permanent: true, direction: 'right',
-                                                                 className: 'ew-town-label', offset: [3, 0]}); }
-            return m; }}));
-    }
-    for (var i = 0; i < drawn.length; i++) { parent.addLayer(drawn[i]); }
-    // Boundaries stay under the other layers even when toggled back on.
-    parent.on('add', function () { parent.eachLayer(function (g) {
-        if (g.bringToBack) { g.bringToBack(); } }); });
-}"""
+_BASEMAP_JS = _asset("basemap.js")
+_LEGEND_JS = _asset("legend.js")
 
 _NAME_COLUMNS = ("name", "sector", "NAME", "name_en", "NAME_EN", "admin", "ADMIN", "shapeName", "label")
 
@@ -1125,13 +860,7 @@ def legend(title: str = "Legend", open_: bool = False) -> MacroElement:
                  + '"></i>dashed red + flag = flagged (rising tension, a component missing)</div>')
     html = (f'<details class="ew-legend"{" open" if open_ else ""}><summary>{escape(title)}</summary>'
             + "".join(parts) + "</details>")
-    factory = """function (d, map) {
-        var c = L.control({position: 'bottomleft'});
-        c.onAdd = function () { var div = L.DomUtil.create('div', 'ew-legend-control');
-            div.innerHTML = d.html; L.DomEvent.disableClickPropagation(div); L.DomEvent.disableScrollPropagation(div);
-            return div; };
-        c.addTo(map);
-    }"""
+    factory = _LEGEND_JS
     return _Draw({"html": html}, factory)
 
 
@@ -1169,42 +898,17 @@ def attribution(alerts: pd.DataFrame | None) -> str:
 # The situation map in two parts (see :func:`situation_map_parts`): the fixed
 # part registers its toggleable groups, the live part removes the previous live
 # groups (keeping which were toggled on), adds the new ones and rebuilds the
-# layer control; streamlit-folium evaluates the live part again on every rerun
-# without re-creating the map.
-_REGISTRY = "window.__ewMap || (window.__ewMap = {fixed: [], live: [], visible: {}, undo: []})"
+# layer control; the dashboard's map component runs a new live part in the open
+# map without re-creating it (app_pages/map_component.py).
+_REGISTRY = _asset("registry.js")
 
-_REGISTER_JS = """function (d, group) {
-    var r = %s;
-    (d.live ? r.live : r.fixed).push({name: d.name, key: d.key, order: d.order, show: d.show, layer: group});
-}""" % _REGISTRY
+_REGISTER_JS = _asset("register.js", registry=_REGISTRY)
 
-_RESET_JS = """function (d, container, map) {
-    var r = %s;
-    for (var i = 0; i < r.live.length; i++) {
-        r.visible[r.live[i].key] = map.hasLayer(r.live[i].layer);
-        map.removeLayer(r.live[i].layer);
-    }
-    for (var j = 0; j < r.undo.length; j++) { r.undo[j](); }
-    r.live = []; r.undo = [];
-}""" % _REGISTRY
+_RESET_JS = _asset("reset.js", registry=_REGISTRY)
 
-_CONTROL_JS = """function (d, container, map) {
-    var r = %s, all = r.fixed.concat(r.live), overlays = {};
-    for (var i = 0; i < r.live.length; i++) {
-        var e = r.live[i];
-        if (e.key in r.visible ? r.visible[e.key] : e.show) { map.addLayer(e.layer); }
-    }
-    all.sort(function (a, b) { return a.order - b.order; });
-    for (var j = 0; j < all.length; j++) { overlays[all[j].name] = all[j].layer; }
-    if (window.layer_control) { map.removeControl(window.layer_control); }
-    window.layer_control = L.control.layers(null, overlays, {collapsed: d.collapsed, position: 'topright'});
-    window.layer_control.addTo(map);
-}""" % _REGISTRY
+_CONTROL_JS = _asset("control.js", registry=_REGISTRY)
 
-_ATTRIBUTION_JS = """function (d, parent, map) {
-    map.attributionControl.addAttribution(d.text);
-    if (window.__ewMap) { window.__ewMap.undo.push(function () { map.attributionControl.removeAttribution(d.text); }); }
-}"""
+_ATTRIBUTION_JS = _asset("attribution.js")
 
 
 def _register(group: folium.FeatureGroup, key: str, order: int, live: bool) -> folium.FeatureGroup:
@@ -1328,7 +1032,8 @@ def situation_map_parts(alerts: gpd.GeoDataFrame | None = None, sites: gpd.GeoDa
     what does not change with the filters (boundaries, legend, drawing tool,
     the drawn area, the view fitted to ``fit``: frames, by default the
     layers given); the live group holds every filtered layer and rebuilds
-    the layer control, for ``st_folium(fixed, feature_group_to_add=live)``:
+    the layer control, for a map component that runs the live part against
+    the open fixed map (the dashboard's ``app_pages/map_component.py``):
     a filter change then swaps the live layers in the open map (toggled
     layers stay toggled) instead of re-creating it.
     """

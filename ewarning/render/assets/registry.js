@@ -1,0 +1,1 @@
+window.__ewMap || (window.__ewMap = {fixed: [], live: [], visible: {}, undo: []})
