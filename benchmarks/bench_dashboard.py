@@ -61,13 +61,13 @@ from ewarning.demo import load_demo  # noqa: E402
 from ewarning.importing import import_files  # noqa: E402
 from ewarning.store import open_store  # noqa: E402
 
-FRAME = "iframe[title='streamlit_folium.st_folium']"
+FRAME = "iframe[title='app_pages.map_component.ewarning_map']"
 LOCAL = {"localhost", "127.0.0.1", "::1", "[::1]"}
 EMPTY_Q = pd.DataFrame({"layer": [], "source": [], "source_row": [], "reason": [], "raw": []})
 
 #: JavaScript run in the top page: is the map in the (same-origin) component frame fully drawn?
 DRAWN_JS = """(expected) => {
-    const f = document.querySelector("iframe[title='streamlit_folium.st_folium']");
+    const f = document.querySelector("iframe[title='app_pages.map_component.ewarning_map']");
     const d = f && f.contentDocument;
     if (!d) { return false; }
     const need = ['path.ew-basemap', 'path.ew-hotspot', '.ew-hotspot-badge', 'path.ew-patrol', 'path.ew-site',

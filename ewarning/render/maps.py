@@ -585,6 +585,11 @@ HOTSPOT_TOLERANCE = 0.005
 _HOTSPOTS_JS = _asset("hotspots.js", helpers=_JS_HELPERS)
 
 
+def _count(value) -> int:
+    """A count for a popup: 0 when missing (killed is a float in the engine's table; one count per incident)."""
+    return 0 if value is None or pd.isna(value) else int(round(float(value)))
+
+
 def hotspots_layer(hotspots: gpd.GeoDataFrame, name: str = "Hotspots", show: bool = True,
                    tolerance: float = HOTSPOT_TOLERANCE) -> folium.FeatureGroup:
     """Hotspot areas from :func:`ewarning.hotspots.score_hotspots`, coloured by score.
@@ -615,6 +620,7 @@ def hotspots_layer(hotspots: gpd.GeoDataFrame, name: str = "Hotspots", show: boo
             shapely.geometry.mapping(geoms[i]), escape(h.get("hotspot_id", "")), int(h.get("rank", i + 1) or i + 1),
             round(float(h.get("score", 0) or 0), 1), int(bool(h.get("flagged", False))),
             escape(h.get("trend", "")), escape(h.get("place", "")), int(h.get("n_alerts", 0) or 0),
+            _count(h.get("killed")),
             [escape(vocab.COMPONENTS.get(c, c)) for c, on in presence.items() if on],
             [escape(vocab.COMPONENTS.get(c, c)) for c in gap],
             escape(", ".join(sites[:4]) + (f" and {len(sites) - 4} more" if len(sites) > 4 else "")),
@@ -623,7 +629,7 @@ def hotspots_layer(hotspots: gpd.GeoDataFrame, name: str = "Hotspots", show: boo
             _as_of_text(h.get("as_of")),
             round(labels[i].x, DECIMALS), round(labels[i].y, DECIMALS),
         ])
-    data = {"columns": ["g", "id", "rk", "sc", "fl", "tr", "pl", "n", "pres", "gap", "ex", "ld", "exp", "asof",
+    data = {"columns": ["g", "id", "rk", "sc", "fl", "tr", "pl", "n", "k", "pres", "gap", "ex", "ld", "exp", "asof",
                         "lx", "ly"], "rows": rows,
             "lookups": {"ramp": style.SCORE_RAMP, "flag": style.FLAG_COLOUR}}
     n_flagged = sum(r[4] for r in rows)

@@ -13,7 +13,7 @@ function (d, parent) {
                   (h.fl ? ' \u00b7 FLAGGED: no ' + h.gap.join(', no ') : '');
         var pop = '<div class="ew-pop ew-hotspot-pop" data-hotspot="' + h.id + '"><div class="ew-h">#' + h.rk +
             ' ' + h.pl + '</div><div class="ew-m">' + h.id + ', ' + h.asof + '</div><table>' +
-            row('Score', h.sc.toFixed(1) + ' / 100') + row('Trend', h.tr) + row('Alerts', h.n) +
+            row('Score', h.sc.toFixed(1) + ' / 100') + row('Trend', h.tr) + row('Alerts', h.n) + row('Killed', h.k) +
             row('Present', h.pres.join(', ') || 'none') +
             row('Missing', h.gap.length ? '<span class="ew-gap">' + h.gap.join(', ') + '</span>' : '') +
             row('Exposed sites', h.ex) + row('Last dismounted', h.ld) + '</table>' +
