@@ -42,8 +42,8 @@ table = pd.DataFrame({
     "Rank": rows["rank"].to_numpy(), "Place": rows["place"].to_numpy(), "Score": rows["score"].to_numpy(),
     "Trend": rows["trend"].to_numpy(), "Flag": ["⚑" if v else "" for v in rows["flagged"]],
     # short component names ("CLA" for liaison assistants) so the column is not cut on a laptop screen
-    "Missing": [", ".join("CLA" if c == "cla" else common.component_labels([c]) for c in g) or "—"
-                for g in rows["missing"]],
+    "Missing": [("all four" if len(g) == 4 else ", ".join("CLA" if c == "cla" else common.component_labels([c])
+                                                             for c in g)) or "—" for g in rows["missing"]],
     "Alerts": rows["n_alerts"].to_numpy(), "Killed": rows["killed"].to_numpy(),
     "People exposed": rows["exposed"].to_numpy(), "Last dismounted (days)": rows["last_dismounted_days"].to_numpy(),
     "Id": ids,
@@ -71,11 +71,12 @@ st.dataframe(
                   "Last dismounted (days)"],
     column_config={
         "Rank": st.column_config.NumberColumn("#", width=36),
-        "Place": st.column_config.TextColumn("Place", width=180),
+        "Place": st.column_config.TextColumn("Place", width=178),
         "Score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%.1f", width=95),
         "Trend": st.column_config.TextColumn("Trend", width=145),
         "Flag": st.column_config.TextColumn("Flag", width=40, help="Flagged: score 50 or more, a component missing"),
-        "Missing": st.column_config.TextColumn("Missing components", width=170),
+        "Missing": st.column_config.TextColumn("Missing components", width=175,
+                                               help="All four: no military, police, civilian staff or CLA"),
         "Alerts": st.column_config.NumberColumn("Alerts", width=52),
         "Killed": st.column_config.NumberColumn("Killed", width=52,
                                                 help="Each incident counted once (its largest report)"),
@@ -112,7 +113,7 @@ with left:
                   opacity=0.25, line_width=0)
     # One trace per period, plain lists (the counts travel as they are): the window's bars add up to the
     # header's alert count. Bars are reports per week; a bin cut short at the window's start is narrower.
-    for recent, name, colour in ((False, f"previous {d.baseline_days:g} days", style.SCORE_RAMP[2]),
+    for recent, name, colour in ((False, f"previous {d.baseline_days_whole} days", style.SCORE_RAMP[2]),
                                  (True, f"last {cfg.window_days:g} days (scored)", style.SCORE_RAMP[4])):
         part = weekly[weekly["recent"] == recent]
         fig.add_trace(go.Bar(
@@ -138,20 +139,40 @@ with right:
                        font={"family": style.FONT_FAMILY})
     st.plotly_chart(fig2, width="stretch", config={"displaylogo": False}, key="hs_mix")
 
-sites, bases, patrols = d.sites, d.bases, d.patrols
-c1, c2 = st.columns(2)
+# Full-width tables, the reports first: side by side, a 1440-pixel screen cut their columns.
+sites, bases, patrols, shown = d.sites, d.bases, d.patrols, d.alerts
+hidden = f"; {d.hidden_duplicates} linked duplicate(s) hidden" if d.hidden_duplicates else ""
+st.markdown(f"**Alerts behind the score** ({len(shown)}{hidden})")
+st.dataframe(pd.DataFrame({
+    "Reported": shown["reported_at"].dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
+    "Category": shown["category"].map(vocab.CATEGORIES).to_numpy(), "Sev.": shown["severity"].to_numpy(),
+    "Status": shown["verification"].map(vocab.VERIFICATION).to_numpy(),
+    "Channel": shown["channel"].map(vocab.CHANNELS).to_numpy(), "Text": shown["text"].astype(str).to_numpy(),
+    "Id": shown["id"].to_numpy()}), hide_index=True, width="stretch", height=210,
+    column_config={"Reported": st.column_config.TextColumn("Reported", width=118),
+                   "Category": st.column_config.TextColumn("Category", width=130),
+                   "Sev.": st.column_config.NumberColumn("Sev.", width=40),
+                   "Status": st.column_config.TextColumn("Status", width=90),
+                   "Channel": st.column_config.TextColumn("Channel", width=120),
+                   "Text": st.column_config.TextColumn("Text", width=340),
+                   "Id": st.column_config.TextColumn("Id", width=100)})
+st.markdown(f"**Presence within reach** ({len(bases)} bases)")
+st.dataframe(pd.DataFrame({
+    "Base": bases["name"].astype(str).to_numpy(), "Kind": bases["kind"].map(vocab.BASE_KINDS).to_numpy(),
+    "km": bases["km"].to_numpy(),
+    **{("CLA" if c == "cla" else vocab.COMPONENTS[c]): d.reach[c].to_numpy() for c in vocab.COMPONENTS}}),
+    hide_index=True, width="stretch", height=180)
+c1, c2 = st.columns([2, 3])
 with c1:
     st.markdown(f"**IDP sites within {cfg.exposure_km:g} km** ({len(sites)})")
     st.dataframe(pd.DataFrame({
         "Site": sites["name"].astype(str).to_numpy(), "Kind": sites["kind"].map(vocab.SITE_KINDS).to_numpy(),
         "Population": sites["population"].to_numpy(), "km": sites["km"].to_numpy()}),
-        hide_index=True, width="stretch", height=180)
-    st.markdown(f"**Presence within reach** ({len(bases)} bases)")
-    st.dataframe(pd.DataFrame({
-        "Base": bases["name"].astype(str).to_numpy(), "Kind": bases["kind"].map(vocab.BASE_KINDS).to_numpy(),
-        "km": bases["km"].to_numpy(),
-        **{("CLA" if c == "cla" else vocab.COMPONENTS[c]): d.reach[c].to_numpy() for c in vocab.COMPONENTS}}),
-        hide_index=True, width="stretch", height=180)
+        hide_index=True, width="stretch", height=180,
+        column_config={"Site": st.column_config.TextColumn("Site", width=150),
+                       "Kind": st.column_config.TextColumn("Kind", width=90),
+                       "Population": st.column_config.NumberColumn("Population", width=80),
+                       "km": st.column_config.NumberColumn("km", width=45)})
 with c2:
     st.markdown(f"**Last patrols within {cfg.patrol_km:g} km** ({len(patrols)})")
     last = patrols.head(20)
@@ -161,20 +182,13 @@ with c2:
         "Component": last["component"].map(vocab.PATROL_COMPONENTS).to_numpy(),
         "Engagements": last["engagements"].to_numpy(), "CLA": last["cla_present"].to_numpy(),
         "FET": last["female_engagement_team"].to_numpy(), "km": last["km"].to_numpy()}),
-        hide_index=True, width="stretch", height=180)
-    shown = d.alerts
-    hidden = f"; {d.hidden_duplicates} linked duplicate(s) hidden" if d.hidden_duplicates else ""
-    st.markdown(f"**Alerts behind the score** ({len(shown)}{hidden})")
-    st.dataframe(pd.DataFrame({
-        "Reported": shown["reported_at"].dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
-        "Category": shown["category"].map(vocab.CATEGORIES).to_numpy(), "Sev.": shown["severity"].to_numpy(),
-        "Status": shown["verification"].map(vocab.VERIFICATION).to_numpy(),
-        "Channel": shown["channel"].map(vocab.CHANNELS).to_numpy(), "Text": shown["text"].astype(str).to_numpy(),
-        "Id": shown["id"].to_numpy()}), hide_index=True, width="stretch", height=180,
-        column_config={"Reported": st.column_config.TextColumn("Reported", width=118),
-                       "Category": st.column_config.TextColumn("Category", width=110),
-                       "Sev.": st.column_config.NumberColumn("Sev.", width=40),
-                       "Status": st.column_config.TextColumn("Status", width=85),
-                       "Channel": st.column_config.TextColumn("Channel", width=95),
-                       "Text": st.column_config.TextColumn("Text", width=220),
-                       "Id": st.column_config.TextColumn("Id", width=90)})
+        hide_index=True, width="stretch", height=180,
+        column_config={"Start": st.column_config.TextColumn("Start", width=112),
+                       "Unit": st.column_config.TextColumn("Unit", width=95),
+                       "Type": st.column_config.TextColumn("Type", width=80),
+                       "Component": st.column_config.TextColumn("Comp.", width=70),
+                       "Engagements": st.column_config.NumberColumn("Eng.", width=40,
+                                                                    help="Engagements with the community"),
+                       "CLA": st.column_config.CheckboxColumn("CLA", width=40),
+                       "FET": st.column_config.CheckboxColumn("FET", width=40, help="Female engagement team"),
+                       "km": st.column_config.NumberColumn("km", width=45)})

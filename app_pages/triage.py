@@ -97,7 +97,8 @@ seen.setdefault(alert_id, int(ver["version"]))
 
 # -- the alert, as text (every value escaped) -----------------------------------------
 t = common.text_html
-edited = (f"version {int(ver['version'])}, last edited by {t(ver['edited_by'])} at {ver['edited_at']:%Y-%m-%d %H:%M:%S} UTC"
+# plain text here: escaped once, where it is put into the card
+edited = (f"version {int(ver['version'])}, last edited by {ver['edited_by']} at {ver['edited_at']:%Y-%m-%d %H:%M:%S} UTC"
           if int(ver["version"]) else "version 0, never edited")
 cells = [
     ("Category", vocab.CATEGORIES.get(row["category"], row["category"])),

@@ -117,7 +117,7 @@ def test_hotspots_page_ranks_and_shows_the_selected_detail(app_store):
     assert len(at.get("plotly_chart")) == 2
     # nearby sites, presence, last patrols and the alerts behind the score
     assert len(at.dataframe) == 5
-    alerts = at.dataframe[4].value
+    alerts = at.dataframe[1].value
     assert len(alerts) == table["Alerts"].iloc[2]
 
 

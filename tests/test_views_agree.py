@@ -81,8 +81,11 @@ def test_views_map_and_command_line_agree(layers, demo_store, capsys, day):
         assert len(set(killed.values())) == 1, (row.hotspot_id, killed)
         assert len(d.alerts) == row.n_alerts                      # "Alerts behind the score" lists them all
         assert cli[row.hotspot_id]["rank"] == row.rank and cli[row.hotspot_id]["score"] == row.score
-        # the baseline the chart draws is the one the score used
+        # the baseline the chart draws is the one the score used, and both say it the same way
         assert d.weekly.loc[~d.weekly["recent"], "days"].sum() == pytest.approx(d.baseline_days)
+        if d.baseline_days > 0:
+            words = f"previous {d.baseline_days_whole} days"
+            assert words in d.chart_title and words in d.hotspot["explanation"], (d.chart_title, words)
 
 
 @pytest.fixture()
@@ -132,7 +135,7 @@ def test_the_pages_show_the_same_figures(desk, capsys, day):
         alerts, killed = int(shown.group(1)), int(shown.group(2))
         assert alerts == table["Alerts"].iloc[i] == _chart_window_total(at) == by_id[hid]["n_alerts"]
         assert killed == table["Killed"].iloc[i] == by_id[hid]["killed"]
-        assert len(at.dataframe[4].value) == alerts                 # the alerts behind the score
+        assert len(at.dataframe[1].value) == alerts                 # the alerts behind the score
 
 
 def test_no_module_opens_sites_or_presence_on_a_date_outside_the_views():

@@ -165,8 +165,13 @@ class Dossier:
     @property
     def chart_title(self) -> str:
         cfg = self.picture.config
-        return (f"Reports per week in the area: the {cfg.window_days:g} days scored (shaded, {self.n_alerts} "
-                f"reports) against the previous {self.baseline_days:g} days")
+        return (f"Reports per week: last {cfg.window_days:g} days ({self.n_alerts}, shaded) against the "
+                f"previous {self.baseline_days_whole} days")
+
+    @property
+    def baseline_days_whole(self) -> int:
+        """The baseline's length in whole days, as the explanation says it ("the previous 106 days")."""
+        return int(self.baseline_days)
 
 
 def _bins(as_of: pd.Timestamp, window_days: float, baseline_days: float) -> list[tuple[pd.Timestamp, pd.Timestamp, bool]]:

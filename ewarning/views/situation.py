@@ -72,7 +72,9 @@ class Situation:
     @property
     def caption(self) -> str:
         """The header's line: the filters in words, and what the map leaves to the Hotspots page."""
-        text = f"{self.picture.filters.describe()}; {self.picture.triage_words}"
+        text = self.picture.filters.describe()   # says "triage as known then" when it is
+        if not self.picture.filters.triage_as_known:
+            text += f"; {self.picture.triage_words}"
         if self.n_listed > len(self.hotspots):
             text += f"; map shows the top {MAP_TOP} and every flagged hotspot of {self.n_listed} listed"
         return text

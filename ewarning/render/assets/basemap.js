@@ -15,7 +15,8 @@ function (d, parent) {
         drawn.push(L.geoJson(d.towns, {pointToLayer: function (f, latlng) {
             var m = L.circleMarker(latlng, {radius: 2.5, color: st.town, weight: 1, fillColor: '#ffffff',
                                             fillOpacity: 1, className: 'ew-basemap ew-town'});
-            if (f.properties.n) { m.bindTooltip(f.properties.n, {permanent: true, direction: 'right',
+            // town names under the markers (shadow pane), so no label covers a hotspot's badge
+            if (f.properties.n) { m.bindTooltip(f.properties.n, {permanent: true, direction: 'right', pane: 'shadowPane',
                                                                  className: 'ew-town-label', offset: [3, 0]}); }
             return m; }}));
     }

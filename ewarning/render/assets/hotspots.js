@@ -25,7 +25,8 @@ function (d, parent) {
         poly.bindTooltip(tip, {sticky: true});
         poly.bindPopup(pop, {maxWidth: 340});
         layers.push(poly);
-        var badge = L.marker([h.ly, h.lx], {zIndexOffset: 1500, riseOnHover: true, icon: L.divIcon({
+        // a flagged hotspot's badge stays above every other marker (bases, sites, clusters) at any zoom
+        var badge = L.marker([h.ly, h.lx], {zIndexOffset: h.fl ? 100000 : 5000, riseOnHover: true, icon: L.divIcon({
             className: 'ew-hotspot-badge' + (h.fl ? ' ew-hotspot-badge-flagged' : ''), iconSize: null,
             iconAnchor: [12, 12], html: '<div style="background:' + c + ';color:' + (h.sc >= 45 ? '#fff' : '#1f2328') +
             '">' + (h.fl ? '<i class="fa-solid fa-flag"></i> ' : '') + '#' + h.rk + '</div>'})});
