@@ -50,6 +50,7 @@ from scipy.spatial import cKDTree
 from . import vocab
 from .geo import metric_crs
 from .io.base import RawTable
+from .io.writers import TEXT_WITHHELD
 from .security import pseudonymise
 from .validation import RowChecker, Validated, empty_result
 
@@ -66,12 +67,17 @@ DUPLICATE_RADIUS_M = 2_000.0
 
 
 def validate(raw: RawTable, now: pd.Timestamp | None = None, bbox=None,
-             existing_ids: set[str] | None = None, secret: bytes = b"") -> Validated:
-    """Check and type an alerts table; every row ends valid or quarantined."""
+             existing_ids: set[str] | None = None, secret: bytes = b"", locale: str | None = None) -> Validated:
+    """Check and type an alerts table; every row ends valid or quarantined.
+
+    Casualties and severity are read by :func:`ewarning.validation.read_numbers`
+    (``1,200`` killed is 1200; ``2.000`` is quarantined as ambiguous unless the
+    file or the mission's ``locale`` writes decimal commas).
+    """
     now = now or pd.Timestamp.now(tz="UTC")
     if raw.frame.empty:
         return empty_result("alerts", COLUMNS, raw.notes)
-    rc = RowChecker(raw.frame, now)
+    rc = RowChecker(raw.frame, now, locale=locale, number_columns=["killed", "injured", "severity"])
     df = pd.DataFrame(index=raw.frame.index)
     lat, lon = rc.coordinates(bbox)
     df["reported_at"] = rc.timestamp("reported_at")
@@ -97,6 +103,9 @@ def validate(raw: RawTable, now: pd.Timestamp | None = None, bbox=None,
     df["location_precision"] = rc.choice("location_precision", vocab.PRECISION, vocab.PRECISION_SYNONYMS,
                                          default="exact")
     df["text"] = rc.text("text")
+    # A quarantine export made without --include-text, fixed and imported again: its placeholder is no report text.
+    withheld = df["text"].eq(TEXT_WITHHELD).fillna(False).astype(bool)
+    df["text"] = df["text"].mask(withheld)
     reporter_keys = pseudonymise(rc.column("reporter").astype(object), secret)
     df["reporter_key"] = reporter_keys
     df["origin"] = raw.format
@@ -114,6 +123,10 @@ def validate(raw: RawTable, now: pd.Timestamp | None = None, bbox=None,
     n_est = int(estimated[~raw.frame.index.isin(result.quarantine.source_row)].sum())
     if n_est:
         result.notes.append(f"{n_est} alert(s) had no reported_at; their occurrence time was used as the report time")
+    n_withheld = int(withheld.sum())
+    if n_withheld:
+        result.notes.append(f"{n_withheld} alert(s) came with their free text withheld (a quarantine export made "
+                            "without --include-text); they are stored without text")
     return result
 
 
@@ -153,7 +166,12 @@ def link_near_duplicates(alerts: gpd.GeoDataFrame, hours: float = DUPLICATE_HOUR
     duplicate only points to the first (earliest reported) report it matches,
     so counts can use one report per incident while nothing is lost.
 
-    Reports already marked ``duplicate_of`` keep their link.
+    Reports already marked ``duplicate_of`` keep their link. Linking never
+    changes a report's figures: each keeps its own casualties and severity,
+    and the engine counts an incident once with its *gravest* report (a
+    first report of 2 killed, then one of 12, is an incident of 12 killed;
+    :func:`ewarning.hotspots.prepare.incidents`,
+    :func:`~ewarning.hotspots.prepare.incident_severity`).
     """
     out = pd.Series([None] * len(alerts), index=alerts.index, dtype=object)
     if len(alerts) < 2:

@@ -35,6 +35,23 @@ UCDP_SAMPLE = GEODATA / "samples" / "ucdp-ged-car" / "ged231-car.csv"
 SHARED_DATA = Path(os.environ.get("EWARNING_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
 
 
+#: ACLED's ``timestamp`` is the time ACLED last changed an event: when ACLED
+#: modifies a published event (fatalities revised, an actor named), the
+#: timestamp is overwritten (ACLED's own acledR guide, "Keeping your dataset
+#: updated", dtacled.github.io/acledR/articles/acled_update.html). A timestamp
+#: more than this many days after the event is taken as such a change, not as
+#: the time the event became known (:mod:`ewarning.io.acled`).
+ACLED_MODIFIED_AFTER_DAYS = 30
+#: Report time given to those events: the event date plus ACLED's publication
+#: lag. ACLED adds new events weekly (same source; weekly releases since
+#: 2014), so an event is public at the latest about a week after it happened.
+ACLED_PUBLICATION_LAG_DAYS = 7
+#: Store setting holding the mission's locale (``fr``, ``en``...), whose decimal
+#: separator settles numbers such as ``18.000`` that a file leaves ambiguous
+#: (:func:`ewarning.validation.read_numbers`).
+MISSION_LOCALE_SETTING = "mission_locale"
+
+
 def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("ewarning", appauthor=False))
 

@@ -40,11 +40,12 @@ COLUMNS = ["patrol_id", "unit", "component", "type", "start", "end", "engagement
 POINT_COLUMNS = ["patrol_id", "seq", "time"]
 
 
-def validate_points(raw: RawTable, now: pd.Timestamp | None = None, bbox=None) -> Validated:
+def validate_points(raw: RawTable, now: pd.Timestamp | None = None, bbox=None,
+                    locale: str | None = None) -> Validated:
     """Check route points one by one (a bad GPS fix loses one point, not the patrol)."""
     if raw.frame.empty:
         return empty_result("patrol_points", POINT_COLUMNS, raw.notes)
-    rc = RowChecker(raw.frame, now or pd.Timestamp.now(tz="UTC"))
+    rc = RowChecker(raw.frame, now or pd.Timestamp.now(tz="UTC"), locale=locale, number_columns=["seq"])
     df = pd.DataFrame(index=raw.frame.index)
     lat, lon = rc.coordinates(bbox)
     df["patrol_id"] = rc.required("patrol_id")
@@ -84,7 +85,7 @@ def routes_from_points(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def validate(raw: RawTable, now: pd.Timestamp | None = None, bbox=None,
              existing_ids: set[str] | None = None, secret: bytes = b"",
-             routes: gpd.GeoDataFrame | None = None) -> Validated:
+             routes: gpd.GeoDataFrame | None = None, locale: str | None = None) -> Validated:
     """Check and type patrols, taking routes from ``raw.geometry`` or ``routes``.
 
     Patrols found only in ``routes`` (route points with no patrol table) are
@@ -98,7 +99,7 @@ def validate(raw: RawTable, now: pd.Timestamp | None = None, bbox=None,
             notes.append(f"{added} patrol(s) came only from route points; their unit, component and type are unknown")
     if frame.empty:
         return empty_result("patrols", COLUMNS, notes)
-    rc = RowChecker(frame, now or pd.Timestamp.now(tz="UTC"))
+    rc = RowChecker(frame, now or pd.Timestamp.now(tz="UTC"), locale=locale, number_columns=["engagements"])
     df = pd.DataFrame(index=frame.index)
     df["unit"] = rc.column("unit")
     df["component"] = rc.choice("component", vocab.PATROL_COMPONENTS, vocab.PATROL_COMPONENT_SYNONYMS,

@@ -46,14 +46,17 @@ _PARTS = {"police": ["formed_police", "individual_police"],
 
 
 def validate(raw: RawTable, now: pd.Timestamp | None = None, bbox=None,
-             existing_ids: set[str] | None = None, secret: bytes = b"") -> Validated:
+             existing_ids: set[str] | None = None, secret: bytes = b"", locale: str | None = None) -> Validated:
     """Check and type a presence table; every row ends valid or quarantined.
 
-    ``existing_ids`` holds ``base_id|start`` keys already stored.
+    ``existing_ids`` holds ``base_id|start`` keys already stored. Head counts
+    are read by :func:`ewarning.validation.read_numbers` (``locale``: the
+    mission's, for ``1.200``).
     """
     if raw.frame.empty:
         return empty_result("presence", COLUMNS, raw.notes)
-    rc = RowChecker(raw.frame, now or pd.Timestamp.now(tz="UTC"))
+    counted = COUNT_COLUMNS + [p for parts in _PARTS.values() for p in parts]
+    rc = RowChecker(raw.frame, now or pd.Timestamp.now(tz="UTC"), locale=locale, number_columns=counted)
     df = pd.DataFrame(index=raw.frame.index)
     lat, lon = rc.coordinates(bbox)
     df["base_id"] = rc.required("base_id")

@@ -30,11 +30,16 @@ COLUMNS = ["site_id", "name", "kind", "population", "opened", "closed"]
 
 
 def validate(raw: RawTable, now: pd.Timestamp | None = None, bbox=None,
-             existing_ids: set[str] | None = None, secret: bytes = b"") -> Validated:
-    """Check and type a sites table; every row ends valid or quarantined."""
+             existing_ids: set[str] | None = None, secret: bytes = b"", locale: str | None = None) -> Validated:
+    """Check and type a sites table; every row ends valid or quarantined.
+
+    ``locale`` is the mission's (``fr``, ``en``...): it settles a population
+    such as ``18.000`` that the file leaves ambiguous
+    (:func:`ewarning.validation.read_numbers`).
+    """
     if raw.frame.empty:
         return empty_result("sites", COLUMNS, raw.notes)
-    rc = RowChecker(raw.frame, now or pd.Timestamp.now(tz="UTC"))
+    rc = RowChecker(raw.frame, now or pd.Timestamp.now(tz="UTC"), locale=locale, number_columns=["population"])
     df = pd.DataFrame(index=raw.frame.index)
     lat, lon = rc.coordinates(bbox)
     df["name"] = rc.required("name")

@@ -4,15 +4,22 @@ A :class:`RowChecker` walks a raw table once per column, turning values into
 typed columns and recording, per row, every reason the row cannot be stored.
 Rows with at least one reason go to quarantine with all of them joined, so a
 user fixes a row once instead of meeting its problems one import at a time.
+
+Every count and measure of every layer (casualties, population, head counts,
+engagements) is read by one parser, :func:`read_numbers`: numbers as people
+write them (``18,000``, ``18 000``, ``1.500,5``), never silently changed: a
+value with two readings is quarantined with both named.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from .vocab import lookup_table, normalise_code
@@ -72,6 +79,14 @@ class RowChecker:
         Raw values in canonical column names; the index is the source row.
     now : pandas.Timestamp
         Reference for "in the future" checks (UTC).
+    locale : str, optional
+        The mission's locale (``fr``, ``fr_CF``, ``en``...): its decimal
+        separator settles a number such as ``18.000`` that the file itself
+        leaves ambiguous (:func:`read_numbers`).
+    number_columns : sequence of str, optional
+        The columns of counts and measures the layer reads; their values (and
+        decimal commas in ``lat``/``lon``) tell which decimal separator the
+        file uses.
 
     Examples
     --------
@@ -83,11 +98,17 @@ class RowChecker:
     {2: "severity: 'x' is not a whole number"}
     """
 
-    def __init__(self, frame: pd.DataFrame, now: pd.Timestamp):
+    def __init__(self, frame: pd.DataFrame, now: pd.Timestamp, locale: str | None = None,
+                 number_columns=()):
         self.raw = frame
         self.now = now
+        self.locale = locale
+        self.number_columns = tuple(number_columns)
+        #: What the user should know about how values were read (thousands separators, ...).
+        self.notes: list[str] = []
         self._problems: list[pd.Series] = []
         self._columns: dict[str, pd.Series] = {}
+        self._style: NumberStyle | None = None
 
     # -- bookkeeping -------------------------------------------------------
     def fail(self, mask, message) -> None:
@@ -144,22 +165,55 @@ class RowChecker:
         self.fail(col.isna(), f"{name}: missing{(' ' + what) if what else ''}")
         return col
 
-    def number(self, name: str, low: float | None = None, high: float | None = None) -> pd.Series:
+    def number_style(self) -> "NumberStyle":
+        """The file's decimal separator, from its own values and the mission's locale (computed once)."""
+        if self._style is None:
+            self._style = number_style(self, self.number_columns, self.locale)
+        return self._style
+
+    def _numbers(self, name: str, counts: bool) -> tuple[pd.Series, pd.Series, pd.Series]:
+        """``(raw text, values, ambiguous)`` read by :func:`read_numbers`; ambiguity and notes recorded."""
         raw = self.column(name)
-        # Accept a decimal comma ("4,35"), common in francophone missions.
-        values = pd.to_numeric(raw.str.replace(",", ".", regex=False), errors="coerce")
-        self.fail(raw.notna() & values.isna(), lambda i: f"{name}: '" + raw[i] + "' is not a number")
+        typed = _typed_numbers(self.raw, name)
+        text = raw.where(typed.isna()) if typed is not None else raw
+        reading = read_numbers(text, self.number_style, counts=counts)
+        values = reading.values if typed is None else reading.values.fillna(typed)
+        if reading.ambiguous.any():
+            self.fail(reading.ambiguous, lambda i: f"{name}: '" + raw[i] + "' is ambiguous ("
+                      + reading.readings[i] + "?); write the number without a thousands separator")
+        self._note_grouped(name, raw, values, reading, counts)
+        return raw, values.astype("float64"), reading.ambiguous
+
+    def _note_grouped(self, name: str, raw: pd.Series, values: pd.Series, reading: "NumberReading",
+                      counts: bool) -> None:
+        n = int(reading.grouped.sum())
+        if not n:
+            return
+        first = reading.grouped.idxmax()
+        note = (f"{name}: {n} value(s) were written with thousands separators and read as "
+                f"{'whole numbers' if counts else 'numbers'} "
+                f"(e.g. '{raw[first]}' as {_show(values[first])})")
+        if reading.dot_grouped.any() and self._style is not None and self._style.why:
+            note += f"; '.' was read as a thousands separator because {self._style.why}"
+        self.notes.append(note)
+
+    def number(self, name: str, low: float | None = None, high: float | None = None) -> pd.Series:
+        """A measure: decimals allowed, thousands separators read as :func:`read_numbers` says."""
+        raw, values, ambiguous = self._numbers(name, counts=False)
+        bad = raw.notna() & values.isna() & ~ambiguous
+        self.fail(bad, lambda i: f"{name}: '" + raw[i] + "' is not a number")
         if low is not None:
             self.fail(values < low, lambda i: f"{name}: " + values[i].astype(str) + f" is below {low:g}")
         if high is not None:
             self.fail(values > high, lambda i: f"{name}: " + values[i].astype(str) + f" is above {high:g}")
-        return values.astype("float64")
+        return values
 
     def integer(self, name: str, low: float | None = None, high: float | None = None) -> pd.Series:
-        raw = self.column(name)
-        values = pd.to_numeric(raw.str.replace(",", ".", regex=False), errors="coerce").astype("float64")
+        """A count: a whole number, with thousands separators read as :func:`read_numbers` says."""
+        raw, values, ambiguous = self._numbers(name, counts=True)
         # Beyond 2**53 a float no longer holds every whole number: no count is that large.
-        bad = raw.notna() & (values.isna() | (values.fillna(0) % 1 != 0) | (values.abs() > 2**53))
+        bad = raw.notna() & ~ambiguous & (
+            values.isna() | (values.fillna(0) % 1 != 0) | (values.abs() > 2**53))
         self.fail(bad, lambda i: f"{name}: '" + raw[i] + "' is not a whole number")
         values = values.mask(bad)
 
@@ -222,8 +276,9 @@ class RowChecker:
         falls outside it but inside once swapped.
         """
         lat_raw, lon_raw = self.column("lat"), self.column("lon")
-        lat = pd.to_numeric(lat_raw.str.replace(",", ".", regex=False), errors="coerce")
-        lon = pd.to_numeric(lon_raw.str.replace(",", ".", regex=False), errors="coerce")
+        # Coordinates are never grouped in thousands: a comma or a point is the decimal separator.
+        lat = read_numbers(lat_raw, None).values
+        lon = read_numbers(lon_raw, None).values
         self.fail(lat_raw.isna() | lon_raw.isna(), "lat/lon: missing coordinates")
         self.fail(lat_raw.notna() & lat.isna(), lambda i: "lat: '" + lat_raw[i] + "' is not a number")
         self.fail(lon_raw.notna() & lon.isna(), lambda i: "lon: '" + lon_raw[i] + "' is not a number")
@@ -280,7 +335,7 @@ class RowChecker:
         valid.insert(len(columns), "source_row", valid.index.astype("int64"))
         valid = valid.reset_index(drop=True)
         quarantine = quarantine_rows(layer, source, self.raw.loc[bad], reasons, redact_raw)
-        return Validated(layer, valid, quarantine, n_read=len(typed))
+        return Validated(layer, valid, quarantine, n_read=len(typed), notes=list(self.notes))
 
 
 def quarantine_rows(layer: str, source: str, raw: pd.DataFrame, reasons: pd.Series,
@@ -302,6 +357,227 @@ def quarantine_rows(layer: str, source: str, raw: pd.DataFrame, reasons: pd.Seri
         "reason": reasons.reindex(raw.index).fillna("unreadable row").to_numpy(),
         "raw": [json.dumps(r, default=str, ensure_ascii=False) for r in records],
     })
+
+
+# -- numbers as people write them ---------------------------------------------------------------------------
+
+#: Languages whose decimal separator is a comma; their thousands separator is a point or a space.
+DECIMAL_COMMA_LANGUAGES = frozenset({"fr", "de", "es", "pt", "it", "nl", "ru", "uk", "pl", "cs", "ro", "tr", "id",
+                                     "sv", "da", "nb", "nn", "no", "fi"})
+#: Characters that group digits by thousands besides ',' and '.': space, no-break space (Excel and Word in
+#: French), narrow no-break space (LibreOffice, the French typographic rule), thin space, apostrophes (Swiss).
+GROUP_SPACES = " \u00a0\u202f\u2009'\u2019"
+_SP = re.escape(GROUP_SPACES)
+_SPACE_GROUPED = re.compile(rf"\d{{1,3}}(?:[{_SP}]\d{{3}})+(?:[.,]\d+)?")
+_DOT_THEN_COMMA = re.compile(r"\d{1,3}(?:\.\d{3})+,\d+")        # 1.500,25
+_COMMA_THEN_DOT = re.compile(r"\d{1,3}(?:,\d{3})+\.\d+")        # 1,500.25
+_COMMA_GROUPS = re.compile(r"\d{1,3}(?:,\d{3}){2,}")            # 1,500,000
+_DOT_GROUPS = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")             # 1.500.000
+_ONE_COMMA_GROUP = r"[1-9]\d{0,2},\d{3}"                        # 18,000: thousands, or 18 with a decimal comma
+_ONE_DOT_GROUP = r"[1-9]\d{0,2}\.\d{3}"                         # 18.000: 18 with a decimal point, or thousands
+_DECIMAL_COMMA = r"\d*,\d+"
+_DECIMAL_POINT = r"\d*\.\d+"
+_SIGN = re.compile(r"^([+\-\u2212]?)(.*)$", re.S)
+#: Values that may need more than a plain reading: a separator inside, or a point before exactly three digits.
+_NEEDS_LOOK = rf"[,{_SP}\s]|^[+\-\u2212]?[1-9]\d{{0,2}}\.\d{{3}}$"
+
+
+@dataclass(frozen=True)
+class NumberStyle:
+    """Which decimal separators a file uses, from its own values and the mission's locale.
+
+    Attributes
+    ----------
+    comma, point : bool
+        A decimal comma (``4,79``) / a decimal point (``2.5``) is in use.
+    why : str
+        Why the comma is taken as the decimal separator (so a point
+        separates thousands), in words for the import notes.
+    """
+
+    comma: bool = False
+    point: bool = False
+    why: str = ""
+
+
+@dataclass
+class NumberReading:
+    """What :func:`read_numbers` made of a column: values and, per row, how they were read."""
+
+    values: pd.Series        # float, NaN where missing, not a number, or ambiguous
+    ambiguous: pd.Series     # bool: two readings possible, none chosen
+    grouped: pd.Series       # bool: written with thousands separators
+    dot_grouped: pd.Series   # bool: a single '.' read as a thousands separator because of the file's style
+    readings: pd.Series      # str: the two readings of an ambiguous value ("18 or 18000")
+
+
+def _show(value: float) -> str:
+    if value == value and abs(value) < 1e15 and float(value).is_integer():
+        return str(int(value))
+    return format(float(value), ".15g")
+
+
+def _read_one(text: str, style, counts: bool) -> tuple[float, str, str]:
+    """One value: ``(number, kind, readings)``; kind is plain, grouped, dot_style, ambiguous or bad."""
+    sign, body = _SIGN.match(text).groups()
+    neg = -1.0 if sign in ("-", "\u2212") else 1.0
+
+    def num(t: str) -> float:
+        try:
+            return neg * float(t)
+        except ValueError:
+            return float("nan")
+
+    if _SPACE_GROUPED.fullmatch(body):
+        return num(re.sub(f"[{_SP}]", "", body).replace(",", ".")), "grouped", ""
+    if _DOT_THEN_COMMA.fullmatch(body):
+        return num(body.replace(".", "").replace(",", ".")), "grouped", ""
+    if _COMMA_THEN_DOT.fullmatch(body) or _COMMA_GROUPS.fullmatch(body):
+        return num(body.replace(",", "")), "grouped", ""
+    if _DOT_GROUPS.fullmatch(body):
+        return num(body.replace(".", "")), "grouped", ""
+    as_decimal, as_thousands = num(body.replace(",", ".")), num(body.replace(",", "").replace(".", ""))
+    both = f"{_show(as_decimal)} or {_show(as_thousands)}"
+    if re.fullmatch(_ONE_COMMA_GROUP, body):
+        return (float("nan"), "ambiguous", both) if style().comma else (as_thousands, "grouped", "")
+    if re.fullmatch(_ONE_DOT_GROUP, body):
+        st = style()
+        if st.point and not counts and not st.comma:
+            return as_decimal, "plain", ""
+        if st.comma and not st.point:
+            return as_thousands, "dot_style", ""
+        return float("nan"), "ambiguous", both
+    if re.fullmatch(_DECIMAL_COMMA, body):
+        return as_decimal, "plain", ""
+    return float("nan"), "bad", ""
+
+
+def read_numbers(text: pd.Series, style=None, counts: bool = True) -> NumberReading:
+    """Numbers as people write them, never silently changed.
+
+    Accepted: plain numbers (``18000``, ``2.5``, ``1e3``); thousands separated
+    by commas (``18,000``, ``1,500,000``), spaces, no-break or narrow no-break
+    spaces or apostrophes (``18 000``), points (``1.500.000``, and ``18.000``
+    when the file writes decimal commas or the mission's locale does); a
+    decimal comma where it cannot be a thousands separator (``4,5``,
+    ``0,500``, ``1 500,25``, ``1.500,25``). A value with two readings
+    (``18.000`` in a file that gives no decimal comma and under no such
+    locale; ``1,500`` in a file or locale that writes decimal commas) is
+    *ambiguous*: no number, and the caller quarantines the row.
+
+    Parameters
+    ----------
+    text : pandas.Series of str (NA = missing)
+    style : NumberStyle, callable returning one, or None
+        The file's decimal separators (a callable is asked only when a value
+        needs it). ``None``: no thousands separators at all, a comma or a
+        point is the decimal separator (coordinates).
+    counts : bool
+        For measures (``counts=False``) ``2.125`` is a decimal when the file
+        writes decimal points; for counts it stays ambiguous.
+
+    Examples
+    --------
+    >>> t = pd.Series(["18,000", "18 000", "4,5", "18.000", "7"])
+    >>> r = read_numbers(t, NumberStyle())
+    >>> r.values.tolist()[:3], bool(r.values.isna()[3]), r.readings[3], float(r.values[4])
+    ([18000.0, 18000.0, 4.5], True, '18 or 18000', 7.0)
+    >>> read_numbers(pd.Series(["18.000"]), NumberStyle(comma=True)).values.tolist()
+    [18000.0]
+    """
+    idx = text.index
+    false = pd.Series(False, index=idx)
+    if style is None:
+        values = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce").astype("float64")
+        return NumberReading(values, false, false.copy(), false.copy(), pd.Series("", index=idx, dtype=object))
+    get_style = style if callable(style) else (lambda: style)
+    present = text.dropna()
+    values = pd.Series(np.nan, index=idx, dtype="float64")
+    kind = pd.Series("plain", index=idx, dtype=object)
+    readings = pd.Series("", index=idx, dtype=object)
+    look = present.str.contains(_NEEDS_LOOK, regex=True).astype(bool)
+    simple = present[~look]
+    if len(simple):
+        values.loc[simple.index] = pd.to_numeric(simple, errors="coerce").astype("float64")
+    looked = present[look]
+    if len(looked):
+        read = {u: _read_one(u, get_style, counts) for u in looked.unique()}
+        values.loc[looked.index] = looked.map(lambda u: read[u][0]).astype("float64")
+        kind.loc[looked.index] = looked.map(lambda u: read[u][1])
+        readings.loc[looked.index] = looked.map(lambda u: read[u][2])
+    ambiguous = kind.eq("ambiguous")
+    return NumberReading(values, ambiguous, kind.isin(["grouped", "dot_style"]), kind.eq("dot_style"), readings)
+
+
+def _text_values(rc: "RowChecker", name: str) -> pd.Series:
+    col = rc.column(name)
+    typed = _typed_numbers(rc.raw, name)
+    return col if typed is None else col.where(typed.isna())
+
+
+def number_style(rc: "RowChecker", columns, locale: str | None = None) -> NumberStyle:
+    """The decimal separators a table uses: its own numbers first, then the mission's ``locale``.
+
+    Evidence of a decimal comma: a comma that cannot group thousands in a
+    count or measure column (``4,5``, ``0,500``, ``1.500,25``), or any comma in
+    ``lat``/``lon`` (coordinates are never grouped). Evidence of a decimal
+    point: the same with points, in count or measure columns only (devices
+    write coordinates with points whatever the user's locale, so a point
+    there says nothing about how people wrote the counts).
+    """
+    comma = point = False
+    why = ""
+
+    def bodies(name: str) -> pd.Series:
+        u = pd.Series(_text_values(rc, name).dropna().unique(), dtype=object).astype(str)
+        return u.str.replace(r"^[+\-\u2212]", "", regex=True)
+
+    for name in [c for c in columns if c not in ("lat", "lon")] + ["lat", "lon"]:
+        if name not in rc.raw.columns:
+            continue
+        b = bodies(name)
+        if b.empty:
+            continue
+        if name in ("lat", "lon"):
+            has_comma = b.str.fullmatch(r"\d{1,3},\d+")
+            has_point = pd.Series(False, index=b.index)
+        else:
+            spaced = b.str.fullmatch(_SPACE_GROUPED.pattern)
+            has_comma = ((b.str.fullmatch(_DECIMAL_COMMA) & ~b.str.fullmatch(_ONE_COMMA_GROUP))
+                         | b.str.fullmatch(_DOT_THEN_COMMA.pattern) | (spaced & b.str.contains(",", regex=False)))
+            has_point = ((b.str.fullmatch(_DECIMAL_POINT) & ~b.str.fullmatch(_ONE_DOT_GROUP))
+                         | b.str.fullmatch(_COMMA_THEN_DOT.pattern) | (spaced & b.str.contains(".", regex=False)))
+        if has_comma.any() and not comma:
+            comma = True
+            why = f"the file writes decimal commas (e.g. '{b[has_comma].iloc[0]}' in {name})"
+        point |= bool(has_point.any())
+    if locale:
+        language = re.split(r"[_\-.@]", str(locale).strip())[0].lower()
+        if language in DECIMAL_COMMA_LANGUAGES:
+            if not comma:
+                why = f"the mission's locale is '{locale}'"
+            comma = True
+        else:
+            point = True
+    return NumberStyle(comma=comma, point=point, why=why if comma else "")
+
+
+def _typed_numbers(frame: pd.DataFrame, name: str) -> pd.Series | None:
+    """Values a binary reader (Excel, GeoPackage) gave as numbers, as floats (NaN elsewhere); None if none."""
+    if name not in frame.columns:
+        return None
+    col = frame[name]
+    if pd.api.types.is_bool_dtype(col):
+        return None
+    if pd.api.types.is_numeric_dtype(col):
+        return pd.to_numeric(col, errors="coerce").astype("float64")
+    if col.dtype != object:
+        return None
+    typed = col.map(lambda v: isinstance(v, (int, float, np.integer, np.floating))
+                    and not isinstance(v, (bool, np.bool_)))
+    if not typed.any():
+        return None
+    return pd.to_numeric(col.where(typed), errors="coerce").astype("float64")
 
 
 _ISO = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"

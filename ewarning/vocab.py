@@ -1,8 +1,12 @@
 """Controlled vocabularies shared by every layer, reader and page.
 
 Each vocabulary maps canonical codes to a human label, plus synonyms that
-readers and users commonly write. Codes are lower-case snake case and are
-what the store holds; labels are what pages and briefings show.
+readers and users commonly write, in English and in French (the working
+language of many missions: ``meurtre``, ``enlèvement``, ``réseau d'alerte
+communautaire``...). Codes are lower-case snake case and are what the store
+holds; labels are what pages and briefings show. Synonyms are matched after
+:func:`normalise_code` (case, accents, apostrophes, dashes and spaces do not
+matter).
 """
 
 from __future__ import annotations
@@ -40,6 +44,27 @@ CATEGORY_SYNONYMS = {
     "threat or rumor": "threat_or_rumour",
     "checkpoint": "checkpoint_extortion", "extortion": "checkpoint_extortion",
     "illegal checkpoint": "checkpoint_extortion",
+    # French
+    "meurtre": "killing", "assassinat": "killing", "homicide": "killing", "tuerie": "killing",
+    "meurtres": "killing", "civils tues": "killing",
+    "attaque": "armed_attack", "attaque armee": "armed_attack", "affrontement": "armed_attack",
+    "affrontements": "armed_attack", "combats": "armed_attack", "tirs": "armed_attack",
+    "enlevement": "abduction", "enlevements": "abduction", "rapt": "abduction", "prise d'otage": "abduction",
+    "violence sexuelle": "sexual_violence", "violences sexuelles": "sexual_violence", "viol": "sexual_violence",
+    "vbg": "sexual_violence", "vsbg": "sexual_violence", "vslc": "sexual_violence",
+    "pillages": "looting", "vol": "looting", "vols": "looting",
+    "incendie": "arson", "incendies": "arson", "incendie de maisons": "arson", "maisons incendiees": "arson",
+    "deplacement": "displacement", "deplacements": "displacement", "deplacement de population": "displacement",
+    "deplaces": "displacement", "mouvement de population": "displacement",
+    "mouvement de groupe arme": "armed_group_movement", "mouvement d'hommes armes": "armed_group_movement",
+    "mouvement arme": "armed_group_movement", "presence de groupe arme": "armed_group_movement",
+    "tension intercommunautaire": "intercommunal_tension", "tensions intercommunautaires": "intercommunal_tension",
+    "tensions": "intercommunal_tension", "conflit intercommunautaire": "intercommunal_tension",
+    "menace": "threat_or_rumour", "menaces": "threat_or_rumour", "rumeur": "threat_or_rumour",
+    "rumeurs": "threat_or_rumour", "menace ou rumeur": "threat_or_rumour",
+    "barriere": "checkpoint_extortion", "barriere illegale": "checkpoint_extortion",
+    "barrage": "checkpoint_extortion", "extorsion": "checkpoint_extortion", "racket": "checkpoint_extortion",
+    "taxation illegale": "checkpoint_extortion",
 }
 
 #: Default severity (1 = low, 5 = grave) when a report gives none. Killings,
@@ -59,6 +84,9 @@ CHANNELS = {
     "joint_protection_team": "Joint protection team",
     "liaison_assistant": "Community liaison assistant",
     "partner_ngo": "Partner NGO",
+    # Community alert networks in areas without phone coverage report by HF/VHF radio
+    # (DESIGN.md: "phone, SMS, radio, toll-free lines"): a channel of its own, not media.
+    "radio": "Radio (HF/VHF)",
     "media": "Media",
     "other": "Other",
     "unknown": "Unknown",
@@ -71,11 +99,28 @@ CHANNEL_SYNONYMS = {
     "jpt": "joint_protection_team", "joint protection": "joint_protection_team",
     "cla": "liaison_assistant", "community liaison assistant": "liaison_assistant",
     "ngo": "partner_ngo", "partner": "partner_ngo",
-    "press": "media", "news": "media", "radio": "media",
+    "press": "media", "news": "media",
+    "hf": "radio", "vhf": "radio", "hf radio": "radio", "vhf radio": "radio", "radio hf": "radio",
+    "radio vhf": "radio", "hf vhf": "radio", "radio call": "radio", "phonie": "radio", "radiophonie": "radio",
+    "radio news": "media", "radio broadcast": "media", "broadcast": "media",
+    # French
+    "telephone": "can_call", "appel": "can_call", "appel telephonique": "can_call", "tel": "can_call",
+    "reseau d'alerte communautaire": "can_call", "reseau d'alerte": "can_call", "rac": "can_call",
+    "texto": "can_sms", "message": "can_sms", "sms rac": "can_sms",
+    "ligne verte": "hotline", "numero vert": "hotline", "numero gratuit": "hotline",
+    "patrouille": "patrol_report", "rapport de patrouille": "patrol_report",
+    "equipe conjointe de protection": "joint_protection_team", "ecp": "joint_protection_team",
+    "assistant de liaison communautaire": "liaison_assistant", "alc": "liaison_assistant",
+    "ong": "partner_ngo", "ong partenaire": "partner_ngo",
+    "presse": "media", "medias": "media", "journal": "media", "radio locale": "media",
+    "autre": "other", "inconnu": "unknown",
 }
 
 VERIFICATION = {"unverified": "Unverified", "verified": "Verified", "discounted": "Discounted"}
-VERIFICATION_SYNONYMS = {"confirmed": "verified", "false": "discounted", "rejected": "discounted", "new": "unverified", "pending": "unverified"}
+VERIFICATION_SYNONYMS = {"confirmed": "verified", "false": "discounted", "rejected": "discounted", "new": "unverified",
+                         "pending": "unverified", "verifie": "verified", "confirme": "verified",
+                         "non verifie": "unverified", "en attente": "unverified", "rejete": "discounted",
+                         "infirme": "discounted", "faux": "discounted"}
 
 #: Admiralty code: reliability of the source (A-F) and credibility of the
 #: information (1-6). F and 6 mean "cannot be judged", the honest default.
@@ -86,7 +131,10 @@ CREDIBILITY = {c: c for c in "123456"}
 PRECISION_RADIUS_M = {"exact": 500.0, "village": 5_000.0, "district": 25_000.0, "province": 100_000.0}
 PRECISION = {k: k.capitalize() for k in PRECISION_RADIUS_M}
 PRECISION_SYNONYMS = {"gps": "exact", "point": "exact", "town": "village", "locality": "village",
-                      "admin2": "district", "prefecture": "province", "admin1": "province", "region": "province"}
+                      "admin2": "district", "prefecture": "province", "admin1": "province", "region": "province",
+                      # French
+                      "exacte": "exact", "precise": "exact", "ville": "village", "localite": "village",
+                      "quartier": "village", "sous prefecture": "district", "commune": "district"}
 
 SITE_KINDS = {
     "idp_camp": "IDP camp",
@@ -95,7 +143,13 @@ SITE_KINDS = {
     "host_community": "Host community",
 }
 SITE_KIND_SYNONYMS = {"idp": "idp_camp", "camp": "idp_camp", "idp site": "idp_camp", "poc": "poc_site",
-                      "refugees": "refugee_camp", "host": "host_community"}
+                      "refugees": "refugee_camp", "host": "host_community",
+                      # French
+                      "site de deplaces": "idp_camp", "camp de deplaces": "idp_camp", "site pdi": "idp_camp",
+                      "pdi": "idp_camp", "site": "idp_camp", "site poc": "poc_site",
+                      "site de protection des civils": "poc_site", "camp de refugies": "refugee_camp",
+                      "refugies": "refugee_camp", "famille d'accueil": "host_community",
+                      "familles d'accueil": "host_community", "communaute d'accueil": "host_community"}
 
 BASE_KINDS = {
     "mission_hq": "Mission HQ",
@@ -108,7 +162,13 @@ BASE_KINDS = {
 }
 BASE_KIND_SYNONYMS = {"hq": "mission_hq", "cob": "company_base", "tob": "temporary_base",
                       "company operating base": "company_base", "temporary operating base": "temporary_base",
-                      "office": "field_office", "police": "police_post", "fpu base": "police_post"}
+                      "office": "field_office", "police": "police_post", "fpu base": "police_post",
+                      # French
+                      "qg": "mission_hq", "qg de la mission": "mission_hq", "quartier general": "mission_hq",
+                      "qg de secteur": "sector_hq", "base operationnelle de compagnie": "company_base",
+                      "base operationnelle temporaire": "temporary_base", "bot": "temporary_base",
+                      "bureau": "field_office", "bureau de terrain": "field_office",
+                      "poste de police": "police_post", "autre": "other"}
 
 #: Components of a multidimensional presence. ``cla`` (community liaison
 #: assistants) are civilians too, but the design tracks them on their own
@@ -120,8 +180,16 @@ PATROL_COMPONENTS = {"military": "Military", "police": "Police", "civilian": "Ci
 PATROL_TYPES = {"dismounted": "Dismounted", "vehicle": "Vehicle", "integrated": "Integrated",
                 "air": "Air", "riverine": "Riverine", "unknown": "Unknown"}
 PATROL_TYPE_SYNONYMS = {"foot": "dismounted", "mounted": "vehicle", "motorised": "vehicle", "motorized": "vehicle",
-                        "helicopter": "air", "boat": "riverine", "joint": "integrated"}
-PATROL_COMPONENT_SYNONYMS = {"force": "military", "unpol": "police", "fpu": "police", "joint": "integrated"}
+                        "helicopter": "air", "boat": "riverine", "joint": "integrated",
+                        # French
+                        "a pied": "dismounted", "pedestre": "dismounted", "debarquee": "dismounted",
+                        "motorisee": "vehicle", "vehicule": "vehicle", "aerienne": "air", "helicoptere": "air",
+                        "fluviale": "riverine", "bateau": "riverine", "conjointe": "integrated",
+                        "integree": "integrated", "inconnu": "unknown"}
+PATROL_COMPONENT_SYNONYMS = {"force": "military", "unpol": "police", "fpu": "police", "joint": "integrated",
+                             # French
+                             "militaire": "military", "civile": "civilian", "civil": "civilian",
+                             "conjointe": "integrated", "integree": "integrated", "inconnu": "unknown"}
 
 
 def normalise_code(value: object) -> str:
@@ -129,9 +197,13 @@ def normalise_code(value: object) -> str:
 
     >>> normalise_code("  Armed-Group  Movement ")
     'armed group movement'
+    >>> normalise_code("Réseau d’alerte") == normalise_code("reseau d'alerte") == 'reseau d alerte'
+    True
     """
+    # Typographic apostrophes (what word processors type) count as the plain one; both as a space.
+    value = re.sub("[\u2019\u2018\u02bc`\u00b4]", "'", str(value))
     text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
-    return re.sub(r"[\s_\-/]+", " ", text.strip().lower()).strip()
+    return re.sub(r"[\s_\-/']+", " ", text.strip().lower()).strip()
 
 
 def lookup_table(codes: dict[str, str], synonyms: dict[str, str] | None = None) -> dict[str, str]:

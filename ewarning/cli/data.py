@@ -1,5 +1,10 @@
 """Data commands: ``import``, ``validate``, ``export``, ``status``, ``demo``.
 
+``export --layer quarantine`` gives the quarantined rows back to fix: each
+row's original columns, one each, with its reasons beside them
+(:func:`ewarning.io.writers.quarantine_tables`), one table per layer; the
+same file, fixed, imports.
+
 Who is acting (for the import and audit logs) is resolved here, once, at the
 edge (:func:`ewarning.config.current_user`: ``$EWARNING_USER`` or the login
 name) and passed down; the store, triage and the import pipeline never read it.
@@ -14,7 +19,7 @@ from pathlib import Path
 
 from ..config import GEODATA, current_user, default_store
 from ..io import FORMATS, LAYERS
-from ..io.writers import EXPORT_FORMATS, export
+from ..io.writers import EXPORT_FORMATS, export, export_quarantine
 from ..store import TABLES, open_store
 from .errors import EXIT_OK, EXIT_REFUSED
 
@@ -101,15 +106,27 @@ def _progress(message: str) -> None:
 def cmd_export(args) -> int:
     store = open_store(args.store)
     frame = store.read(args.layer)
-    n = export(frame, args.format, args.out, include_reporter_key=args.include_reporter_key, layer_name=args.layer,
-               include_text=args.include_text)
-    store.record("export", json.dumps({"layer": args.layer, "format": args.format, "rows": n, "out": str(args.out),
+    if args.layer == "quarantine":
+        # Given back to fix and re-import: each row's original columns and its reasons, one table per layer.
+        written = export_quarantine(frame, args.format, args.out, include_reporter_key=args.include_reporter_key,
+                                    include_text=args.include_text)
+        n = sum(rows for _, _, rows in written)
+        paths = list(dict.fromkeys(str(path) for _, path, _ in written))
+    else:
+        n = export(frame, args.format, args.out, include_reporter_key=args.include_reporter_key,
+                   layer_name=args.layer, include_text=args.include_text)
+        paths = [str(args.out)]
+    store.record("export", json.dumps({"layer": args.layer, "format": args.format, "rows": n,
+                                       "out": paths[0] if len(paths) == 1 else paths,
                                        "reporter_key": bool(args.include_reporter_key),
                                        "free_text": bool(args.include_text)}), user=current_user())
     left_out = [what for what, kept in (("reporter keys", args.include_reporter_key),
                                         ("free text", args.include_text)) if not kept]
-    print(f"{n} {args.layer} rows written to {args.out}"
+    print(f"{n} {args.layer} rows written to {', '.join(paths)}"
           + (f" ({' and '.join(left_out)} left out)" if left_out else ""))
+    if args.layer == "quarantine" and n:
+        print("  fix the values in place and import the file(s) again: python -m ewarning import "
+              + " ".join(paths))
     return EXIT_OK
 
 

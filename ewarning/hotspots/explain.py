@@ -46,6 +46,23 @@ def categories_phrase(categories: np.ndarray) -> str:
     return ", ".join(f"{counts[i]} {CATEGORIES.get(vals[i], vals[i]).lower()}" for i in order[:4])
 
 
+def merged_phrase(n_reports: float, n_incidents: float) -> str:
+    """``"3 reports merged as one incident"``: linked reports of one incident, each incident counted once
+    with its gravest report (empty when nothing was merged).
+
+    Examples
+    --------
+    >>> merged_phrase(3, 1), merged_phrase(7, 3), merged_phrase(0, 0)
+    ('3 reports merged as one incident (counted once, with its gravest report)', '7 reports merged as 3 incidents (each counted once, with its gravest report)', '')
+    """
+    r, k = int(round(float(n_reports or 0))), int(round(float(n_incidents or 0)))
+    if r < 2 or k < 1:
+        return ""
+    if k == 1:
+        return f"{r} reports merged as one incident (counted once, with its gravest report)"
+    return f"{r} reports merged as {k} incidents (each counted once, with its gravest report)"
+
+
 def missing_phrase(gap: list) -> str:
     """``"police, civilian staff and liaison assistants"``."""
     names = {"military": "military", "police": "police", "civilian": "civilian staff", "cla": "liaison assistants (CLA)"}
@@ -76,6 +93,9 @@ def hotspot(row: dict, config) -> str:
     parts = [f"{row['n_alerts']} alert(s) reported near {row['place']} in the last {w} days "
              f"({categories_phrase(row['categories'])}; {_n(row['killed'])} killed) on {int(row['days'])} "
              f"distinct day(s)"]
+    merged = merged_phrase(row.get("merged_reports", 0), row.get("merged_incidents", 0))
+    if merged:
+        parts[-1] += f"; {merged}"
     if row.get("discounted", 0) > 0.5:
         parts[-1] += (f"; duplicates, one-source bursts and coarse locations count as {_n(row['effective'])} "
                       "report(s)")

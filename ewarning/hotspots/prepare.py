@@ -195,7 +195,9 @@ def incidents(ix: AlertIndex, hi: int) -> tuple[np.ndarray, np.ndarray]:
     A report linked as a duplicate (``dup_of``: the stored ``duplicate_of`` or the engine's own as-of link)
     belongs to the incident of the report it names, when that report is known (index below ``hi``); links
     are followed to the incident's first report. An incident counts the *largest* number killed among its
-    reports known then: linked duplicates never add casualties ("one count of an incident").
+    reports known then: linked duplicates never add casualties ("one count of an incident"), and a graver
+    later report (12 killed after a first report of 2) gives the incident its figure. A report an analyst
+    discounted lends the incident nothing (the first report's own figure is always kept).
 
     Returns ``(root, killed)``: ``root[i]`` is the incident (its first report's index) of alert ``i``,
     ``killed[i]`` the casualties of the incident ``i`` is the first report of (0 for the other reports).
@@ -232,10 +234,47 @@ def incidents(ix: AlertIndex, hi: int) -> tuple[np.ndarray, np.ndarray]:
                 seen.append(j)
                 j = int(parent[j])
             root[i] = min(seen[seen.index(j):])
-    killed = np.zeros(hi)
-    if hi:
-        np.maximum.at(killed, root, np.maximum(ix.killed[:hi], 0.0))
-    return root, killed
+    return root, _incident_max(ix.killed, root, _lends(ix, root, hi))
+
+
+def _lends(ix: AlertIndex, root: np.ndarray, hi: int) -> np.ndarray:
+    """Which of the first ``hi`` reports give their figures to their incident: its first report, and every
+    other report not discounted (static weight above 0)."""
+    return (root == np.arange(hi)) | (ix.weight[:hi] > 0)
+
+
+def _incident_max(values: np.ndarray, root: np.ndarray, lends: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(root))
+    if len(root):
+        np.maximum.at(out, root[lends], np.maximum(values[:len(root)][lends], 0.0))
+    return out
+
+
+def incident_severity(ix: AlertIndex, hi: int, root: np.ndarray | None = None) -> np.ndarray:
+    """Severity of the first ``hi`` alerts as one count of each incident: its gravest report known then.
+
+    The first report of an incident carries the largest severity among the
+    incident's reports known at the as-of time (discounted ones lend nothing,
+    as in :func:`incidents`); every other report keeps its own (it weighs 0
+    once its incident is known). So an incident reported as 2 killed, then as
+    12 killed, weighs what one report of 12 killed weighs.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> a = gpd.GeoDataFrame({"id": ["a", "b"], "reported_at": pd.to_datetime(["2020-01-01", "2020-01-02"], utc=True),
+    ...     "category": "armed_attack", "severity": [4, 5], "duplicate_of": [None, "a"]},
+    ...     geometry=gpd.points_from_xy([20.6, 20.6], [4.7, 4.7]), crs="EPSG:4326")
+    >>> ix = AlertIndex.from_frame(a)
+    >>> incident_severity(ix, 2).tolist(), incident_severity(ix, 1).tolist()
+    ([5.0, 5.0], [4.0])
+    """
+    hi = int(hi)
+    if root is None:
+        root = incidents(ix, hi)[0]
+    own = ix.severity[:hi].astype("float64")
+    first = root == np.arange(hi)
+    return np.where(first, np.maximum(own, _incident_max(own, root, _lends(ix, root, hi))), own)
 
 
 def slice_weights(ix: AlertIndex, lo: int, hi: int, t_end: float, config: HotspotConfig) -> np.ndarray:

@@ -49,7 +49,7 @@ from scipy.special import betainc, betaincinv
 from scipy.stats import norm
 
 from .config import HotspotConfig
-from .prepare import AlertIndex, combine_keys, incidents
+from .prepare import AlertIndex, combine_keys, incident_severity, incidents
 
 COMPONENTS = ["intensity", "escalation", "trend", "spread", "severity", "exposure"]
 
@@ -223,9 +223,14 @@ def benjamini_hochberg(p: np.ndarray, q: float) -> np.ndarray:
     return out
 
 
-def harm(ix: AlertIndex, sl: slice, weights: np.ndarray) -> np.ndarray:
-    """Per-alert harm: weight x severity/5, half as much again for grave categories."""
-    return weights * (ix.severity[sl] / 5.0) * np.where(ix.grave[sl], 1.5, 1.0)
+def harm(ix: AlertIndex, sl: slice, weights: np.ndarray, severity: np.ndarray | None = None) -> np.ndarray:
+    """Per-alert harm: weight x severity/5, half as much again for grave categories.
+
+    ``severity`` (of alerts ``sl``) replaces the reports' own, e.g. each
+    incident's gravest report (:func:`ewarning.hotspots.prepare.incident_severity`).
+    """
+    sev = ix.severity[sl] if severity is None else severity
+    return weights * (sev / 5.0) * np.where(ix.grave[sl], 1.5, 1.0)
 
 
 def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_end: float,
@@ -255,7 +260,12 @@ def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_
         ``killed`` is the weighted casualties the severity uses and
         ``killed_count`` the number killed: both count an incident once,
         with the largest number among its linked reports known at ``t_end``
-        (:func:`ewarning.hotspots.prepare.incidents`).
+        (:func:`ewarning.hotspots.prepare.incidents`); the harm of an
+        incident uses its gravest report's severity too
+        (:func:`~ewarning.hotspots.prepare.incident_severity`).
+        ``merged_reports`` / ``merged_incidents``: recent reports of the
+        area linked as reports of one incident, and how many incidents they
+        make (for the explanation).
 
     Examples
     --------
@@ -271,7 +281,7 @@ def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_
     h = len(areas)
     cols = {c: np.zeros(h) for c in ["recent", "base", "recent_capped", "base_capped", "rate_ratio", "rate_ratio_low",
                                        "p_rise", "tau", "p_trend", "days", "places", "killed", "killed_count", "grave",
-                                       "n_alerts",
+                                       "n_alerts", "merged_reports", "merged_incidents",
                                        *COMPONENTS, "rise", "level", "score"]}
     out = pd.DataFrame(cols)
     out["members"] = [np.zeros(0, dtype="int64") for _ in range(h)]
@@ -295,20 +305,26 @@ def score(ix: AlertIndex, lo: int, hi: int, weights: np.ndarray, areas: list, t_
     # memory) must not enter the Poisson comparison, or the baseline rate is overstated.
     in_base = ~in_window & (t >= t_window - baseline_days) if config.strict_baseline else ~in_window
     tested = in_window | in_base
-    hm = harm(ix, sl, weights)[p_idx]
+    # One count of an incident: its casualties and severity are those of its gravest report known at ``t_end``,
+    # carried by its first report (linked duplicates weigh 0 and never add casualties).
+    root, inc_killed = incidents(ix, hi)
+    hm = harm(ix, sl, weights, incident_severity(ix, hi, root)[lo:hi])[p_idx]
 
     out["recent"] = np.bincount(a_idx[in_window], weights=w[in_window], minlength=h)
     out["base"] = np.bincount(a_idx[in_base], weights=w[in_base], minlength=h)
     out["n_alerts"] = np.bincount(a_idx[in_window], minlength=h)
-    # One count of an incident: its casualties are the largest among its reports known at ``t_end``, carried
-    # by its first report (linked duplicates weigh 0 and never add casualties).
-    root, inc_killed = incidents(ix, hi)
     out["killed"] = np.bincount(a_idx[in_window], weights=(w * inc_killed[pos])[in_window], minlength=h)
     # The number killed said in the explanation: each incident with a report in the area once.
     if in_window.any():
-        _, first_inc = np.unique(combine_keys(a_idx[in_window], root[pos[in_window]]), return_index=True)
+        _, first_inc, per_inc = np.unique(combine_keys(a_idx[in_window], root[pos[in_window]]), return_index=True,
+                                          return_counts=True)
         out["killed_count"] = np.bincount(a_idx[in_window][first_inc],
                                           weights=inc_killed[root[pos[in_window]][first_inc]], minlength=h)
+        # Reports of the area merged as one incident: incidents with two or more recent reports here.
+        inc_area = a_idx[in_window][first_inc]
+        several = per_inc > 1
+        out["merged_reports"] = np.bincount(inc_area[several], weights=per_inc[several], minlength=h)
+        out["merged_incidents"] = np.bincount(inc_area[several], minlength=h)
     else:
         out["killed_count"] = 0.0
     recent_harm = np.bincount(a_idx[in_window], weights=hm[in_window], minlength=h)

@@ -97,6 +97,22 @@ PATROL_STYLES: dict[str, dict] = {
     "unknown": {"color": NEUTRAL, "weight": 2.0, "dashArray": "4 4", "opacity": 0.8},
 }
 
+#: Channel colours (how a report reached the mission): community alert network channels in greens (call,
+#: SMS, HF/VHF radio), the mission's own reporting in blues, partners and media in warm greys.
+CHANNEL_COLOURS: dict[str, str] = {
+    "can_call": "#1b7837",
+    "can_sms": "#5aae61",
+    "radio": "#00796b",
+    "hotline": "#8c510a",
+    "patrol_report": "#2166ac",
+    "joint_protection_team": "#4393c3",
+    "liaison_assistant": "#d99100",
+    "partner_ngo": "#8073ac",
+    "media": "#a6761d",
+    "other": "#9e9e9e",
+    "unknown": NEUTRAL,
+}
+
 VERIFICATION_COLOURS: dict[str, str] = {"unverified": "#9a6700", "verified": "#1a7f37", "discounted": NEUTRAL}
 
 #: Sequential ramp for tension scores (low -> high), light cream to dark red.
@@ -130,6 +146,11 @@ MUTED_COLOUR = "#57606a"
 def category_colour(code: str) -> str:
     """Colour of an alert category code (neutral grey when unknown)."""
     return CATEGORY_COLOURS.get(code, NEUTRAL)
+
+
+def channel_colour(code: str) -> str:
+    """Colour of a channel code (neutral grey when unknown)."""
+    return CHANNEL_COLOURS.get(code, NEUTRAL)
 
 
 def category_label(code: str) -> str:
