@@ -127,11 +127,26 @@ def area_key(area) -> str:
     return "" if area is None else shapely.to_wkt(area, rounding_precision=6)
 
 
+def extent_key(data: views.Layers) -> tuple:
+    """The bounds of every stored layer, rounded (a cache key: a triage edit that moves nothing keeps it)."""
+    import numpy as np
+
+    boxes = [frame.total_bounds for frame in (data.alerts, data.sites, data.presence, data.patrols)
+             if frame is not None and len(frame)]
+    if not boxes:
+        return ()
+    boxes = np.vstack(boxes)
+    return tuple(np.round([np.nanmin(boxes[:, 0]), np.nanmin(boxes[:, 1]), np.nanmax(boxes[:, 2]),
+                           np.nanmax(boxes[:, 3])], 3).tolist())
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
-def situation_map_fixed(location: str, token: str, area: str, base_url: str, basemap_key, _data, _area) -> dict:
+def situation_map_fixed(location: str, extent: tuple, area: str, base_url: str, basemap_key, _data, _area) -> dict:
     """The situation map's fixed part as component strings (see :func:`ewarning.render.maps.situation_map_parts`).
 
-    Depends only on the stored layers (the view fits them all), the drawn area and the basemap.
+    Depends only on the extent of the stored layers (the view fits them all), the drawn area and the
+    basemap: not on the store's state, so after a triage edit or an import that moves nothing the open map
+    is kept (same strings, same map) and only its filtered layers are swapped.
     """
     from app_pages import map_component
     from ewarning.render import maps
@@ -159,12 +174,30 @@ def situation_map_strings(sit: views.Situation, location: str, token: str) -> tu
     """The situation map's fixed part and filtered layers as component strings (both cached, shared)."""
     f = sit.picture.filters
     base_url = asset_base()
-    fixed = situation_map_fixed(location, token, area_key(f.area), base_url, basemap_stamp(),
-                                _data=load_layers(location, token), _area=f.area)
+    data = load_layers(location, token)
+    fixed = situation_map_fixed(location, extent_key(data), area_key(f.area), base_url, basemap_stamp(),
+                                _data=data, _area=f.area)
     live = situation_map_live(location, token, f.key(), base_url, views.MAP_TOP, _alerts=sit.alerts,
                               _sites=sit.sites, _presence=sit.presence, _patrols=sit.patrols,
                               _hotspots=sit.hotspots)
     return fixed, live
+
+
+def warm_after_edit(f: flt.Filters) -> None:
+    """After a triage edit, build in the background what the analyst goes back to: the layers as the store
+    now stands, the picture under ``f`` and the situation map's strings (a page asking meanwhile waits for
+    them instead of building them twice). Failures are only logged: the page then builds them itself."""
+    import logging
+    import threading
+
+    def build():
+        try:
+            location, token = store_and_token()
+            situation_map_strings(views.situation(picture(f)), location, token)
+        except Exception:   # the page will try again; never let a background build break the desk
+            logging.getLogger("ewarning.desk").exception("building the map after a triage edit failed")
+
+    threading.Thread(target=build, name="ewarning-after-edit", daemon=True).start()
 
 
 def warm_up(windows=(DEFAULT_WINDOW, "everything")) -> list[str]:

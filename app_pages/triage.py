@@ -20,6 +20,7 @@ SELECT_KEY = "triage_select"
 TABLE_KEY = "triage_table"
 SEEN_KEY = "triage_seen"       # alert id -> version the analyst saw
 FLASH_KEY = "triage_flash"
+ERROR_KEY = "triage_error"
 QUEUE_ROWS = 500
 
 f = common.current_filters()
@@ -128,9 +129,36 @@ if int(ver["version"]) != seen[alert_id]:
         st.rerun()
 
 # -- the actions ---------------------------------------------------------------------
+def _act(alert_id: str, action: str, user: str, f) -> None:
+    """Apply the form's action to ``alert_id`` (the version the analyst saw), before the next page run."""
+    state = st.session_state
+    current = common.layers().alerts
+    try:
+        base = state[SEEN_KEY][alert_id]
+        note = state.get("triage_note") or ""
+        if action == "verify":
+            edit = triage.verify(current, alert_id, based_on=base, user=user, note=note)
+        elif action == "discount":
+            edit = triage.discount(current, alert_id, based_on=base, user=user, note=note)
+        elif action == "link_duplicate":
+            of = (state.get("triage_dup_id") or state.get("triage_dup_pick") or "").strip()
+            if not of:
+                raise triage.TriageError("choose the original report")
+            edit = triage.link_duplicate(current, alert_id, of, based_on=base, user=user, note=note)
+        else:
+            edit = triage.correct_location(current, alert_id, state["triage_lat"], state["triage_lon"], based_on=base,
+                                           precision=state["triage_precision"], user=user, note=note)
+        new_version = triage.apply(common.store(), edit)
+    except (triage.EditConflict, triage.TriageError) as exc:
+        state[ERROR_KEY] = str(exc)
+        return
+    state[SEEN_KEY][alert_id] = new_version
+    state[FLASH_KEY] = f"{edit.summary} (version {new_version}, by {user})"
+    common.warm_after_edit(f)   # the map and hotspots the analyst goes back to, built meanwhile
+
+
 action = st.radio("Action", list(triage.ACTIONS), format_func=triage.ACTIONS.get, horizontal=True, key="triage_action")
 with st.form("triage_form", clear_on_submit=False, border=True):
-    of = lat = lon = precision = None
     if action == "link_duplicate":
         cands = triage.duplicate_candidates(stored, alert_id)
         if cands.empty:
@@ -138,43 +166,23 @@ with st.form("triage_form", clear_on_submit=False, border=True):
         options = cands["id"].tolist()
         cand_labels = {r.id: f"{r.id} · {vocab.CATEGORIES.get(r.category, r.category)} · {r.km} km, {r.hours:+} h"
                        for r in cands.itertuples()}
-        pick = st.selectbox("Original report", [""] + options, format_func=lambda i: cand_labels.get(i, "—"),
-                            key="triage_dup_pick")
-        typed = st.text_input("…or its id", key="triage_dup_id")
-        of = (typed or pick or "").strip()
+        st.selectbox("Original report", [""] + options, format_func=lambda i: cand_labels.get(i, "—"),
+                     key="triage_dup_pick")
+        st.text_input("…or its id", key="triage_dup_id")
     elif action == "correct_location":
         c1, c2, c3 = st.columns(3)
-        lat = c1.number_input("Latitude", value=float(row.geometry.y), format="%.5f", key="triage_lat")
-        lon = c2.number_input("Longitude", value=float(row.geometry.x), format="%.5f", key="triage_lon")
-        precision = c3.selectbox("Precision", list(vocab.PRECISION), format_func=vocab.PRECISION.get,
-                                 index=list(vocab.PRECISION).index(row["location_precision"])
-                                 if row["location_precision"] in vocab.PRECISION else 0, key="triage_precision")
-    note = st.text_input("Note (optional, kept in the log)", key="triage_note")
-    submitted = st.form_submit_button(triage.ACTIONS[action], type="primary")
+        c1.number_input("Latitude", value=float(row.geometry.y), format="%.5f", key="triage_lat")
+        c2.number_input("Longitude", value=float(row.geometry.x), format="%.5f", key="triage_lon")
+        c3.selectbox("Precision", list(vocab.PRECISION), format_func=vocab.PRECISION.get,
+                     index=list(vocab.PRECISION).index(row["location_precision"])
+                     if row["location_precision"] in vocab.PRECISION else 0, key="triage_precision")
+    st.text_input("Note (optional, kept in the log)", key="triage_note")
+    # The action runs in the button's callback, before the page runs again: one page run shows the edit.
+    st.form_submit_button(triage.ACTIONS[action], type="primary", on_click=_act, args=(alert_id, action, user, f))
 
-if submitted:
-    try:
-        base = seen[alert_id]
-        if action == "verify":
-            edit = triage.verify(stored, alert_id, based_on=base, user=user, note=note)
-        elif action == "discount":
-            edit = triage.discount(stored, alert_id, based_on=base, user=user, note=note)
-        elif action == "link_duplicate":
-            if not of:
-                raise triage.TriageError("choose the original report")
-            edit = triage.link_duplicate(stored, alert_id, of, based_on=base, user=user, note=note)
-        else:
-            edit = triage.correct_location(stored, alert_id, lat, lon, based_on=base, precision=precision,
-                                           user=user, note=note)
-        new_version = triage.apply(common.store(), edit)
-    except triage.EditConflict as exc:
-        st.error(str(exc))
-    except triage.TriageError as exc:
-        st.error(str(exc))
-    else:
-        seen[alert_id] = new_version
-        st.session_state[FLASH_KEY] = f"{edit.summary} (version {new_version}, by {user})"
-        st.rerun()
+error = st.session_state.pop(ERROR_KEY, None)
+if error:
+    st.error(error)
 
 # -- what happened recently ------------------------------------------------------------
 with st.expander("Recent triage edits", expanded=False):

@@ -787,6 +787,9 @@ _TEXT = {
         ("Barrière illégale {where}, les usagers doivent payer {fee} FCFA.", "Motos-taxis rançonnées par {who} {where}."),
     ),
 }
+#: Latitude north of which the community alert network reports by HF radio (no phone coverage).
+RADIO_NORTH_OF = 8.0
+
 _PREFIX = {"patrol_report": ("PATROL: ", "Patrouille : "), "joint_protection_team": ("JPT: ", "EPC : "),
            "media": ("Radio: ", "Radio : "), "partner_ngo": ("NGO alert: ", "Alerte ONG : ")}
 
@@ -1125,6 +1128,11 @@ class _Alerts:
         rows = sorted(self.rows, key=lambda r: (r["reported"], r["lat"], r["lon"], r["category"], r["text"]))
         out = []
         for n, r in enumerate(rows, start=1):
+            if r["channel"] == "can_call" and r["lat"] > RADIO_NORTH_OF:
+                # Community alert network focal points in the north-east (Vakaga, Haute-Kotto), where phone
+                # coverage stops, call in by HF radio: the same people, another channel (no random draw, so
+                # the rest of the scenario is unchanged).
+                r = {**r, "channel": "radio"}
             out.append({
                 "id": f"A-18-{n:05d}", "reported_at": _iso(r["reported"]),
                 "occurred_at": _iso(r["occurred"]) if r["occurred"] is not None else "",
