@@ -50,7 +50,7 @@ from scipy.spatial import cKDTree
 from . import vocab
 from .geo import metric_crs
 from .io.base import RawTable
-from .io.writers import TEXT_WITHHELD
+from .io.writers import WITHHELD_MARKERS
 from .security import pseudonymise
 from .validation import RowChecker, Validated, empty_result
 
@@ -104,7 +104,7 @@ def validate(raw: RawTable, now: pd.Timestamp | None = None, bbox=None,
                                          default="exact")
     df["text"] = rc.text("text")
     # A quarantine export made without --include-text, fixed and imported again: its placeholder is no report text.
-    withheld = df["text"].eq(TEXT_WITHHELD).fillna(False).astype(bool)
+    withheld = df["text"].isin(WITHHELD_MARKERS).fillna(False).astype(bool)
     df["text"] = df["text"].mask(withheld)
     reporter_keys = pseudonymise(rc.column("reporter").astype(object), secret)
     df["reporter_key"] = reporter_keys

@@ -379,7 +379,8 @@ def test_quarantine_export_gives_the_columns_back_and_the_fixed_file_imports(tmp
     assert (got["source_file"].tolist(), got["source_row"].tolist()) == (["alerts.csv"] * 3, ["2", "3", "4"])
     # Reporter keys and free text are left out unless asked for, as in every export.
     assert "reporter" not in got.columns
-    assert set(got["text"]) == {"[free text withheld: export with --include-text]", ""}
+    from ewarning.io.writers import TEXT_WITHHELD
+    assert set(got["text"]) == {TEXT_WITHHELD, ""}
     sites_got = pd.read_csv(sites_out, dtype=str, keep_default_na=False)
     assert sites_got[["site_id", "population", "reason_population"]].values.tolist() == [
         ["S1", "18.000", "'18.000' is ambiguous (18 or 18000?); write the number without a thousands separator"]]
@@ -440,3 +441,16 @@ def test_quarantine_workbook_has_a_sheet_per_layer_and_imports_after_fixing(tmp_
     assert (report.by_layer["alerts"]["stored"], report.by_layer["sites"]["stored"]) == (3, 1)
     stored = store.read("alerts").set_index("id")
     assert stored.loc["Q2", "reporter_key"] == key_q2 and stored.loc["Q3", "text"] == "Maisons brulees"
+
+
+def test_an_export_made_before_the_marker_changed_still_reimports_without_its_marker_as_text():
+    """Files exported with the earlier marker (command-line wording) are recognised as withheld text."""
+    from ewarning.io.writers import TEXT_WITHHELD_BEFORE
+
+    raw = RawTable("alerts", pd.DataFrame({"id": ["A1"], "reported_at": ["2018-11-10T10:00Z"],
+                                            "lat": ["4.79"], "lon": ["20.68"], "category": ["killing"],
+                                            "text": [TEXT_WITHHELD_BEFORE]}), "old.csv", "own")
+    v = alerts.validate(raw, secret=b"k")
+    assert len(v.valid) == 1
+    text = v.valid["text"].iloc[0]
+    assert text is None or pd.isna(text) or text == ""

@@ -269,7 +269,8 @@ def test_free_text_is_left_out_of_exports_unless_asked(imported, tmp_path):
     assert "text" not in pd.read_csv(tmp_path / "a.csv", dtype=str).columns
     raw = pd.read_csv(tmp_path / "q.csv", dtype=str)["raw"]
     texts = [json.loads(r).get("text") for r in raw if r.startswith("{")]
-    assert texts and all(t in (None, "[free text withheld: export with --include-text]") for t in texts)
+    from ewarning.io.writers import TEXT_WITHHELD
+    assert texts and all(t in (None, TEXT_WITHHELD) for t in texts)
     export(store.read("alerts"), "csv", tmp_path / "b.csv", include_text=True)
     kept = pd.read_csv(tmp_path / "b.csv", dtype=str)["text"].dropna()
     assert kept.str.contains(r"\[phone removed\]", regex=True).any()

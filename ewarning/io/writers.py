@@ -23,7 +23,10 @@ EXPORT_FORMATS = ("csv", "xlsx", "geojson", "gpkg")
 _SENSITIVE = ("reporter_key",)
 _FREE_TEXT = ("text",)
 #: What stands where free text was left out of an export.
-TEXT_WITHHELD = "[free text withheld: export with --include-text]"
+TEXT_WITHHELD = "[free text withheld: exported only when asked for]"
+#: The marker earlier exports wrote (command-line wording, also seen in desk downloads); still recognised.
+TEXT_WITHHELD_BEFORE = "[free text withheld: export with --include-text]"
+WITHHELD_MARKERS = (TEXT_WITHHELD, TEXT_WITHHELD_BEFORE)
 
 
 def withhold_free_text(frame: pd.DataFrame) -> pd.DataFrame:
