@@ -229,7 +229,7 @@ def test_clicking_a_hotspot_opens_its_detail(session):
     assert frame.locator(f".ew-hotspot-pop[data-hotspot='{hotspot_id}']").count() == 1
     page.get_by_role("button", name="Open in Hotspots").click()
     page.locator(f".ew-detail[data-hotspot='{hotspot_id}']").wait_for(timeout=20_000)
-    page.get_by_text("Reports per week in the area").first.wait_for(timeout=20_000)
+    page.get_by_text("Reports per week: last").first.wait_for(timeout=20_000)
     assert "/hotspots" in page.url
 
 
