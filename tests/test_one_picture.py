@@ -274,3 +274,22 @@ def test_a_site_inside_an_area_names_it_when_nearer_its_centre(demo_layers):
     for k, (p, g) in base.items():
         if k != key:
             assert after[k][0] == p or (after[k][0] == "Centre camp" and g.buffer(0.05).contains(c)), (p, after[k][0])
+
+
+def test_the_site_watch_weighs_an_incident_by_its_gravest_report():
+    """A 2-killed severity-3 report then a linked 12-killed severity-5 one: the watch weighs the incident as
+    one severity-5 report, as the hotspots do."""
+    site = gpd.GeoDataFrame({"site_id": ["S1"], "name": ["Camp"], "population": [5000.0], "opened": pd.NaT,
+                             "closed": pd.NaT}, geometry=gpd.points_from_xy([20.68], [4.79]), crs="EPSG:4326")
+
+    def risk(rows):
+        a = gpd.GeoDataFrame({"id": [r[0] for r in rows], "reported_at": pd.to_datetime([r[1] for r in rows], utc=True),
+                              "category": "killing", "killed": [r[2] for r in rows], "severity": [r[3] for r in rows],
+                              "duplicate_of": [r[4] for r in rows]},
+                             geometry=gpd.points_from_xy([20.69] * len(rows), [4.80] * len(rows)), crs="EPSG:4326")
+        return float(watch(a, site, None, as_of=T).sites.loc[0, "risk"])
+
+    merged = risk([("A", "2018-11-10T08:00", 2, 3, None), ("B", "2018-11-10T12:00", 12, 5, "A")])
+    single = risk([("A", "2018-11-10T08:00", 12, 5, None)])
+    assert merged == pytest.approx(single)
+    assert merged > risk([("A", "2018-11-10T08:00", 2, 3, None)])

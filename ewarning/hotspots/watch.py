@@ -35,7 +35,7 @@ from ..asof import as_of as as_of_view
 from ..asof import as_of_words, parse_as_of
 from . import explain, presence_gap
 from .config import HotspotConfig
-from .prepare import AlertIndex, days, incidents, slice_weights
+from .prepare import AlertIndex, days, incident_severity, incidents, slice_weights
 
 WATCH_COLUMNS = ["site_id", "name", "as_of", "rank", "risk", "presence", "presence_gap", "nearby_alerts",
                  "explanation", "population", "activity", "killed"]
@@ -120,12 +120,13 @@ def watch(alerts: gpd.GeoDataFrame, sites: gpd.GeoDataFrame | None, presence: gp
     n = len(open_sites)
     activity, count, killed = np.zeros(n), np.zeros(n, dtype="int64"), np.zeros(n)
     if armed.any():
-        _, inc_killed = incidents(ix, hi)   # one count of an incident: its largest report known then
+        root, inc_killed = incidents(ix, hi)   # one count of an incident: its largest report known then
+        severity = incident_severity(ix, hi, root)   # and its gravest severity, as the hotspots weigh it
         idx = np.flatnonzero(armed) + lo
         tree = cKDTree(np.column_stack([ix.x[idx], ix.y[idx]]))
         near = tree.query_ball_point(np.column_stack([sx, sy]), r=watch_km)
         decay = np.power(0.5, (t_end - ix.t_rep[idx]) / half_life_days)
-        harm = w[idx - lo] * (ix.severity[idx] / 5.0) * np.where(ix.grave[idx], 1.5, 1.0) * decay
+        harm = w[idx - lo] * (severity[idx] / 5.0) * np.where(ix.grave[idx], 1.5, 1.0) * decay
         for s, members in enumerate(near):
             if members:
                 m = np.asarray(members)
