@@ -43,6 +43,7 @@ PAGES = {
     "Analyst desk": [
         st.Page("app_pages/situation_map.py", title="Situation map", icon=":material/map:", default=True),
         st.Page("app_pages/hotspots.py", title="Hotspots", icon=":material/local_fire_department:", url_path="hotspots"),
+        st.Page("app_pages/intake.py", title="Alert intake", icon=":material/add_call:", url_path="intake"),
         st.Page("app_pages/triage.py", title="Alerts triage", icon=":material/inbox:", url_path="triage"),
         st.Page("app_pages/presence.py", title="Presence & coverage", icon=":material/shield:", url_path="presence"),
         st.Page("app_pages/data.py", title="Data", icon=":material/database:", url_path="data"),

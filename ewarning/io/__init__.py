@@ -29,6 +29,8 @@ FORMATS = {
     "kobo": "kobo",
     "acled": "acled",
     "ucdp": "ucdp",
+    "rapidpro": "sms",
+    "frontlinesms": "sms",
     "hxl": "hxl",
     "own": "own",
 }

@@ -1,0 +1,165 @@
+"""Alert intake: the duty desk types an alert taken by telephone; it is checked and stored as an import.
+
+Thin page over :func:`ewarning.intake.enter_alert`: one keyboard-first form
+(Tab from field to field, Enter in a one-line field submits), checked by the
+importer's own validation with the importer's own messages; a refused entry
+stores nothing and keeps what was typed so it can be corrected. The reporter
+is pseudonymised on entry: only a key reaches the store, the value typed is
+cleared from the session as soon as the alert is stored, and it is never
+shown or logged. Every rendered value goes through :func:`common.text_html`.
+
+The place is a town of the shipped gazetteer (suggested as the officer types)
+or typed coordinates. Picking the location by a click on a map is not offered
+yet: the engine takes a clicked ``lat``/``lon`` as it takes typed ones.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import common
+from ewarning import intake, views, vocab
+
+RESULT_KEY = "intake_result"
+FORM_KEY = "intake_form_no"           # how many alerts this session entered: part of every widget key
+TRIAGE_SELECT_KEY = "triage_select"   # the triage page's selected alert (app_pages/triage.py SELECT_KEY)
+TRIAGE_ROWS = 500                     # the rows of the queue it lists (app_pages/triage.py QUEUE_ROWS)
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+#: Widget key -> the intake field it fills.
+FIELD_KEYS = {"intake_category": "category", "intake_reported": "reported_at", "intake_occurred": "occurred_at",
+              "intake_place": "place", "intake_lat": "lat", "intake_lon": "lon", "intake_killed": "killed",
+              "intake_injured": "injured", "intake_channel": "channel", "intake_reliability": "reliability",
+              "intake_credibility": "credibility", "intake_reporter": "reporter", "intake_text": "text"}
+RELIABILITY_WORDS = {"A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
+                     "D": "not usually reliable", "E": "unreliable", "F": "cannot be judged"}
+CREDIBILITY_WORDS = {"1": "confirmed", "2": "probably true", "3": "possibly true", "4": "doubtful",
+                     "5": "improbable", "6": "cannot be judged"}
+
+
+def _now_text() -> str:
+    return pd.Timestamp.now(tz="UTC").strftime(TIME_FORMAT)
+
+
+def _defaults() -> dict:
+    return {"intake_category": None, "intake_reported": _now_text(), "intake_occurred": "", "intake_place": None,
+            "intake_lat": "", "intake_lon": "", "intake_killed": 0, "intake_injured": 0, "intake_channel": "hotline",
+            "intake_reliability": "F", "intake_credibility": "6", "intake_reporter": "", "intake_text": ""}
+
+
+def _key(name: str) -> str:
+    """The widget key of ``name`` in the current form (a new form, with new keys, after each stored alert:
+    the browser then shows empty widgets, which setting the old keys' values does not guarantee)."""
+    return f"{name}-{st.session_state.get(FORM_KEY, 0)}"
+
+
+def _reset() -> None:
+    """A new, empty form (the reported time: now); what was typed, the reporter first, is gone from the session."""
+    for name in FIELD_KEYS:
+        st.session_state.pop(_key(name), None)
+    st.session_state[FORM_KEY] = st.session_state.get(FORM_KEY, 0) + 1
+
+
+def _enter(user: str) -> None:
+    """The form's callback: check and store the alert, before the next page run."""
+    state = st.session_state
+    fields = {field: state.get(_key(name)) for name, field in FIELD_KEYS.items()}
+    try:
+        result = intake.enter_alert(common.store(), fields, user=user)
+    except Exception:  # noqa: BLE001 - as dashboard._run: an error id, never a trace (it could quote the form)
+        error_id = "E-" + secrets.token_hex(4)
+        logging.getLogger("ewarning.desk").exception("error %s entering an alert", error_id)
+        state[RESULT_KEY] = {"stored": False, "reasons": [
+            f"something went wrong (error {error_id}); nothing was stored. Try again; if it happens again, give "
+            "the administrator this error id"]}
+        return
+    state[RESULT_KEY] = {"stored": result.stored, "id": result.alert_id, "reasons": result.reasons,
+                         "location": result.location, "duplicate_of": result.duplicate_of,
+                         "import_id": result.import_id, "reported_at": result.reported_at}
+    if result.stored:
+        _reset()
+
+
+for name, value in _defaults().items():
+    st.session_state.setdefault(_key(name), value)
+
+f = common.current_filters()
+user = common.acting_user()
+common.record_view("alert intake", f)
+t = common.text_html
+
+st.subheader("Alert intake")
+st.caption("For an alert taken by telephone at the duty desk. Tab moves from field to field; Enter in a one-line "
+           "field enters the alert. It is checked exactly as a row of an imported file is, and stored in the "
+           "import log and the audit log under your name (" + user + "). Times are UTC.")
+
+towns = intake.town_names()
+with st.form(_key("intake_form"), clear_on_submit=False, border=True):
+    c1, c2, c3 = st.columns(3)
+    c1.selectbox("Category", list(vocab.CATEGORIES), format_func=vocab.CATEGORIES.get, index=None,
+                 placeholder="type to choose a category", key=_key("intake_category"))
+    c2.text_input("Reported at (UTC, YYYY-MM-DD HH:MM)", key=_key("intake_reported"),
+                  help="When the mission learnt of it: by default, now. Type the time of the call if it was earlier.")
+    c3.text_input("Occurred at (UTC, if known)", key=_key("intake_occurred"), placeholder="YYYY-MM-DD HH:MM")
+    c1, c2, c3 = st.columns(3)
+    c1.selectbox("Place (town or village)", towns, index=None,
+                 placeholder="type a town: suggestions from the gazetteer", key=_key("intake_place"),
+                 help="A town of the shipped gazetteer (type a few letters, Enter takes the first suggestion); the "
+                      "alert is placed at the town, precision 'village'. Coordinates, when given, are used "
+                      "instead. A place not in the list: give its coordinates and name it in the text.")
+    c2.text_input("Latitude (decimal degrees)", key=_key("intake_lat"), placeholder="e.g. 5.0403")
+    c3.text_input("Longitude (decimal degrees)", key=_key("intake_lon"), placeholder="e.g. 21.2133")
+    c1, c2, c3 = st.columns(3)
+    c1.number_input("Killed", min_value=0, step=1, key=_key("intake_killed"))
+    c2.number_input("Injured", min_value=0, step=1, key=_key("intake_injured"))
+    c3.selectbox("Channel", list(vocab.CHANNELS), format_func=vocab.CHANNELS.get, key=_key("intake_channel"))
+    c1, c2, c3 = st.columns(3)
+    c1.selectbox("Source reliability", list(vocab.RELIABILITY),
+                 format_func=lambda c: f"{c}: {RELIABILITY_WORDS.get(c, '')}", key=_key("intake_reliability"))
+    c2.selectbox("Information credibility", list(vocab.CREDIBILITY),
+                 format_func=lambda c: f"{c}: {CREDIBILITY_WORDS.get(c, '')}", key=_key("intake_credibility"))
+    c3.text_input("Reporter (phone number or name)", key=_key("intake_reporter"), type="password",
+                  help="Pseudonymised on entry: only a key is stored (the same caller always gets the same key); "
+                       "the number or name is never stored, shown or logged.")
+    st.caption("The reporter is pseudonymised on entry: only a key is stored, never the number or the name.")
+    st.text_area("What was reported", key=_key("intake_text"), height=110,
+                 help="Phone numbers written here are removed on entry, as on import.")
+    st.form_submit_button("Enter alert", type="primary", on_click=_enter, args=(user,))
+
+result = st.session_state.get(RESULT_KEY)
+if result and not result["stored"]:
+    common.html_block(
+        '<div class="ew-card ew-intake-error" role="alert" style="border-left:4px solid #b42318">'
+        "<b>Not stored.</b> Correct the form and enter it again:<ul>"
+        + "".join(f"<li>{t(reason)}</li>" for reason in result["reasons"]) + "</ul></div>")
+elif result:
+    when = result["reported_at"]
+    shown = when is None or ((f.start is None or when >= f.start) and when < f.end)   # in the sidebar's window?
+    cells = [("Alert", result["id"]), ("Location", result["location"]),
+             ("Reported", "" if when is None else f"{when:%Y-%m-%d %H:%M} UTC"),
+             ("Import", f"#{result['import_id']} (by {user})")]
+    hint = "" if shown else (" It was reported outside the window the sidebar shows (" + f.describe() + "): set "
+                             "the as-of day to see it on the map.")
+    where = (f" It was linked as a duplicate of {result['duplicate_of']} (the same incident, reported first), so "
+             "it is not in the triage queue itself." if result["duplicate_of"] else " It is in the triage queue.")
+    common.html_block(
+        f'<div class="ew-card ew-intake-ok" data-alert="{t(result["id"])}" role="status" '
+        'style="border-left:4px solid #067647"><b>Alert stored.</b>' + t(where + hint)
+        + "<table>" + "".join(f"<tr><td>{t(k)}</td><td>{t(v)}</td></tr>" for k, v in cells) + "</table></div>")
+    # The triage page lists the queue under the sidebar's filters (newest first, its first QUEUE_ROWS): offer
+    # to open the alert there only when it is listed (a duplicate is not: then the report it was linked to).
+    target = result["duplicate_of"] or result["id"]
+    listed = views.triage_queue(common.layers(), f, user).queue["id"].head(TRIAGE_ROWS)
+    if target in set(listed):
+        label = "Open the first report in Alerts triage" if result["duplicate_of"] else "Open it in Alerts triage"
+        if st.button(label, key="intake_to_triage", type="primary"):
+            st.session_state[TRIAGE_SELECT_KEY] = target
+            st.session_state.pop(RESULT_KEY, None)
+            st.switch_page("app_pages/triage.py")
+    else:
+        st.caption(("The first report, " + target if result["duplicate_of"] else "The alert")
+                   + ", is not in the triage queue under the sidebar's filters (already triaged, or reported "
+                   "outside the window).")
