@@ -2,24 +2,79 @@
 
 Thin page over :func:`ewarning.importing.import_files` (each file all or
 nothing; every row stored or quarantined with a reason) and the store's
-log tables. Exports drop reporter keys and neutralise spreadsheet formulas;
-every export is recorded in the audit log with who and what.
+log tables. After files are chosen, a mapping step lists each file's columns
+with what the import would read them as (:func:`ewarning.importing.preview_mapping`,
+a dry run), one selectbox per column to change it or ignore the column; the
+import uses the choices and saves them for the next files of the same source.
+Exports drop reporter keys and neutralise spreadsheet formulas; every export
+is recorded in the audit log with who and what.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 import tempfile
 from pathlib import Path
 
 import streamlit as st
 
 from app_pages import common
+from app_pages.common import html_block, text_html
 from ewarning import views
-from ewarning.importing import import_files
+from ewarning.importing import import_files, preview_mapping
+from ewarning.io import mapping
 from ewarning.io.writers import spreadsheet_table, withhold_free_text
 
 LAYER_CHOICES = {"": "detect from the columns", "alerts": "alerts", "sites": "IDP sites", "presence": "presence",
                  "patrols": "patrols"}
+
+
+def _uploads(files) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of each upload; never a path from the browser."""
+    return [(Path(upload.name).name or "upload", upload.getvalue()) for upload in files]
+
+
+def _saved(folder: Path, n: int, name: str, data: bytes) -> Path:
+    """An upload written to its own folder: two files of one name must not overwrite each other."""
+    (folder / str(n)).mkdir()
+    path = folder / str(n) / name
+    path.write_bytes(data)
+    return path
+
+
+def _preview(name: str, data: bytes, layer: str | None):
+    """The mapping step's dry run of one upload, once per file content and layer in a session."""
+    key = (name, hashlib.sha256(data).hexdigest(), layer)
+    previews = st.session_state.setdefault("data_previews", {})
+    if key not in previews:
+        with tempfile.TemporaryDirectory(prefix="ewarning-preview-") as tmp:
+            previews[key] = preview_mapping(store, _saved(Path(tmp), 0, name, data), layer=layer)
+    return previews[key]
+
+
+def _label(header: str) -> str:
+    """A header inside a widget label, where Markdown is read: its punctuation shown as typed."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~:$])", r"\\\1", header)
+
+
+def _why(column) -> str:
+    return {"reporter": "pseudonymised: only a key is stored, never the value",
+            "dropped": column.why, "ignored": f"ignored ({column.why})"}.get(column.action, column.why)
+
+
+def _columns_table(columns) -> str:
+    """Every column found and what became of it, as an escaped HTML table."""
+    rows = "".join(f"<tr><td>{text_html(c.label)}</td><td>{text_html(_read_as(c))}</td>"
+                   f"<td>{text_html(_why(c))}</td></tr>" for c in columns)
+    return ("<table class='ew-map-table'><thead><tr><th>Column found</th><th>Read as</th><th>Why</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
+
+
+def _read_as(column) -> str:
+    return {"reporter": "reporter key", "dropped": "dropped", "ignored": "ignored",
+            "not read": "not read"}.get(column.action, column.target or "not read")
+
 
 f = common.current_filters()
 store = common.store()
@@ -32,20 +87,44 @@ with imp:
                "whole or not at all; rows that fail a check go to the quarantine with the reason.")
     files = st.file_uploader("Files to import", accept_multiple_files=True, key="data_files")
     layer = st.selectbox("Layer", list(LAYER_CHOICES), format_func=LAYER_CHOICES.get, key="data_layer")
+    uploads = _uploads(files or [])
+    mappings: dict[int, dict[str, str]] = {}
+    if uploads:
+        st.markdown("**Columns** — what each column found will be read as. Change a choice to read a column "
+                    "as another, or ignore it; your choices are saved for the next files of the same source.")
+    for n, (name, data) in enumerate(uploads):
+        preview = _preview(name, data, layer or None)
+        html_block(f"<div class='ew-map-file'><b>Preview</b> (nothing stored yet): "
+                   f"{text_html(preview.summary().splitlines()[0])}</div>")
+        if not preview.columns:
+            continue
+        found_layer = preview.columns[0].layer or None
+        for col, title in zip(st.columns([2, 2, 3]), ("Column found", "Read as", "Why")):
+            with col:
+                html_block(f"<b>{title}</b>")
+        picks = []
+        for j, column in enumerate(preview.columns):
+            name_col, pick_col, why_col = st.columns([2, 2, 3])
+            with name_col:
+                html_block(f"<span class='ew-map-header'>{text_html(column.label)}</span>")
+            with pick_col:
+                picks.append(st.selectbox(f"Read {_label(column.label)} as", mapping.choices(column, found_layer),
+                                          key=f"data_map_{n}_{j}", label_visibility="collapsed"))
+            with why_col:
+                html_block(f"<span class='ew-map-why'>{text_html(_why(column))}</span>")
+        mappings[n] = mapping.chosen(preview.columns, picks, found_layer)
     if st.button("Import", type="primary", disabled=not files, key="data_import"):
         with tempfile.TemporaryDirectory(prefix="ewarning-upload-") as tmp:
-            paths = []
-            for n, upload in enumerate(files):
-                # Each upload in its own folder: two files of one name must not overwrite each other.
-                folder = Path(tmp) / str(n)
-                folder.mkdir()
-                path = folder / (Path(upload.name).name or "upload")  # never a path from the browser
-                path.write_bytes(upload.getvalue())
-                paths.append(path)
+            paths = [_saved(Path(tmp), n, name, data) for n, (name, data) in enumerate(uploads)]
             with st.spinner(f"Importing {len(paths)} file(s)…"):
-                reports = import_files(store, paths, layer=layer or None, user=common.acting_user())
+                reports = import_files(store, paths, layer=layer or None, user=common.acting_user(),
+                                       file_mappings={str(p): mappings.get(n, {}) for n, p in enumerate(paths)},
+                                       mapping_label="your choice on this page")
+        st.session_state.pop("data_previews", None)  # a saved mapping or a stored id changes the next preview
         for report in reports:
-            {"refused": st.error, "unchanged": st.info}.get(report.status, st.success)(report.summary())
+            {"refused": st.error, "unchanged": st.info}.get(report.status, st.success)(report.summary().splitlines()[0])
+            if report.columns:
+                html_block(_columns_table(report.columns))
             for note in report.notes:
                 st.caption(note)
             if report.n_quarantined:

@@ -22,8 +22,10 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import re
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
@@ -34,14 +36,18 @@ import geopandas as gpd
 import pandas as pd
 
 from . import alerts, identities, patrols, presence, sites
-from .config import secret_file
-from .io import RawTable, ReadError, read
+from .config import MISSION_LOCALE_SETTING, secret_file
+from .io import RawTable, ReadError, mapping, read
 from .security import load_secret
 from .store.errors import StoreError, acting_user
 from .validation import Validated, empty_quarantine, quarantine_rows
 
 VALIDATORS = {"alerts": alerts.validate, "sites": sites.validate, "presence": presence.validate,
               "patrols": patrols.validate}
+#: Said on every import into a store without a mission area (set with ``python -m ewarning mission set``;
+#: the wording is the desk's too, so it names no command).
+NO_AREA_NOTE = ("no mission area set for this store: swapped coordinates inside the valid range cannot be "
+                "caught; the store's administrator can set one from the country's outline")
 
 #: The columns each layer's validator reads. Only alerts have a reporter;
 #: identity columns found in any other layer are dropped.
@@ -67,6 +73,8 @@ class ImportReport:
     import_id: int | None = None
     #: Identities removed from free text (``phone``, ``e-mail``, ``handle`` -> count).
     scrubbed: Counter = field(default_factory=Counter)
+    #: Every column found and what became of it (:class:`ewarning.io.mapping.Column`, action filled in).
+    columns: list = field(default_factory=list)
 
     @property
     def n_read(self) -> int:
@@ -85,8 +93,9 @@ class ImportReport:
         return sum(v.get("linked", 0) for v in self.by_layer.values())
 
     def summary(self) -> str:
+        """One line of counts, then a line saying what each column found was read as."""
         if self.status == "refused":
-            return f"{self.source}: REFUSED, nothing stored: {self.reason}"
+            return f"{self.source}: REFUSED, nothing stored: {self.reason}" + self._columns_line()
         if self.status == "unchanged":
             return f"{self.source}: already imported, nothing stored again: {self.reason}"
         verb = "stored" if self.status == "imported" else "valid"
@@ -95,13 +104,35 @@ class ImportReport:
                  for layer, c in self.by_layer.items()]
         if self.scrubbed:
             parts.append(identities.count_words(self.scrubbed) + " removed from report text")
-        return f"{self.source}: " + "; ".join(parts)
+        return f"{self.source}: " + "; ".join(parts) + self._columns_line()
+
+    def _columns_line(self) -> str:
+        """``\n  columns: 'Report ID' read as id (its name); ...``: every column found, none left unsaid."""
+        if not self.columns:
+            return ""
+        if self.status == "refused":
+            return ("\n  columns found: " + mapping.describe_found(self.columns)
+                    + "; --map 'COLUMN=category' reads a column as the category (alerts)")
+        layers = list(dict.fromkeys(c.layer for c in self.columns))
+        lines = []
+        for layer in layers:
+            cols = [c for c in self.columns if c.layer == layer]
+            same = [c for c in cols if c.action == "read" and c.header == c.target]
+            groups = {c.why: [d.label for d in same if d.why == c.why] for c in same}
+            parts = [f"read {why or 'as named'}: {', '.join(names)}" for why, names in groups.items()]
+            parts += [c.describe() for c in cols if not (c.action == "read" and c.header == c.target)]
+            hint = any(c.action == "not read" for c in cols)
+            lines.append(f"  {layer + ' ' if len(layers) > 1 and layer else ''}columns: " + "; ".join(parts)
+                         + (" (--map 'COLUMN=TARGET' reads a column as another)" if hint else ""))
+        return "\n" + "\n".join(lines)
 
 
 def import_files(store, paths, layer: str | None = None, format: str | None = None,
                  encoding: str | None = None, secret: bytes | None = None, now: pd.Timestamp | None = None,
                  dry_run: bool = False, user: str | None = None,
-                 progress: Callable[[str], None] | None = None) -> list[ImportReport]:
+                 progress: Callable[[str], None] | None = None, mapping: dict[str, str] | None = None,
+                 mapping_label: str = "your mapping",
+                 file_mappings: dict[str, dict[str, str]] | None = None) -> list[ImportReport]:
     """Import ``paths`` into ``store``; one report per file.
 
     With ``dry_run`` (the ``validate`` command) every check runs, including
@@ -112,6 +143,15 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
     ``user`` is who imports, recorded in the import log: required unless
     ``dry_run`` (:class:`ValueError` before any file is read). The caller
     resolves it (the command line once, a page from the session).
+
+    Column mapping (:mod:`ewarning.io.mapping`): ``mapping`` (``{header:
+    target}``, ``ignore`` leaves a column out) applies to every file, or
+    ``file_mappings`` gives one per file (keyed by ``str(path)``); named
+    ``mapping_label`` in the report ("--map"). They override the mapping
+    saved for the file's source (:func:`ewarning.io.mapping.source_key`),
+    which overrides what the columns' names and values propose. After an
+    import with a mapping, it is saved for the next files of that source.
+    Each report lists every column found and what became of it.
     """
     if not dry_run:
         user = acting_user(user, "an import")
@@ -133,11 +173,14 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
             if earlier and not dry_run:
                 reports.append(ImportReport(path.name, "unchanged", reason=earlier))
                 continue
-            tables = read(path, layer=layer, format=format, encoding=encoding)
+            plan = _mapping_for(store, path, (file_mappings or {}).get(str(path), mapping), mapping_label)
+            tables = read(path, layer=layer or _marked_layer(path, format, plan), format=format, encoding=encoding)
+            tables = [_remap(t, plan) for t in tables]
             if any(t.layer in ("patrols", "patrol_points") for t in tables) and not _self_contained(tables):
                 patrol_group.extend((path, t) for t in tables)
                 continue
             report = _import_tables(store, [path], tables, bbox, secret, now, dry_run, user, started, say, digests)
+            _mapping_done(store, path, plan, report)
             if earlier:
                 report.notes.append(f"this file was already imported ({earlier})")
             elif digest and report.import_id is not None:  # the same file twice in one batch
@@ -145,7 +188,8 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
             reports.append(report)
         except (ReadError, StoreError) as exc:
             # A reader's words may quote the file's content: no phone number or e-mail in them.
-            reports.append(ImportReport(path.name, "refused", reason=identities.scrub_text(str(exc))[0]))
+            reports.append(ImportReport(path.name, "refused", reason=identities.scrub_text(str(exc))[0],
+                                        columns=list(getattr(exc, "columns", None) or [])))
         except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the batch or a secret
             reports.append(_failed(path.name, exc))
     if patrol_group:
@@ -158,6 +202,114 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
         except Exception as exc:  # noqa: BLE001
             reports.append(_failed(" + ".join(p.name for p in files), exc))
     return reports
+
+
+@dataclass
+class _Plan:
+    """The user's and the saved column mapping of one file."""
+
+    key: str | None                                           # store setting of the file's source
+    user: dict[str, str] = field(default_factory=dict)        # given now (--map, the Data page)
+    saved: dict[str, str] = field(default_factory=dict)       # saved from an earlier import of the source
+    saved_from: int | None = None                             # that import's id
+    label: str = "your mapping"
+
+    @property
+    def saved_label(self) -> str:
+        return f"mapping saved from import #{self.saved_from}"
+
+    @property
+    def overrides(self) -> dict[str, str]:
+        return {**self.saved, **self.user}
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {**{h: self.saved_label for h in self.saved}, **{h: self.label for h in self.user}}
+
+
+def _mapping_for(store, path: Path, given: dict[str, str] | None, label: str) -> _Plan:
+    """The mapping to apply to ``path``: the user's choices over the one saved for its source."""
+    plan = _Plan(mapping.source_key(path.name), dict(given or {}), label=label)
+    text = store.get_setting(plan.key) if plan.key else None
+    if text:
+        try:
+            saved = json.loads(text)
+            mine = {mapping.fold(h) for h in plan.user}
+            plan.saved = {str(h): str(t) for h, t in dict(saved["columns"]).items()
+                          if mapping.fold(h) not in mine and str(t) in mapping.targets()}
+            plan.saved_from = int(saved["import_id"])
+        except (ValueError, KeyError, TypeError):
+            plan.saved = {}  # a damaged setting is no mapping; the names and values still propose one
+    return plan
+
+
+def _marked_layer(path: Path, format: str | None, plan: _Plan) -> str | None:
+    """The layer a mapping makes a canonical CSV (a column mapped to ``category``: alerts), so it is read as such."""
+    from .io import detect_format
+
+    marked = mapping.layer_of(plan.overrides) if plan.overrides else None
+    return marked if marked and (format or detect_format(path)) == "own" else None
+
+
+#: The notes :func:`ewarning.io.mapping.map_columns` writes about colliding names (written again on a remap).
+_COLLISION_NOTE = re.compile(r"^column '.*' not read as '.*': column '.*' already is \(kept as '.*'\)$", re.S)
+
+
+def _remap(table: RawTable, plan: _Plan) -> RawTable:
+    """``table`` mapped again from its original headers with the user's and the saved mapping."""
+    if not plan.overrides:
+        return table
+    if not table.columns:
+        if plan.user:
+            table.notes.append(f"mapping: not applied to this {table.format} table (the format fixes its columns)")
+        return table
+    from .io.own import canonical_columns
+
+    back = {c.name: c.header for c in table.columns if c.name}
+    frame = table.frame.copy(deep=False)
+    frame.columns = [back.get(str(c), str(c)) for c in frame.columns]
+    notes = [n for n in table.notes if not _COLLISION_NOTE.match(n)]
+    frame = canonical_columns(frame, notes, plan.overrides, plan.labels)
+    quiet = {f"mapping: no column '{h}' in this file" for h in plan.saved}
+    notes = [identities.scrub_text(n)[0] for n in notes if n not in quiet]
+    remapped = RawTable(table.layer, frame, table.source, table.format, notes, table.rejected)
+    if plan.saved and any(c.why == plan.saved_label for c in remapped.columns):
+        remapped.notes.append(f"{plan.saved_label} used")
+    return remapped
+
+
+def _mapping_done(store, path: Path, plan: _Plan, report: ImportReport) -> None:
+    """Say that a saved mapping was used; after an import with the user's mapping, save it for the source."""
+    if not plan.user or report.import_id is None:
+        return
+    if plan.key is None:
+        report.notes.append("mapping: not saved, the file's name is only a date or a number (no source to "
+                            "save it under)")
+        return
+    chosen = {c.header: mapping.IGNORE if c.action == "ignored" else c.target for c in report.columns
+              if c.why in (plan.label, plan.saved_label) and (c.target or c.action == "ignored")}
+    # Headers are kept only when they quote no identity (a phone number typed as a header is no mapping).
+    chosen = {h: t for h, t in {**plan.saved, **chosen}.items() if identities.scrub_text(h)[0] == h}
+    store.set_setting(plan.key, json.dumps({"columns": chosen, "import_id": report.import_id,
+                                            "source": identities.scrub_text(path.name)[0]}, ensure_ascii=False))
+    report.notes.append(f"mapping saved for the files of this source (import #{report.import_id})")
+
+
+def preview_mapping(store, path, layer: str | None = None, format: str | None = None,
+                    encoding: str | None = None, secret: bytes | None = None) -> ImportReport:
+    """What importing ``path`` would do, column by column (the Data page's mapping step); nothing is written.
+
+    The report of a dry run (:func:`import_files`, the saved mapping of the
+    file's source applied); for a file refused because no column says which
+    layer it is, its columns are still listed, each as read or not read.
+    """
+    [report] = import_files(store, [path], layer=layer, format=format, encoding=encoding, secret=secret,
+                            dry_run=True)
+    if report.status == "refused":
+        for c in report.columns:
+            read_as = c.target and not c.why.startswith("not ")
+            c.action, c.target = ("read", c.target) if read_as else ("not read", None)
+    return report
 
 
 def _failed(source: str, exc: Exception) -> ImportReport:
@@ -194,6 +346,9 @@ def _import_tables(store, paths: list[Path], tables: list[RawTable], bbox, secre
     source = " + ".join(p.name for p in paths)
     say(f"{source}: checking {sum(t.n_read for t in tables):,} rows")
     report = ImportReport(source, "checked" if dry_run else "imported")
+    if bbox is None:
+        report.notes.append(NO_AREA_NOTE)
+    locale = store.get_setting(MISSION_LOCALE_SETTING)  # settles '18.000' when a file leaves it ambiguous
     valid: dict[str, list[gpd.GeoDataFrame]] = {}
     quarantined: list[pd.DataFrame] = []
     points = [t for t in tables if t.layer == "patrol_points"]
@@ -201,7 +356,7 @@ def _import_tables(store, paths: list[Path], tables: list[RawTable], bbox, secre
     points = [_protect(t, secret, report) for t in points]
     taken: dict[str, set[str]] = {}
     for table in points:
-        checked = patrols.validate_points(table, now=now, bbox=bbox)
+        checked = patrols.validate_points(table, now=now, bbox=bbox, locale=locale)
         table_routes = patrols.routes_from_points(checked.valid)
         used, q = patrols.unplaced_points(checked, table_routes)
         q = pd.concat([q, _rejected(table)], ignore_index=True)
@@ -219,7 +374,7 @@ def _import_tables(store, paths: list[Path], tables: list[RawTable], bbox, secre
         existing = store.existing_keys(table.layer) | taken.setdefault(table.layer, set())
         extra = {"routes": routes} if table.layer == "patrols" else {}
         checked: Validated = VALIDATORS[table.layer](table, now=now, bbox=bbox, existing_ids=existing,
-                                                     secret=secret, **extra)
+                                                     secret=secret, locale=locale, **extra)
         rejected = _rejected(table)
         q = pd.concat([checked.quarantine, rejected], ignore_index=True) if len(rejected) else checked.quarantine
         report.notes.extend(checked.notes)
@@ -252,11 +407,38 @@ def _protect(table: RawTable, secret: bytes, report: ImportReport) -> RawTable:
     frame, done = identities.protect(table.frame, OWN_COLUMNS[table.layer], secret,
                                      keep_reporter=table.layer == "alerts")
     report.notes.extend(n for n in done.notes() if n not in report.notes)
+    report.columns.extend(_column_actions(table, done, set(map(str, frame.columns))))
     report.scrubbed.update(done.scrubbed)
     rejected = table.rejected
     if len(rejected):
         rejected = rejected.assign(raw=identities.scrub_lines(rejected["raw"]))
     return RawTable(table.layer, frame, table.source, table.format, list(table.notes), rejected)
+
+
+def _column_actions(table: RawTable, done: identities.Protection, kept: set[str]) -> list:
+    """What became of each column found in ``table``: read, the reporter key, dropped, ignored or not read."""
+    own = OWN_COLUMNS[table.layer]
+    # A reader of a fixed format (ACLED, UCDP, KoBo, HXL, tracks) maps its columns itself: they are named as read.
+    found = table.columns or [mapping.Column(str(c), str(c), str(c) if str(c) in own else None,
+                                             why=f"by the {table.format} format")
+                              for c in table.frame.columns if str(c) != "geometry"]
+    out = []
+    for c in found:
+        c = dataclasses.replace(c, layer=table.layer)
+        if c.action == "ignored":
+            c.target = None
+        elif done.reporter_from is not None and c.name == done.reporter_from:
+            c.action, c.target = "reporter", "reporter"
+        elif c.name not in kept:  # identity protection took it out
+            c.action, c.target = "dropped", None
+            c.why = f"identifies people ({done.dropped.get(c.name, 'its name')})"
+        elif c.name in own and c.name != "reporter":
+            c.action, c.target = "read", c.name
+        else:
+            c.action, c.target = "not read", None
+            c.why = c.why if c.why.startswith("not ") else f"no {table.layer} column of that name"
+        out.append(c)
+    return out
 
 
 def _scrub_quarantine(quarantine: pd.DataFrame) -> pd.DataFrame:

@@ -65,6 +65,10 @@ def _read_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--layer", choices=LAYERS[:4], help="force the layer (default: detected)")
     p.add_argument("--format", choices=list(FORMATS), help="force the format (default: detected by content)")
     p.add_argument("--encoding", help="text encoding when the file is not UTF-8 (e.g. cp1252)")
+    p.add_argument("--map", action="append", default=[], metavar="'COLUMN=TARGET'",
+                   help="read a column as a canonical one, e.g. --map 'Date of incident=occurred_at' (repeatable; "
+                        "TARGET 'ignore' leaves it out); overrides the proposal and the mapping saved for the "
+                        "file's source, and is saved for the next files of that source")
 
 
 def cmd_import(args) -> int:
@@ -76,16 +80,21 @@ def cmd_validate(args) -> int:
 
 
 def _run_import(args, dry_run: bool) -> int:
-    from ..importing import import_files
+    from ..importing import NO_AREA_NOTE, import_files
+    from ..io.mapping import parse_overrides
 
+    overrides = parse_overrides(args.map, args.layer)  # a wrong target is refused before anything is read
     store = open_store(args.store)
     reports = import_files(store, args.paths, layer=args.layer, format=args.format, encoding=args.encoding,
-                           dry_run=dry_run, user=None if dry_run else current_user(), progress=_progress)
+                           dry_run=dry_run, user=None if dry_run else current_user(), progress=_progress,
+                           mapping=overrides, mapping_label="--map")
     refused = False
     for report in reports:
         print(report.summary())
         for note in dict.fromkeys(report.notes):
             print(f"  note: {note}")
+            if note == NO_AREA_NOTE:
+                print("  (set it with: python -m ewarning mission set --country)")
         refused |= report.status == "refused"
         q = report.quarantine
         for _, row in q.head(_SHOW_REASONS).iterrows():

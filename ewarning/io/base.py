@@ -19,7 +19,15 @@ LAYERS = ("alerts", "sites", "presence", "patrols", "patrol_points")
 
 
 class ReadError(ValueError):
-    """A whole file cannot be read; the import refuses it and stores nothing."""
+    """A whole file cannot be read; the import refuses it and stores nothing.
+
+    ``columns`` lists the columns found, when the file had some
+    (:class:`ewarning.io.mapping.Column`), so the refusal can say what each was read as.
+    """
+
+    def __init__(self, message: str = "", columns: list | None = None) -> None:
+        super().__init__(message)
+        self.columns = list(columns or [])
 
 
 @dataclass
@@ -48,6 +56,11 @@ class RawTable:
         Rows the reader itself could not interpret (for example an undecodable
         line). Index = source row, columns ``reason`` and ``raw``. They go to
         quarantine with the reason; they are never dropped.
+    columns : list of ewarning.io.mapping.Column
+        Every column found in the source and what it was read as, and why
+        (:func:`ewarning.io.mapping.map_columns`). Readers that map columns
+        with :func:`ewarning.io.own.canonical_columns` get it filled in from
+        the frame; empty when a reader maps a fixed format itself.
     """
 
     layer: str
@@ -58,10 +71,18 @@ class RawTable:
     rejected: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame({"reason": pd.Series(dtype=str), "raw": pd.Series(dtype=str)})
     )
+    columns: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.layer not in LAYERS:
             raise ValueError(f"unknown layer {self.layer!r}; expected one of {', '.join(LAYERS)}")
+        if not self.columns:
+            # canonical_columns() leaves what it did on the frame; the columns still in it are described
+            found = self.frame.attrs.get("columns") or []
+            names = set(map(str, self.frame.columns))
+            self.columns = [c for c in found if c.action == "ignored" or c.name in names]
+        # kept here, not on the frame: pandas would copy it along with every column the validator takes
+        self.frame.attrs.pop("columns", None)
 
     @property
     def n_read(self) -> int:

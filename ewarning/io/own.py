@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import geojson, gpkg, vector
+from . import geojson, gpkg, mapping, vector
 from .base import RawTable, ReadError
 from .textfile import check_size, read_rows
 
@@ -20,7 +20,8 @@ LAYER_MARKERS = [
     ("alerts", {"category"}),
 ]
 
-#: Spellings seen in the field for canonical columns.
+#: Spellings seen in the field for canonical columns (the KoBo reader's list; the canonical readers
+#: use :data:`ewarning.io.mapping.SPELLINGS`, which holds these and many more, English and French).
 ALIASES = {"latitude": "lat", "longitude": "lon", "lng": "lon", "long": "lon", "y": "lat", "x": "lon",
            "date_reported": "reported_at", "reported": "reported_at", "date_occurred": "occurred_at",
            "occurred": "occurred_at", "date": "occurred_at", "description": "text", "notes": "text",
@@ -31,18 +32,24 @@ ALIASES = {"latitude": "lat", "longitude": "lon", "lng": "lon", "long": "lon", "
            "msisdn": "reporter", "mobile": "reporter", "informant": "reporter"}
 
 
-def canonical_columns(frame: pd.DataFrame, notes: list[str] | None = None) -> pd.DataFrame:
-    """Lower-case, trimmed column names with known aliases applied; names stay unique.
+def canonical_columns(frame: pd.DataFrame, notes: list[str] | None = None,
+                      overrides: dict[str, str] | None = None,
+                      label: str | dict[str, str] = "your mapping") -> pd.DataFrame:
+    """Canonical column names, from the headers' names (English or French) and values; names stay unique.
 
-    Several columns can claim one canonical name: ``Lat`` and ``lat`` both
-    normalise to ``lat``; ``phone`` and ``mobile`` are both aliases of
-    ``reporter``. Exactly one of them gets it, in this order: a column named
-    exactly so, then one whose trimmed, lower-cased name is it, then an
-    alias; within each, the leftmost column. (So an alias never displaces a
-    real canonical column, whatever the column order.) Every other claimant
-    keeps its normalised name, made unique with a ``.1``, ``.2`` suffix, so
-    no two columns share a name and no value is lost: the validators do not
-    read such a column, and the import's identity protection still sees it.
+    A thin wrapper of :func:`ewarning.io.mapping.map_columns`: ``Report ID``
+    becomes ``id``, ``Date de l'incident`` ``occurred_at``, a ``Type`` column
+    of incident categories ``category``; other columns keep their trimmed,
+    lower-cased name. Several columns can claim one canonical name: ``Lat``
+    and ``lat`` both normalise to ``lat``; ``phone`` and ``mobile`` are both
+    spellings of ``reporter``. Exactly one of them gets it, in this order: a
+    column named exactly so, then one whose trimmed, lower-cased name is it,
+    then a spelling, then its values; within each, the leftmost column. (So
+    an alias never displaces a real canonical column, whatever the column
+    order.) Every other claimant keeps its normalised name, made unique with
+    a ``.1``, ``.2`` suffix, so no two columns share a name and no value is
+    lost: the validators do not read such a column, and the import's
+    identity protection still sees it.
 
     Parameters
     ----------
@@ -51,42 +58,20 @@ def canonical_columns(frame: pd.DataFrame, notes: list[str] | None = None) -> pd
     notes : list of str, optional
         Receives one note per column not read as the name it claimed, e.g.
         ``column 'Lat' not read as 'lat': column 'lat' already is``.
+    overrides : dict, optional
+        The user's ``{header: target}`` (``ignore`` leaves a column out), first.
+    label : str or dict
+        How the user's choices are named in the column descriptions (one name, or one per header).
 
     Returns
     -------
     DataFrame
         ``frame`` with the columns renamed (a new frame; values untouched).
+        ``attrs["columns"]`` describes every column found
+        (:class:`ewarning.io.mapping.Column`); :class:`RawTable` picks it up.
     """
-    original = [str(c) for c in frame.columns]
-    keys = [c if c == "geometry" else c.strip().lower().replace(" ", "_") for c in original]
-    wanted = [ALIASES.get(k, k) for k in keys]
-
-    def tier(i: int) -> int:
-        if original[i] == wanted[i]:
-            return 0  # named exactly so
-        return 1 if keys[i] == wanted[i] else 2  # normalised to it, or an alias of it
-
-    final: list[str | None] = [None] * len(original)
-    winner: dict[str, int] = {}
-    for i in sorted(range(len(original)), key=lambda i: (tier(i), i)):
-        if wanted[i] not in winner:
-            winner[wanted[i]] = i
-            final[i] = wanted[i]
-    taken = set(winner)
-    for i, name in enumerate(final):
-        if name is not None:
-            continue
-        fallback, n = keys[i], 0
-        while fallback in taken:
-            n += 1
-            fallback = f"{keys[i]}.{n}"
-        taken.add(fallback)
-        final[i] = fallback
-        if notes is not None:
-            notes.append(f"column {original[i]!r} not read as {wanted[i]!r}: column {original[winner[wanted[i]]]!r} "
-                         f"already is (kept as {fallback!r})")
-    out = frame.copy(deep=False)
-    out.columns = final
+    out, columns = mapping.map_columns(frame, overrides, label=label, notes=notes)
+    out.attrs["columns"] = columns
     return out
 
 
@@ -102,7 +87,7 @@ def _layer_for(frame: pd.DataFrame, layer: str | None, name: str) -> str:
     layer = layer or guess_layer(frame.columns)
     if layer is None:
         raise ReadError(f"{name}: cannot tell which layer this is (no 'category', 'site_id', 'base_id' or "
-                        "'patrol_id' column); give --layer")
+                        "'patrol_id' column); give --layer", columns=frame.attrs.get("columns"))
     return layer
 
 
