@@ -5,7 +5,9 @@ Every batch job the dashboard does has a command here, on one parser
 
 - :mod:`ewarning.cli.data`: ``import``, ``validate``, ``export``, ``status``, ``demo``;
 - :mod:`ewarning.cli.engine`: ``hotspots``, ``watch``, ``backtest`` (the store by
-  default, files when given).
+  default, files when given);
+- :mod:`ewarning.cli.mission`: ``mission show``, ``mission set`` (the store's
+  mission area and number locale).
 
 One error handler (:func:`ewarning.cli.errors.run`): exit status 0 on
 success, 2 when an input was refused (bad input, unreadable file, store
@@ -27,7 +29,7 @@ __all__ = ["main", "build_parser", "EXIT_OK", "EXIT_ERROR", "EXIT_REFUSED", "Inp
 
 def build_parser() -> argparse.ArgumentParser:
     """The one parser of every command."""
-    from . import data, engine
+    from . import data, engine, mission
 
     parser = argparse.ArgumentParser(prog="python -m ewarning",
                                      description="Early-warning engine for peacekeeping missions (offline).")
@@ -36,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     store_help = f"store file (default: ${STORE_ENV} or {default_store()})"
     data.add_commands(sub, store_help)
     engine.add_commands(sub, store_help)
+    mission.add_commands(sub, store_help)
     return parser
 
 
