@@ -109,6 +109,7 @@ class RowChecker:
         self._problems: list[pd.Series] = []
         self._columns: dict[str, pd.Series] = {}
         self._style: NumberStyle | None = None
+        self._order: DateOrder | None = None
 
     # -- bookkeeping -------------------------------------------------------
     def fail(self, mask, message) -> None:
@@ -253,11 +254,34 @@ class RowChecker:
             coded = coded.where(raw.notna(), default)
         return coded.astype(object)
 
+    @property
+    def date_order(self) -> "DateOrder":
+        """Whether the table writes its numeric dates day-first or month-first (computed once)."""
+        if self._order is None:
+            self._order = date_order(self, TIME_COLUMNS, self.locale)
+        return self._order
+
     def timestamp(self, name: str, required: bool = False, allow_future: bool = False) -> pd.Series:
-        """Parse times to UTC. Naive times are taken as UTC; a bare date is midnight."""
+        """Parse times to UTC. Naive times are taken as UTC; a bare date is midnight.
+
+        A numeric date whose day and month could be swapped (``03/04/2018``) is
+        read in the table's order (:func:`date_order`: the file's own
+        unambiguous dates, else the mission's locale); when neither says, it is
+        quarantined as ambiguous, never guessed.
+        """
         raw = self.column(name)
-        parsed = parse_times(raw)
-        unparsed = raw.notna() & parsed.isna()
+        order = self.date_order
+        parsed = parse_times(raw, dayfirst=order.order != "mdy")
+        ambiguous = ambiguous_dates(raw)
+        if order.order is None:
+            parsed = parsed.where(~ambiguous)
+            self.fail(ambiguous, lambda i: f"{name}: '" + raw[i] + "' is ambiguous (day or month first?); "
+                      "write it as YYYY-MM-DD")
+        elif ambiguous.any():
+            note = f"dates read {'day' if order.order == 'dmy' else 'month'}-first: {order.why}"
+            if note not in self.notes:
+                self.notes.append(note)
+        unparsed = raw.notna() & parsed.isna() & ~(ambiguous & (order.order is None))
         self.fail(unparsed, lambda i: f"{name}: '" + raw[i] + "' is not a date")
         if required:
             self.fail(raw.isna(), f"{name}: missing")
@@ -583,11 +607,12 @@ def _typed_numbers(frame: pd.DataFrame, name: str) -> pd.Series | None:
 _ISO = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
 
 
-def parse_times(raw: pd.Series) -> pd.Series:
+def parse_times(raw: pd.Series, dayfirst: bool = True) -> pd.Series:
     """Parse a column of date/time strings to UTC timestamps (NaT if unparseable).
 
     ISO 8601 is parsed fast; anything else is tried day-first (``15/11/2018``,
-    the usage in francophone missions), then month-first.
+    the usage in francophone missions), then month-first; ``dayfirst=False``
+    tries month-first first (a table known to write ``11/15/2018``).
     """
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns, UTC]")
     present = raw.dropna()
@@ -599,10 +624,85 @@ def parse_times(raw: pd.Series) -> pd.Series:
                                                             errors="coerce"))
     rest = present[~iso]
     if not rest.empty:
-        parsed = {value: _parse_one(value) for value in rest.unique()}
+        parsed = {value: _parse_one(value, dayfirst) for value in rest.unique()}
         out.loc[rest.index] = _plausible(pd.to_datetime(rest.astype(object).map(parsed), utc=True,
                                                         errors="coerce"))
     return out
+
+
+#: Columns holding times, in every layer: their numeric dates decide a table's date order together.
+TIME_COLUMNS = ("reported_at", "occurred_at", "opened", "closed", "start", "end", "time")
+_NUMERIC_DATE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?!\d)"
+#: Locales that write month first (``11/15/2018``); every other locale given writes day first.
+MONTH_FIRST_LOCALES = frozenset({"en_us", "en-us", "us"})
+
+
+@dataclass(frozen=True)
+class DateOrder:
+    """How a table writes numeric dates: ``order`` is ``"dmy"``, ``"mdy"`` or ``None`` (nothing says), and why."""
+
+    order: str | None
+    why: str = ""
+
+
+def _day_month(raw: pd.Series) -> pd.DataFrame:
+    """The first two numbers of each numeric date (``03/04/2018`` -> 3, 4); NaN elsewhere."""
+    text = raw.dropna().astype(str)
+    parts = text.str.extract(_NUMERIC_DATE)
+    return pd.DataFrame({"a": pd.to_numeric(parts[0], errors="coerce"), "b": pd.to_numeric(parts[1], errors="coerce")},
+                        index=text.index)
+
+
+def ambiguous_dates(raw: pd.Series) -> pd.Series:
+    """Numeric dates whose day and month could be swapped: both 12 or less and different.
+
+    >>> ambiguous_dates(pd.Series(["03/04/2018", "15/11/2018", "05/05/2018", "2018-04-03", None])).tolist()
+    [True, False, False, False, False]
+    """
+    dm = _day_month(raw)
+    out = pd.Series(False, index=raw.index, dtype=bool)
+    hit = (dm["a"] <= 12) & (dm["b"] <= 12) & (dm["a"] != dm["b"])
+    out.loc[hit[hit].index] = True
+    return out
+
+
+def date_order(rc: "RowChecker", columns, locale: str | None = None) -> DateOrder:
+    """Whether a table writes numeric dates day-first or month-first.
+
+    The table's own dates decide first: a ``15/11/2018`` anywhere in its time
+    columns makes it day-first, a ``11/15/2018`` month-first (both: nothing is
+    decided, and each ambiguous date is quarantined). Otherwise the mission's
+    locale decides (``en_US`` month-first, any other day-first); without one,
+    nothing is decided.
+
+    >>> rc = RowChecker(pd.DataFrame({"occurred_at": ["03/04/2018", "15/11/2018"]}), pd.Timestamp.now(tz="UTC"))
+    >>> date_order(rc, ["occurred_at"])
+    DateOrder(order='dmy', why="the file writes day-first dates (e.g. '15/11/2018' in occurred_at)")
+    """
+    day_first = month_first = None
+    for name in columns:
+        if name not in rc.raw.columns:
+            continue
+        raw = rc.column(name)
+        dm = _day_month(raw)
+        if day_first is None and ((dm["a"] > 12) & (dm["b"] <= 12)).any():
+            day_first = (raw[((dm["a"] > 12) & (dm["b"] <= 12)).reindex(raw.index, fill_value=False)].iloc[0], name)
+        if month_first is None and ((dm["b"] > 12) & (dm["a"] <= 12)).any():
+            month_first = (raw[((dm["b"] > 12) & (dm["a"] <= 12)).reindex(raw.index, fill_value=False)].iloc[0],
+                           name)
+    if day_first and month_first:
+        return DateOrder(None, f"the file writes both day-first ('{day_first[0]}') and month-first "
+                               f"('{month_first[0]}') dates")
+    if day_first:
+        return DateOrder("dmy", f"the file writes day-first dates (e.g. '{day_first[0]}' in {day_first[1]})")
+    if month_first:
+        return DateOrder("mdy", f"the file writes month-first dates (e.g. '{month_first[0]}' in {month_first[1]})")
+    if locale:
+        key = str(locale).strip().split(".")[0].lower()
+        if key in MONTH_FIRST_LOCALES:
+            return DateOrder("mdy", f"the mission's locale is '{locale}'")
+        return DateOrder("dmy", f"the mission's locale is '{locale}'")
+    return DateOrder(None)
 
 
 def _plausible(parsed: pd.Series) -> pd.Series:
@@ -611,8 +711,8 @@ def _plausible(parsed: pd.Series) -> pd.Series:
     return parsed.where(ok).astype("datetime64[ns, UTC]")
 
 
-def _parse_one(value: str):
-    for dayfirst in (True, False):
+def _parse_one(value: str, first: bool = True):
+    for dayfirst in (first, not first):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # dateutil's guesses about formats, not the user's problem
