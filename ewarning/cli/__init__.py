@@ -7,7 +7,9 @@ Every batch job the dashboard does has a command here, on one parser
 - :mod:`ewarning.cli.engine`: ``hotspots``, ``watch``, ``backtest`` (the store by
   default, files when given);
 - :mod:`ewarning.cli.mission`: ``mission show``, ``mission set`` (the store's
-  mission area and number locale).
+  mission area and number locale);
+- :mod:`ewarning.cli.users`: ``users add``, ``users list``, ``users disable``,
+  ``users password`` (local accounts; changes need a supervisor's password).
 
 One error handler (:func:`ewarning.cli.errors.run`): exit status 0 on
 success, 2 when an input was refused (bad input, unreadable file, store
@@ -29,7 +31,7 @@ __all__ = ["main", "build_parser", "EXIT_OK", "EXIT_ERROR", "EXIT_REFUSED", "Inp
 
 def build_parser() -> argparse.ArgumentParser:
     """The one parser of every command."""
-    from . import data, engine, mission
+    from . import data, engine, mission, users
 
     parser = argparse.ArgumentParser(prog="python -m ewarning",
                                      description="Early-warning engine for peacekeeping missions (offline).")
@@ -39,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_commands(sub, store_help)
     engine.add_commands(sub, store_help)
     mission.add_commands(sub, store_help)
+    users.add_commands(sub, store_help)
     return parser
 
 

@@ -23,7 +23,7 @@ import shapely
 
 from ..io.gpkg import decode_gpkg_blobs
 from .errors import EditConflict, StoreError, acting_user
-from .schema import LAYER_SCHEMAS, LOG_SCHEMAS, TABLES, UNTIL_RULES, TableSchema
+from .schema import ACCOUNT_SCHEMAS, LAYER_SCHEMAS, LOG_SCHEMAS, TABLES, UNTIL_RULES, TableSchema
 
 __all__ = ["EditConflict", "GeoPackageStore", "StoreError"]  # the errors live in .errors; kept here too
 
@@ -60,6 +60,7 @@ class GeoPackageStore:
                     self._create(con)
                 else:
                     self._create_missing_tables(con)
+                self._create_account_tables(con)
             except sqlite3.DatabaseError as exc:
                 raise StoreError(f"{self.location}: cannot open store ({exc})") from None
 
@@ -376,6 +377,157 @@ class GeoPackageStore:
                 con.execute("ROLLBACK")
                 raise
         return current + 1
+
+    # -- accounts, sign-in throttling and the append-only audit log (ewarning.auth) --------------------------
+    def _create_account_tables(self, con: sqlite3.Connection) -> None:
+        """Create the account tables and the audit log's append-only guards when missing (once per store).
+
+        The account tables are plain SQLite tables, not listed in ``gpkg_contents``: no GIS, store read or
+        export lists them. A store file that cannot be written (read-only) is left as it is.
+        """
+        have = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")}
+        if all(name in have for name in [*ACCOUNT_SCHEMAS, *_AUDIT_GUARDS]):
+            return
+        try:
+            con.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc).replace("-", "").replace(" ", "").lower():
+                return
+            raise
+        try:
+            for schema in ACCOUNT_SCHEMAS.values():
+                cols = ["fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL"]
+                cols += [f'"{c}" {_SQL_TYPES[t]}' for c, t in schema.columns.items()]
+                con.execute(f'CREATE TABLE IF NOT EXISTS "{schema.name}" ({", ".join(cols)})')
+                if schema.key:
+                    key = ", ".join(f'"{k}"' for k in schema.key)
+                    con.execute(f'CREATE UNIQUE INDEX IF NOT EXISTS "{schema.name}_key" ON "{schema.name}" ({key})')
+            con.execute('CREATE INDEX IF NOT EXISTS "sign_in_failures_name" ON "sign_in_failures" (name_key, at)')
+            for name, event in _AUDIT_GUARDS.items():
+                con.execute(f'CREATE TRIGGER IF NOT EXISTS "{name}" BEFORE {event} ON "audit" BEGIN '
+                            "SELECT RAISE(ABORT, 'the audit log is append-only: entries are never changed "
+                            "or deleted'); END")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def add_user(self, name: str, role: str, password_hash: str, created_by: str, at: pd.Timestamp,
+                 first_only: bool = False) -> None:
+        """Add an account; :class:`StoreError` when the name is taken.
+
+        ``first_only``: add it only if the store has no account yet (checked under the write lock, so two
+        first users cannot both be added). The caller checks the role and hashes the password
+        (:func:`ewarning.auth.accounts.add_user`); the store keeps what it is given.
+        """
+        created_by = acting_user(created_by, f"adding the user {name!r}")
+        with closing(self._connect()) as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                if first_only and con.execute('SELECT count(*) FROM "users"').fetchone()[0]:
+                    raise StoreError("this store already has users: a supervisor must add new ones")
+                con.execute('INSERT INTO "users" (name, role, password_hash, created_at, created_by, disabled_at) '
+                            "VALUES (?, ?, ?, ?, ?, NULL)", (name, role, password_hash, _time_text(at), created_by))
+                con.execute("COMMIT")
+            except sqlite3.IntegrityError:
+                con.execute("ROLLBACK")
+                raise StoreError(f"a user named {name!r} already exists") from None
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    def get_user(self, name: str) -> dict | None:
+        """One account as a dict (``name, role, password_hash, created_at, created_by, disabled_at``), or None."""
+        with closing(self._connect()) as con:
+            row = con.execute('SELECT name, role, password_hash, created_at, created_by, disabled_at FROM "users" '
+                              "WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            return None
+        keys = ("name", "role", "password_hash", "created_at", "created_by", "disabled_at")
+        out = dict(zip(keys, row))
+        for key in ("created_at", "disabled_at"):
+            out[key] = None if out[key] is None else pd.Timestamp(out[key])
+        return out
+
+    def list_users(self) -> pd.DataFrame:
+        """Every account (``name, role, created_at, created_by, disabled_at``), by name; never the hashes."""
+        with closing(self._connect()) as con:
+            rows = con.execute('SELECT name, role, created_at, created_by, disabled_at FROM "users" '
+                               "ORDER BY name").fetchall()
+        frame = pd.DataFrame(rows, columns=["name", "role", "created_at", "created_by", "disabled_at"])
+        for column in ("created_at", "disabled_at"):
+            frame[column] = _from_sql(frame[column].tolist(), "datetime")
+        return frame
+
+    def set_password(self, name: str, password_hash: str) -> None:
+        """Replace an account's password hash; :class:`KeyError` when there is no such account."""
+        with closing(self._connect()) as con:
+            cur = con.execute('UPDATE "users" SET password_hash = ? WHERE name = ?', (password_hash, name))
+        if cur.rowcount != 1:
+            raise KeyError(f"no user named {name!r}")
+
+    def disable_user(self, name: str, at: pd.Timestamp) -> None:
+        """Mark an account disabled from ``at`` (kept, never deleted: the audit log names it); :class:`KeyError`
+        when there is no such account. Disabling a disabled account keeps its first date."""
+        with closing(self._connect()) as con:
+            cur = con.execute('UPDATE "users" SET disabled_at = coalesce(disabled_at, ?) WHERE name = ?',
+                              (_time_text(at), name))
+        if cur.rowcount != 1:
+            raise KeyError(f"no user named {name!r}")
+
+    def record_sign_in_failure(self, name_key: str, at: pd.Timestamp) -> None:
+        """Append one failed sign-in for ``name_key`` (kept across restarts)."""
+        with closing(self._connect()) as con:
+            con.execute('INSERT INTO "sign_in_failures" (name_key, at) VALUES (?, ?)', (name_key, _time_text(at)))
+
+    def sign_in_failures(self, name_key: str, since: pd.Timestamp) -> list[pd.Timestamp]:
+        """Times of the failed sign-ins for ``name_key`` at or after ``since``, oldest first."""
+        with closing(self._connect()) as con:
+            rows = con.execute('SELECT at FROM "sign_in_failures" WHERE name_key = ? AND at >= ? ORDER BY at',
+                               (name_key, _time_text(since))).fetchall()
+        return [pd.Timestamp(r[0]) for r in rows]
+
+    def clear_sign_in_failures(self, name_key: str) -> None:
+        """Forget the failed sign-ins for ``name_key`` (after a successful sign-in)."""
+        with closing(self._connect()) as con:
+            con.execute('DELETE FROM "sign_in_failures" WHERE name_key = ?', (name_key,))
+
+    def audit_log(self, since: pd.Timestamp | None = None, user: str | None = None, action: str | None = None,
+                  text: str | None = None) -> pd.DataFrame:
+        """Audit entries, newest first, filtered in SQL: at or after ``since``, by exactly ``user``, by
+        ``action`` (exact), and containing ``text`` (case-insensitive, in the action or the detail).
+
+        This is the store's read; supervisors reach it through :func:`ewarning.auth.audit.view_audit_log`,
+        which checks the role and records the viewing.
+        """
+        tests, params = [], []
+        if since is not None:
+            tests.append("at >= ?")
+            params.append(_time_text(since))
+        if user is not None:
+            tests.append("user = ?")
+            params.append(str(user))
+        if action is not None:
+            tests.append("action = ?")
+            params.append(str(action))
+        if text:
+            pattern = "%" + str(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            tests.append("(action LIKE ? ESCAPE '\\' OR detail LIKE ? ESCAPE '\\')")
+            params += [pattern, pattern]
+        where = f"WHERE {' AND '.join(tests)} " if tests else ""
+        with closing(self._connect()) as con:
+            rows = con.execute(f'SELECT fid, at, user, action, detail FROM "audit" {where}ORDER BY fid DESC',
+                               params).fetchall()
+        columns = list(zip(*rows)) if rows else [()] * 5
+        return pd.DataFrame({"fid": pd.Series(columns[0], dtype="int64"),
+                             "at": _from_sql(columns[1], "datetime"),
+                             "user": pd.Series(columns[2], dtype=object),
+                             "action": pd.Series(columns[3], dtype=object),
+                             "detail": pd.Series(columns[4], dtype=object)})
+
+
+#: Triggers that make the audit table append-only (SQLite refuses any UPDATE or DELETE of its rows).
+_AUDIT_GUARDS = {"audit_no_update": "UPDATE", "audit_no_delete": "DELETE"}
 
 
 def _utc(ts) -> pd.Timestamp:

@@ -73,6 +73,23 @@ LOG_SCHEMAS = {
 
 TABLES = {**LAYER_SCHEMAS, **LOG_SCHEMAS}
 
+#: Local accounts and sign-in throttling (:mod:`ewarning.auth`). Kept out of :data:`TABLES` on purpose:
+#: ``Store.read``, ``counts``, ``export`` and the GeoPackage reader (which reads what ``gpkg_contents``
+#: lists) never see them, so a password hash cannot leave through an export or a store read back as a
+#: file. ``users.password_hash`` is an argon2id hash (never the password); ``disabled_at`` is empty
+#: while the account is active. ``sign_in_failures.name_key`` is a digest of the name as typed (a
+#: password typed into the name field is not kept in clear).
+ACCOUNT_SCHEMAS = {
+    "users": TableSchema(
+        "users",
+        {"name": "text", "role": "text", "password_hash": "text", "created_at": "datetime", "created_by": "text",
+         "disabled_at": "datetime"},
+        None, ("name",), "Local accounts (argon2id password hashes)"),
+    "sign_in_failures": TableSchema(
+        "sign_in_failures", {"name_key": "text", "at": "datetime"},
+        None, (), "Failed sign-ins, kept across restarts for throttling"),
+}
+
 #: ``Store.read(layer, until=T)`` keeps rows with ``column < T`` (strict) or
 #: ``column <= T``: exactly the rows :func:`ewarning.asof.as_of` at ``T`` can
 #: use (sites with no opening time are kept too). Closings and ends are left
