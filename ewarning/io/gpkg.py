@@ -60,7 +60,7 @@ APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")
 BOOKKEEPING_PREFIXES = ("gpkg_", "rtree_", "sqlite_")
 #: ... and the project store's bookkeeping (the log tables of ``ewarning.store.schema``): a store read
 #: back must not import its quarantine or audit log as layers.
-STORE_BOOKKEEPING = ("quarantine", "imports", "audit", "settings", "alert_edits")
+STORE_BOOKKEEPING = ("quarantine", "imports", "audit", "settings", "alert_edits", "users", "sign_in_failures")
 
 #: Bytes of the envelope after the 8-byte header, by the flags' envelope code (GeoPackage 2.1.3).
 ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}

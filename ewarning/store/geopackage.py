@@ -10,6 +10,8 @@ Every statement is parameterised; table and column names come only from
 
 from __future__ import annotations
 
+import os
+
 import sqlite3
 import struct
 from contextlib import closing
@@ -54,6 +56,13 @@ class GeoPackageStore:
         self.location = str(location)
         path = Path(self.location)
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            # Informants' reports and the accounts live here: readable by the store's owner only. Created
+            # empty with that mode first, so no other account can open it in between.
+            try:
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            except FileExistsError:   # another process created it meanwhile: it set the mode
+                pass
         with closing(self._connect()) as con:
             try:
                 if con.execute("PRAGMA application_id").fetchone()[0] != _APPLICATION_ID:
