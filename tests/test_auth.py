@@ -432,10 +432,21 @@ def test_users_add_on_the_terminal_asks_twice(tmp_path, capsys, monkeypatch):
     assert r.returncode == 0
 
 
-@pytest.mark.xfail(strict=True, reason="ewarning/cli/data.py cmd_demo deletes a store whose layers are empty "
-                                       "without --force, with its accounts and audit log (reported for the lead)")
 def test_demo_never_deletes_accounts_or_the_audit_log_without_force(store, store_path, capsys):
     store.record("export", "alerts: 3 row(s)", user="ana")
     run_main(capsys, "demo", "--store", store_path)
     reopened = GeoPackageStore(store_path)
     assert len(reopened.list_users()) == 3 and not reopened.audit_log(action="export").empty
+
+
+def test_demo_force_keeps_the_replaced_store_beside_the_new_one(store, store_path, capsys):
+    from pathlib import Path
+
+    store.record("export", "alerts: 3 row(s)", user="ana")
+    r = run_main(capsys, "demo", "--store", store_path, "--force")
+    assert r.returncode == 0, r.stderr
+    kept = [p for p in Path(store_path).parent.glob("*.replaced-*")]
+    assert len(kept) == 1 and "is kept as" in r.stderr
+    old = GeoPackageStore(str(kept[0]))
+    assert len(old.list_users()) == 3 and not old.audit_log(action="export").empty
+    assert GeoPackageStore(store_path).counts()["alerts"] > 0               # the demo is in the store's place

@@ -17,6 +17,8 @@ import json
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from ..config import GEODATA, current_user, default_store
 from ..io import FORMATS, LAYERS
 from ..io.writers import EXPORT_FORMATS, export, export_quarantine
@@ -154,17 +156,38 @@ def cmd_status(args) -> int:
     return EXIT_OK
 
 
+def _what_a_store_holds(store) -> list[str]:
+    """What a user put in ``store``: layer rows, imports, triage edits, audit entries, accounts (empty: nothing)."""
+    counts = store.counts()
+    held = [f"{counts[layer]:,} {layer}" for layer in ("alerts", "sites", "presence", "patrols") if counts[layer]]
+    for table, words in (("imports", "import(s)"), ("alert_edits", "triage edit(s)"), ("audit", "audit entries")):
+        n = len(store.read(table))
+        if n:
+            held.append(f"{n:,} {words}")
+    users = store.list_users() if hasattr(store, "list_users") else []
+    if len(users):
+        held.append(f"{len(users):,} account(s)")
+    return held
+
+
 def cmd_demo(args) -> int:
     from ..demo import load_demo
 
     path = Path(args.store or default_store())
     if path.exists():
-        store = open_store(path)
-        if any(store.counts()[layer] for layer in ("alerts", "sites", "presence", "patrols")):
-            if not args.force:
-                print(f"{path} already holds data; use --force to replace it with the demo", file=sys.stderr)
-                return EXIT_REFUSED
-        path.unlink()
+        held = _what_a_store_holds(open_store(path))
+        if held and not args.force:
+            print(f"{path} already holds {', '.join(held)}; use --force to replace it with the demo "
+                  "(the old store is kept beside it)", file=sys.stderr)
+            return EXIT_REFUSED
+        if held:
+            # Nothing a user did is ever wiped: the old store (its audit log, accounts and triage history
+            # included) is moved aside, never deleted.
+            kept = path.with_name(f"{path.stem}.replaced-{pd.Timestamp.now(tz='UTC'):%Y%m%dT%H%M%S}{path.suffix}")
+            path.rename(kept)
+            print(f"the store that was at {path} is kept as {kept}", file=sys.stderr)
+        else:
+            path.unlink()
     reports = load_demo(open_store(path), user=current_user())
     for report in reports:
         print(report.summary())
