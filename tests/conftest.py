@@ -225,3 +225,14 @@ def chromium():
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture()
+def app_store(demo_store, tmp_path, monkeypatch):
+    """A copy of the demo store the desk's pages run on (AppTest), as the analyst "ana", offline."""
+    store = tmp_path / "joc.gpkg"
+    shutil.copyfile(demo_store, store)
+    monkeypatch.setenv("EWARNING_STORE", str(store))
+    monkeypatch.setenv("EWARNING_USER", "ana")
+    monkeypatch.setenv("EWARNING_TILES", "")
+    return store

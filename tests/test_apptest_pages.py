@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -23,16 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
 PAGES = ["app_pages/situation_map.py", "app_pages/hotspots.py", "app_pages/triage.py", "app_pages/presence.py",
          "app_pages/data.py"]
-
-
-@pytest.fixture()
-def app_store(demo_store, tmp_path, monkeypatch):
-    store = tmp_path / "joc.gpkg"
-    shutil.copyfile(demo_store, store)
-    monkeypatch.setenv("EWARNING_STORE", str(store))
-    monkeypatch.setenv("EWARNING_USER", "ana")
-    monkeypatch.setenv("EWARNING_TILES", "")
-    return store
 
 
 def _app() -> AppTest:

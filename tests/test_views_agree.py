@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -88,16 +87,6 @@ def test_views_map_and_command_line_agree(layers, demo_store, capsys, day):
             assert words in d.chart_title and words in d.hotspot["explanation"], (d.chart_title, words)
 
 
-@pytest.fixture()
-def desk(demo_store, tmp_path, monkeypatch):
-    store = tmp_path / "joc.gpkg"
-    shutil.copyfile(demo_store, store)
-    monkeypatch.setenv("EWARNING_STORE", str(store))
-    monkeypatch.setenv("EWARNING_USER", "ana")
-    monkeypatch.setenv("EWARNING_TILES", "")
-    return store
-
-
 def _counts(at) -> dict[str, int]:
     text = "\n".join(m.value for m in at.markdown)
     return {k: int(v.replace(",", "")) for v, k in re.findall(r"<b>([\d,]+)</b> ([\w ]+?)</span>", text)}
@@ -109,7 +98,7 @@ def _chart_window_total(at) -> int:
 
 
 @pytest.mark.parametrize("day", DAYS, ids=str)
-def test_the_pages_show_the_same_figures(desk, capsys, day):
+def test_the_pages_show_the_same_figures(app_store, capsys, day):
     """Through the pages themselves: the map header, the table, the detail header, the chart, the CLI."""
     from streamlit.testing.v1 import AppTest
 
@@ -121,7 +110,7 @@ def test_the_pages_show_the_same_figures(desk, capsys, day):
     at.switch_page("app_pages/hotspots.py").run()
     assert not at.exception, [e.value for e in at.exception]
     table = at.dataframe[0].value
-    cli = _cli(capsys, desk, day)
+    cli = _cli(capsys, app_store, day)
     assert len(table) == len(cli) and header["flagged"] == int((table["Flag"] == "⚑").sum()) \
         == sum(bool(h["flagged"]) for h in cli)
     assert header["hotspots"] == int(((table["Rank"] <= views.MAP_TOP) | (table["Flag"] == "⚑")).sum())
