@@ -170,6 +170,24 @@ def situation_map_live(location: str, token: str, filter_key: str, base_url: str
     return map_component.live_args(live)
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _pick_map(location: str, extent: tuple, basemap_key, base_url: str, _data) -> dict:
+    from app_pages import map_component
+    from ewarning.render import maps
+
+    fixed, _ = maps.situation_map_parts(basemap=basemap(), asset_base_url=base_url,
+                                        fit=(_data.alerts, _data.sites, _data.presence, _data.patrols))
+    return map_component.fixed_args(fixed)
+
+
+def pick_map() -> dict:
+    """An offline map (boundaries and towns) over the stored layers, to pick a location by clicking, as
+    component strings."""
+    location, token = store_and_token()
+    data = load_layers(location, token)
+    return _pick_map(location, extent_key(data), basemap_stamp(), asset_base(), _data=data)
+
+
 def situation_map_strings(sit: views.Situation, location: str, token: str) -> tuple[dict, dict]:
     """The situation map's fixed part and filtered layers as component strings (both cached, shared)."""
     f = sit.picture.filters

@@ -8,9 +8,9 @@ is pseudonymised on entry: only a key reaches the store, the value typed is
 cleared from the session as soon as the alert is stored, and it is never
 shown or logged. Every rendered value goes through :func:`common.text_html`.
 
-The place is a town of the shipped gazetteer (suggested as the officer types)
-or typed coordinates. Picking the location by a click on a map is not offered
-yet: the engine takes a clicked ``lat``/``lon`` as it takes typed ones.
+The place is a town of the shipped gazetteer (suggested as the officer types),
+typed coordinates, or a click on the map above the form (which fills the
+coordinates in).
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ import secrets
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, map_component
 from ewarning import intake, views, vocab
 
 RESULT_KEY = "intake_result"
+CLICK_KEY = "intake_map_click"        # the last map click applied to the form
 FORM_KEY = "intake_form_no"           # how many alerts this session entered: part of every widget key
 TRIAGE_SELECT_KEY = "triage_select"   # the triage page's selected alert (app_pages/triage.py SELECT_KEY)
 TRIAGE_ROWS = 500                     # the rows of the queue it lists (app_pages/triage.py QUEUE_ROWS)
@@ -95,6 +96,18 @@ st.subheader("Alert intake")
 st.caption("For an alert taken by telephone at the duty desk. Tab moves from field to field; Enter in a one-line "
            "field enters the alert. It is checked exactly as a row of an imported file is, and stored in the "
            "import log and the audit log under your name (" + user + "). Times are UTC.")
+
+# -- the location by a click on the map (before the form: a click runs the page again) --------------------
+with st.expander("Pick the location on the map", expanded=False):
+    st.caption("Click where it happened: the latitude and longitude below are filled in (precision 'exact'; "
+               "the place box is then left empty). Pick the location first, then type the rest.")
+    clicked = map_component.show(common.pick_map(), key="intake_map", height=340,
+                                 returned_objects=("last_clicked",))["last_clicked"]
+if clicked and clicked != st.session_state.get(CLICK_KEY):
+    st.session_state[CLICK_KEY] = clicked
+    st.session_state[_key("intake_lat")] = f"{float(clicked['lat']):.5f}"
+    st.session_state[_key("intake_lon")] = f"{float(clicked['lng']):.5f}"
+    st.session_state[_key("intake_place")] = None
 
 towns = intake.town_names()
 with st.form(_key("intake_form"), clear_on_submit=False, border=True):

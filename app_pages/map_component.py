@@ -38,7 +38,7 @@ FULL_NAME = f"{__name__}.{NAME}"
 #: The frontend: static files served by Streamlit as they are.
 FRONTEND = Path(__file__).resolve().parent / "map_component_frontend"
 #: What the frontend can return, and what each is before anything happened.
-RETURNABLE = ("last_object_clicked_tooltip", "all_drawings")
+RETURNABLE = ("last_object_clicked_tooltip", "last_clicked", "all_drawings")
 
 
 def _sig(*texts: str) -> str:

@@ -342,3 +342,44 @@ def test_a_town_typed_with_suggestions_places_the_alert_and_an_unknown_one_is_re
     assert len(open_store(str(store_path)).read("alerts")) == n_stored + 1
     assert seen["external"] == [], seen["external"]
     assert seen["dialogs"] == [] and seen["errors"] == [], (seen["dialogs"], seen["errors"])
+
+
+def test_a_click_on_the_map_fills_in_the_coordinates_and_places_the_alert(tab):
+    """The location picked by a click on the map above the form: the coordinates are filled in and stored."""
+    from ewarning.store import open_store
+
+    page, url, store_path, seen = tab
+    page.goto(url + "/intake", wait_until="domcontentloaded")
+    page.locator("[data-testid='stForm']").first.wait_for(timeout=60_000)
+    _idle(page)
+    n_stored = len(open_store(str(store_path)).read("alerts"))
+    page.get_by_text("Pick the location on the map").first.click()
+    frame = page.frame_locator(FRAME).first
+    frame.locator("path.ew-basemap").first.wait_for(timeout=60_000)
+    box = page.locator(FRAME).first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.55)   # inside the country
+    lat_box = page.get_by_label("Latitude (decimal degrees)")
+    page.wait_for_function("() => { const e = document.querySelector('input[aria-label=\"Latitude (decimal degrees)\"]');"
+                           " return e && e.value !== ''; }", timeout=30_000)
+    _idle(page)
+    lat = float(lat_box.input_value())
+    lon = float(page.get_by_label("Longitude (decimal degrees)").input_value())
+    assert 2.2 < lat < 11.2 and 14.4 < lon < 27.5, (lat, lon)          # where the click was: the CAR
+    assert frame.locator("path.ew-picked").count() == 1                 # and the map shows the point picked
+    _shot(page, "intake_map_click.png")
+
+    form = page.locator("[data-testid='stForm']").first
+    form.get_by_label("Category", exact=True).click()
+    _choose(page, "Armed attack")
+    _tab_to(page, "Reported at")
+    _type(page, "2018-11-14 12:00")
+    _tab_to(page, "Enter alert", limit=24)
+    page.keyboard.press("Enter")
+    ok = page.locator(".ew-intake-ok").first
+    ok.wait_for(timeout=60_000)
+    stored = open_store(str(store_path)).read("alerts")
+    assert len(stored) == n_stored + 1
+    row = stored[stored["id"] == ok.get_attribute("data-alert")].iloc[0]
+    assert (row.geometry.y, row.geometry.x) == pytest.approx((lat, lon), abs=1e-5)
+    assert row["location_precision"] == "exact"
+    assert not seen["external"] and not seen["errors"], seen

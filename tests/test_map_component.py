@@ -84,7 +84,7 @@ def test_fixed_and_live_parts_fit_together(parts):
 def test_show_without_a_running_app_returns_the_defaults():
     fixed = map_component.fixed_args(maps.situation_map())
     assert map_component.show(fixed, key="m", height=300) == {"last_object_clicked_tooltip": None,
-                                                                "all_drawings": None}
+                                                                "last_clicked": None, "all_drawings": None}
     assert map_component.show(fixed, key="m2", height=300, returned_objects=()) == {}
     with pytest.raises(ValueError, match="cannot return"):
         map_component.show(fixed, key="m3", height=300, returned_objects=["zoom"])

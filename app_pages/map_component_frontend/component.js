@@ -17,7 +17,7 @@
  *          which removes the previous live layers itself; the map, its view
  *          and its controls stay.
  *   height, returned_objects.
- * Returned: {last_object_clicked_tooltip, all_drawings}, keys limited to
+ * Returned: {last_object_clicked_tooltip, last_clicked, all_drawings}, keys limited to
  * returned_objects, sent when they change.
  */
 (function () {
@@ -26,7 +26,7 @@
     var root = document.getElementById("ew-map-root");
     var state = {
         fixedSig: null, liveSig: null, map: null, height: null, returned: [],
-        seen: {}, tooltip: null, drawn: [], sent: null
+        seen: {}, tooltip: null, clicked: null, pin: null, drawn: [], sent: null
     };
     var queue = Promise.resolve();
 
@@ -165,7 +165,7 @@
 
     function current() {
         // What Python gets: null until something was clicked or drawn (as the default in Python).
-        var all = {last_object_clicked_tooltip: state.tooltip,
+        var all = {last_object_clicked_tooltip: state.tooltip, last_clicked: state.clicked,
                    all_drawings: state.drawn.length ? drawings() : null};
         var value = {};
         for (var i = 0; i < state.returned.length; i++) {
@@ -185,6 +185,16 @@
 
     function hook(map) {
         map.eachLayer(watch);
+        // A click on the map itself (not on a layer): where, for a page that picks a location.
+        map.on("click", function (e) {
+            if (state.returned.indexOf("last_clicked") < 0) { return; }   // only a page that picks a location
+            state.clicked = {lat: Math.round(e.latlng.lat * 1e5) / 1e5, lng: Math.round(e.latlng.lng * 1e5) / 1e5};
+            if (state.pin) { state.pin.setLatLng(e.latlng); } else {
+                state.pin = L.circleMarker(e.latlng, {radius: 7, color: "#b42318", weight: 3, fillOpacity: 0.3,
+                                                      className: "ew-picked", interactive: false}).addTo(map);
+            }
+            report();
+        });
         map.on("layeradd", function (e) { watch(e.layer); });
         map.on("draw:created", function (e) {
             state.drawn.push(e.layer);
