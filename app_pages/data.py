@@ -24,7 +24,7 @@ from app_pages.common import html_block, text_html
 from ewarning import views
 from ewarning.importing import import_files, preview_mapping
 from ewarning.io import mapping
-from ewarning.io.writers import spreadsheet_table, withhold_free_text
+from ewarning.io.writers import export_quarantine, spreadsheet_table, withhold_free_text
 
 LAYER_CHOICES = {"": "detect from the columns", "alerts": "alerts", "sites": "IDP sites", "presence": "presence",
                  "patrols": "patrols"}
@@ -130,6 +130,22 @@ with imp:
             if report.n_quarantined:
                 st.dataframe(report.quarantine[["source_row", "reason"]], hide_index=True, width="stretch")
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _workbook(token: str, rows_key: tuple, include_text: bool, _rows) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "quarantine.xlsx"
+        export_quarantine(_rows, "xlsx", path, include_text=include_text)
+        return path.read_bytes()
+
+
+def _quarantine_workbook(rows, include_text: bool) -> bytes:
+    """The quarantined ``rows`` as a workbook to fix and re-import (:func:`ewarning.io.writers.export_quarantine`),
+    built once per store state, layers chosen and free-text choice (openpyxl takes a second per few thousand rows)."""
+    # quarantining alone may leave the state token as it was: the rows' count, layers and last import say more
+    key = (len(rows), int(rows["import_id"].max()), tuple(sorted(rows["layer"].dropna().unique())))
+    return _workbook(store.state_token(), key, include_text, _rows=rows)
+
+
 with quar:
     q = store.read("quarantine")
     st.caption(f"{len(q):,} row(s) refused at import. Fix them in the source file and import it again.")
@@ -140,17 +156,20 @@ with quar:
         q_text = st.checkbox("Show and export the reports' free text", key="q_text",
                              help="Phone numbers and e-mail addresses were removed on import, but free text "
                                   "can still name people. Viewing and exporting it is recorded.")
+        chosen = shown
         if q_text:
             common.record_view("quarantine free text", f)
         else:
             shown = withhold_free_text(shown)
         st.dataframe(shown[["import_id", "layer", "source", "source_row", "reason", "raw"]], hide_index=True,
                      width="stretch", height=420)
-        st.download_button("Download the quarantine (CSV)",
-                           spreadsheet_table(shown, include_text=q_text).to_csv(index=False),
-                           file_name="quarantine.csv", mime="text/csv", key="q_download",
-                           on_click=common.record_export,
-                           args=("quarantine CSV" + (" with free text" if q_text else ""), f, len(shown)))
+        # What the command line's `export --layer quarantine` gives: one sheet per layer with the original
+        # columns and the reasons, to fix in place and import again.
+        st.download_button("Download the quarantine to fix (Excel, one sheet per layer)",
+                           _quarantine_workbook(chosen, q_text), file_name="quarantine-to-fix.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key="q_download", on_click=common.record_export,
+                           args=("quarantine workbook" + (" with free text" if q_text else ""), f, len(shown)))
 
 with exp:
     alerts = views.shown_alerts(common.layers(), f)

@@ -98,7 +98,9 @@ st.caption("For an alert taken by telephone at the duty desk. Tab moves from fie
            "import log and the audit log under your name (" + user + "). Times are UTC.")
 
 # -- the location by a click on the map (before the form: a click runs the page again) --------------------
-with st.expander("Pick the location on the map", expanded=False):
+clicked = None
+# A toggle, not an expander: the map is drawn only when shown (a map drawn hidden has no size to fit to).
+if st.toggle("Pick the location on the map", key="intake_pick"):
     st.caption("Click where it happened: the latitude and longitude below are filled in (precision 'exact'; "
                "the place box is then left empty). Pick the location first, then type the rest.")
     clicked = map_component.show(common.pick_map(), key="intake_map", height=340,

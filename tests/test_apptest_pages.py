@@ -337,3 +337,18 @@ def test_as_known_then_shows_triage_as_it_stood_in_the_queue_the_card_and_the_ma
     today = views.situation(common.picture(dataclasses.replace(f, triage_as_known=False))).alerts
     assert then.loc[then["id"] == target, "verification"].item() == "unverified"
     assert today.loc[today["id"] == target, "verification"].item() == "discounted"
+
+
+def test_the_quarantine_downloads_as_a_workbook_to_fix_and_import_again(app_store, tmp_path):
+    """The desk's quarantine download is what `export --layer quarantine` gives (one sheet per layer, the
+    original columns and the reasons), not one JSON cell per row."""
+    from ewarning.importing import import_files
+    from ewarning.store import open_store
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,reported_at,lat,lon,category\nQ1,2018-11-10T10:00Z,4.79,20.68,picnic\n", encoding="utf-8")
+    import_files(open_store(str(app_store)), [bad], layer="alerts", user="ana")
+    at = _go(_app(), "app_pages/data.py")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download the quarantine to fix (Excel, one sheet per layer)" in labels, labels
+    assert not any("quarantine (CSV)" in label for label in labels)
