@@ -16,7 +16,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from tests.cli_runner import run_main
