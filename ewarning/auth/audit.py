@@ -30,10 +30,12 @@ import pandas as pd
 
 from .roles import require
 
-__all__ = ["VIEWED", "view_audit_log"]
+__all__ = ["REFUSED", "VIEWED", "record_refusal", "view_audit_log"]
 
 #: The audit action written each time someone reads the log.
 VIEWED = "viewed the audit log"
+#: The audit action written when a signed-in user is refused an action (:func:`record_refusal`).
+REFUSED = "permission refused"
 
 
 def view_audit_log(store, user, since=None, who: str | None = None, action: str | None = None,
@@ -65,3 +67,25 @@ def view_audit_log(store, user, since=None, who: str | None = None, action: str 
     store.record(VIEWED, (", ".join(filters) if filters else "everything") + f": {len(log)} entries",
                  user=user.name)
     return log
+
+
+def record_refusal(store, denied) -> None:
+    """Write a :class:`~ewarning.auth.errors.PermissionDenied` to the audit log (who, and what was refused).
+
+    :func:`view_audit_log` reads and records nothing when it refuses; a caller that wants the attempt kept
+    (the command line does) calls this with the refusal, then lets it propagate. The detail is the
+    refusal's own message (who, which role, what), never anything the user typed.
+
+    >>> import tempfile, os
+    >>> from ewarning.store import open_store
+    >>> from ewarning.auth.accounts import User
+    >>> from ewarning.auth.errors import PermissionDenied
+    >>> store = open_store(os.path.join(tempfile.mkdtemp(), "joc.gpkg"))
+    >>> try:
+    ...     view_audit_log(store, User("ana", "analyst"))
+    ... except PermissionDenied as denied:
+    ...     record_refusal(store, denied)
+    >>> store.audit_log(action=REFUSED)[["user", "detail"]].values.tolist()
+    [['ana', 'ana (analyst) may not view the audit log: it takes the supervisor role']]
+    """
+    store.record(REFUSED, str(denied), user=getattr(denied, "user", None) or "(nobody signed in)")

@@ -9,7 +9,9 @@ Every batch job the dashboard does has a command here, on one parser
 - :mod:`ewarning.cli.mission`: ``mission show``, ``mission set`` (the store's
   mission area and number locale);
 - :mod:`ewarning.cli.users`: ``users add``, ``users list``, ``users disable``,
-  ``users password`` (local accounts; changes need a supervisor's password).
+  ``users password`` (local accounts; changes need a supervisor's password);
+- :mod:`ewarning.cli.secret`: ``secret rotate`` (a new pseudonymisation secret, reporter keys re-keyed);
+- :mod:`ewarning.cli.audit`: ``audit show``, ``audit export`` (the audit log, for supervisors).
 
 One error handler (:func:`ewarning.cli.errors.run`): exit status 0 on
 success, 2 when an input was refused (bad input, unreadable file, store
@@ -31,7 +33,7 @@ __all__ = ["main", "build_parser", "EXIT_OK", "EXIT_ERROR", "EXIT_REFUSED", "Inp
 
 def build_parser() -> argparse.ArgumentParser:
     """The one parser of every command."""
-    from . import data, engine, mission, users
+    from . import audit, data, engine, mission, secret, users
 
     parser = argparse.ArgumentParser(prog="python -m ewarning",
                                      description="Early-warning engine for peacekeeping missions (offline).")
@@ -42,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     engine.add_commands(sub, store_help)
     mission.add_commands(sub, store_help)
     users.add_commands(sub, store_help)
+    audit.add_commands(sub, store_help)
+    secret.add_commands(sub, store_help)
     return parser
 
 

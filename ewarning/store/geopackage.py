@@ -387,6 +387,70 @@ class GeoPackageStore:
                 raise
         return current + 1
 
+    def rekey_reporters(self, rekey, user: str, action: str = "secret:rotate") -> dict[str, int]:
+        """Replace every reporter key in the store by ``rekey(old_key)``, in one transaction (:mod:`ewarning.rotation`).
+
+        Under the write lock, every key-shaped token (``R-`` and 12 lower-case hex digits) in
+        ``alerts.reporter_key`` and ``alerts.text``, the quarantine's ``raw`` and ``reason`` and the triage
+        edits' ``changes`` and ``note`` is replaced by ``rekey(token)`` (the same token always gets the same
+        new key), and an audit entry ``action`` is appended with ``user``. A new key has the old one's length, so
+        SQLite rewrites each row in place; ``secure_delete`` is on for the transaction all the same, so no freed
+        space keeps an old key. Any failure rolls everything back. The append-only audit log is not
+        rewritten: ``audit_mentions`` counts its entries that quote an old key.
+
+        Returns the counts: ``keys`` (distinct keys re-keyed), ``alerts``, ``quarantine``, ``alert_edits``
+        (rows changed), ``audit_mentions``.
+        """
+        import re
+
+        user = acting_user(user, f"the audit entry {action!r}")
+        token = re.compile(r"(?<![0-9A-Za-z_-])R-[0-9a-f]{12}(?![0-9A-Za-z_])")
+        mapping: dict[str, str] = {}
+
+        def new(match) -> str:
+            old = match.group(0)
+            if old not in mapping:
+                mapping[old] = rekey(old)
+            return mapping[old]
+
+        places = (("alerts", ("reporter_key", "text")), ("quarantine", ("raw", "reason")),
+                  ("alert_edits", ("changes", "note")))
+        counts = {"keys": 0, "alerts": 0, "quarantine": 0, "alert_edits": 0, "audit_mentions": 0}
+        with closing(self._connect()) as con:
+            con.execute("PRAGMA secure_delete = ON")
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                for table, columns in places:
+                    cols = ", ".join(f'"{c}"' for c in columns)
+                    sets = ", ".join(f'"{c}" = ?' for c in columns)
+                    rows = con.execute(f'SELECT fid, {cols} FROM "{table}"').fetchall()
+                    for fid, *values in rows:
+                        changed = [token.sub(new, v) if isinstance(v, str) else v for v in values]
+                        if changed != values:
+                            con.execute(f'UPDATE "{table}" SET {sets} WHERE fid = ?', (*changed, fid))
+                            counts[table] += 1
+                if counts["alerts"]:  # the layer changed: caches keyed on state_token() refresh
+                    con.execute("UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
+                                "WHERE table_name = 'alerts'")
+                counts["keys"] = len(mapping)
+                olds = set(mapping)
+                counts["audit_mentions"] = sum(
+                    1 for (detail,) in con.execute('SELECT detail FROM "audit"')
+                    if isinstance(detail, str) and olds.intersection(token.findall(detail)))
+                con.execute('INSERT INTO "audit" (at, user, action, detail) VALUES (?, ?, ?, ?)',
+                            (_time_text(pd.Timestamp.now(tz="UTC")), user, action,
+                             f"{counts['keys']} reporter key(s) re-keyed under a new secret: {counts['alerts']} "
+                             f"alert(s), {counts['quarantine']} quarantined row(s), {counts['alert_edits']} "
+                             "triage edit(s)"))
+                con.execute("COMMIT")
+            except sqlite3.Error as exc:
+                con.execute("ROLLBACK")
+                raise StoreError(f"reporter keys not re-keyed, nothing changed ({exc})") from None
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return counts
+
     # -- accounts, sign-in throttling and the append-only audit log (ewarning.auth) --------------------------
     def _create_account_tables(self, con: sqlite3.Connection) -> None:
         """Create the account tables and the audit log's append-only guards when missing (once per store).
