@@ -229,3 +229,14 @@ def test_sign_in_through_the_command_is_throttled(store_path, capsys, monkeypatc
     r = audit_cli(capsys, monkeypatch, store_path, "show")          # the right password, refused all the same
     assert r.returncode == 2 and "too many failed attempts" in r.stderr and r.stdout == ""
     assert not open_store(store_path).audit_log(user="sam", action="sign-in throttled").empty
+
+
+def test_the_plain_export_command_refuses_the_audit_log(capsys, tmp_path):
+    """`export --layer audit` would hand the audit log to anyone who can run the command: refused, pointing to
+    the supervisor's `audit export`; nothing is written."""
+    store_path = tmp_path / "s.gpkg"
+    from ewarning.store import open_store
+    open_store(str(store_path)).record("view", "situation map", user="ana")
+    out = tmp_path / "audit.csv"
+    r = run_main(capsys, "export", "--store", store_path, "--layer", "audit", "--format", "csv", "--out", out)
+    assert r.returncode == 2 and "audit export --as SUPERVISOR" in r.stderr and not out.exists()

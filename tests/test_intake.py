@@ -176,8 +176,10 @@ def test_the_import_log_and_the_audit_log_name_the_officer(store):
     assert (log["n_read"], log["n_stored"], log["n_quarantined"]) == (1, 1, 0)
     assert int(log["fid"]) == result.import_id
     audit = store.read("audit")
-    assert audit[["user", "action"]].values.tolist() == [[USER, "intake"]]
-    assert audit["detail"].iloc[0] == f"intake: 1 alert entered ({result.alert_id}, import #{result.import_id})"
+    # the import entry the store writes with every import, then the intake's own
+    assert audit[["user", "action"]].values.tolist() == [[USER, "import"], [USER, "intake"]]
+    assert audit["detail"].iloc[0] == f"import #{result.import_id}: intake: 1 stored, 0 quarantined"
+    assert audit["detail"].iloc[1] == f"intake: 1 alert entered ({result.alert_id}, import #{result.import_id})"
 
 
 def test_a_second_call_about_the_same_incident_is_linked_as_its_duplicate(store):

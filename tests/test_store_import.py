@@ -265,3 +265,21 @@ def test_cli_demo_writes_every_layer_and_refuses_to_overwrite(tmp_path):
     assert forced.returncode == 0 and GeoPackageStore(store_path).counts()["alerts"] == expected["alerts"]
     status = run_cli("status", "--store", str(store_path))
     assert f"{'alerts':<11}{expected['alerts']:>9,}" in status.stdout and "alerts.csv (" in status.stdout
+
+
+def test_every_import_is_in_the_audit_log_with_who_imported_it(tmp_path):
+    """Imports reach the audit log (issue #17), written in the import's own transaction."""
+    from ewarning.importing import import_files
+    from ewarning.store import open_store
+
+    csv = tmp_path / "reports.csv"
+    csv.write_text("id,reported_at,lat,lon,category\nI1,2018-11-10T10:00Z,4.79,20.68,killing\n"
+                   "I2,2018-11-10T11:00Z,4.79,20.68,picnic\n", encoding="utf-8")
+    store = open_store(str(tmp_path / "s.gpkg"))
+    (report,) = import_files(store, [csv], layer="alerts", user="ana", secret=b"k")
+    audit = store.read("audit")
+    entry = audit[audit["action"] == "import"]
+    assert len(entry) == 1 and entry["user"].iloc[0] == "ana"
+    assert entry["detail"].iloc[0] == f"import #{report.import_id}: reports.csv: 1 stored, 1 quarantined"
+    dry = import_files(store, [csv], layer="alerts", dry_run=True, secret=b"k")
+    assert len(store.read("audit").query("action == 'import'")) == 1 and dry[0].status == "checked"

@@ -23,7 +23,7 @@ from ..config import GEODATA, current_user, default_store
 from ..io import FORMATS, LAYERS
 from ..io.writers import EXPORT_FORMATS, export, export_quarantine
 from ..store import TABLES, open_store
-from .errors import EXIT_OK, EXIT_REFUSED
+from .errors import EXIT_OK, EXIT_REFUSED, InputError
 
 _SHOW_REASONS = 20
 
@@ -114,7 +114,14 @@ def _progress(message: str) -> None:
     print(f"... {message}", file=sys.stderr, flush=True)
 
 
+#: Tables only a supervisor may read (the audit log names who looked at what): exported by `audit export`.
+SUPERVISED = ("audit",)
+
+
 def cmd_export(args) -> int:
+    if args.layer in SUPERVISED:
+        raise InputError(f"the {args.layer} log is a supervisor's: export it with python -m ewarning audit export "
+                         "--as SUPERVISOR --out PATH")
     store = open_store(args.store)
     frame = store.read(args.layer)
     if args.layer == "quarantine":

@@ -291,6 +291,11 @@ class GeoPackageStore:
                         self._touch(con, layer, frame)
                 if len(quarantine):
                     self._insert(con, LOG_SCHEMAS["quarantine"], quarantine.assign(import_id=import_id), None)
+                # The audit log says who imported what, in the same transaction as the import itself.
+                con.execute('INSERT INTO "audit" (at, user, action, detail) VALUES (?, ?, ?, ?)',
+                            (_time_text(pd.Timestamp.now(tz="UTC")), log["user"], "import",
+                             f"import #{import_id}: {log.get('source')}: {int(log.get('n_stored') or 0):,} stored, "
+                             f"{int(log.get('n_quarantined') or 0):,} quarantined"))
                 con.execute("COMMIT")
             except sqlite3.Error as exc:
                 con.execute("ROLLBACK")
