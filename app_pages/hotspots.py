@@ -156,7 +156,7 @@ st.dataframe(pd.DataFrame({
                    "Channel": st.column_config.TextColumn("Channel", width=120),
                    "Text": st.column_config.TextColumn("Text", width=340),
                    "Id": st.column_config.TextColumn("Id", width=100)})
-st.markdown(f"**Presence within reach** ({len(bases)} bases)")
+st.markdown(f"**Presence within reach** ({len(bases)} base{'' if len(bases) == 1 else 's'})")
 st.dataframe(pd.DataFrame({
     "Base": bases["name"].astype(str).to_numpy(), "Kind": bases["kind"].map(vocab.BASE_KINDS).to_numpy(),
     "km": bases["km"].to_numpy(),

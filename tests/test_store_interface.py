@@ -277,3 +277,19 @@ def test_an_edit_conflict_names_who_and_when(tmp_path):
         triage.apply(store, triage.discount(alerts, aid, based_on=0, user="ben"))
     shutil.copy(src, tmp_path / "copy.gpkg")  # the file stays a plain GeoPackage
     assert len(open_store(tmp_path / "copy.gpkg").read("alert_edits")) == 1
+
+
+def test_the_geopackage_store_has_every_method_of_the_store_interface():
+    """A server backend will be written against the interface: the GeoPackage store implements all of it."""
+    import inspect
+
+    from ewarning.store import Store
+    from ewarning.store.geopackage import GeoPackageStore
+
+    wanted = {name for name, member in inspect.getmembers(Store, inspect.isfunction) if not name.startswith("_")}
+    assert {"read", "write_import", "record", "add_user", "audit_log", "rekey_reporters"} <= wanted
+    missing = sorted(name for name in wanted if not callable(getattr(GeoPackageStore, name, None)))
+    assert not missing, missing
+    for name in wanted:   # and with the same parameters
+        assert list(inspect.signature(getattr(Store, name)).parameters) == \
+            list(inspect.signature(getattr(GeoPackageStore, name)).parameters), name

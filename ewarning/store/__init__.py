@@ -82,6 +82,34 @@ class Store(Protocol):
         """Write one alert's edited row unless it changed since version ``based_on``
         (then raise :class:`EditConflict`); return the new version."""
 
+    # -- accounts, sign-in failures and the audit log (ewarning.auth); a server backend keeps them too --------
+    def add_user(self, name: str, role: str, password_hash: str, created_by: str, at: pd.Timestamp,
+                 first_only: bool = False) -> None:
+        """Add an account (its password as a hash only); ``first_only``: refused unless the store has none."""
+
+    def get_user(self, name: str) -> dict | None:
+        """One account (hash included, for checking a password), or None."""
+
+    def list_users(self) -> pd.DataFrame:
+        """Every account, without hashes."""
+
+    def set_password(self, name: str, password_hash: str) -> None: ...
+
+    def disable_user(self, name: str, at: pd.Timestamp) -> None: ...
+
+    def record_sign_in_failure(self, name_key: str, at: pd.Timestamp) -> None: ...
+
+    def sign_in_failures(self, name_key: str, since: pd.Timestamp) -> list[pd.Timestamp]: ...
+
+    def clear_sign_in_failures(self, name_key: str) -> None: ...
+
+    def audit_log(self, since: pd.Timestamp | None = None, user: str | None = None, action: str | None = None,
+                  text: str | None = None) -> pd.DataFrame:
+        """The audit log filtered, newest first (read through :func:`ewarning.auth.audit.view_audit_log`)."""
+
+    def rekey_reporters(self, rekey, user: str, action: str = "secret:rotate") -> dict[str, int]:
+        """Replace every reporter key by ``rekey(old)`` in one transaction, audited (:mod:`ewarning.rotation`)."""
+
 
 def open_store(location: str | None = None) -> Store:
     """Open (creating if needed) the store at ``location``.
