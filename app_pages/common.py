@@ -141,7 +141,8 @@ def extent_key(data: views.Layers) -> tuple:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def situation_map_fixed(location: str, extent: tuple, area: str, base_url: str, basemap_key, _data, _area) -> dict:
+def situation_map_fixed(location: str, extent: tuple, area: str, base_url: str, basemap_key, _data, _area,
+                        draw: bool = True) -> dict:
     """The situation map's fixed part as component strings (see :func:`ewarning.render.maps.situation_map_parts`).
 
     Depends only on the extent of the stored layers (the view fits them all), the drawn area and the
@@ -151,7 +152,7 @@ def situation_map_fixed(location: str, extent: tuple, area: str, base_url: str, 
     from app_pages import map_component
     from ewarning.render import maps
 
-    fixed, _ = maps.situation_map_parts(basemap=basemap(), asset_base_url=base_url, draw=True, area=_area,
+    fixed, _ = maps.situation_map_parts(basemap=basemap(), asset_base_url=base_url, draw=draw, area=_area,
                                         fit=(_data.alerts, _data.sites, _data.presence, _data.patrols))
     return map_component.fixed_args(fixed)
 
@@ -170,22 +171,14 @@ def situation_map_live(location: str, token: str, filter_key: str, base_url: str
     return map_component.live_args(live)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _pick_map(location: str, extent: tuple, basemap_key, base_url: str, _data) -> dict:
-    from app_pages import map_component
-    from ewarning.render import maps
-
-    fixed, _ = maps.situation_map_parts(basemap=basemap(), asset_base_url=base_url,
-                                        fit=(_data.alerts, _data.sites, _data.presence, _data.patrols))
-    return map_component.fixed_args(fixed)
-
-
 def pick_map() -> dict:
     """An offline map (boundaries and towns) over the stored layers, to pick a location by clicking, as
     component strings."""
     location, token = store_and_token()
     data = load_layers(location, token)
-    return _pick_map(location, extent_key(data), basemap_stamp(), asset_base(), _data=data)
+    # the situation map's fixed part without the drawing tool (its own cache entry: draw is part of the key)
+    return situation_map_fixed(location, extent_key(data), "", asset_base(), basemap_stamp(), _data=data, _area=None,
+                               draw=False)
 
 
 def situation_map_strings(sit: views.Situation, location: str, token: str) -> tuple[dict, dict]:

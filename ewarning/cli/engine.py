@@ -34,6 +34,7 @@ from ..asof import as_of_words, date_range, parse_as_of
 from ..config import current_user, default_store
 from ..io import ReadError, read
 from ..views import Layers
+from ..views.picture import later_edits_note
 from .errors import EXIT_OK, InputError, say
 
 UCDP_CITATION = ("UCDP GED: Davies, Pettersson & Öberg (2023), Journal of Peace Research 60(4); "
@@ -343,10 +344,9 @@ def cmd_watch(args) -> int:
             notes.extend(f"{as_of_words(d)}: {n}" for n in w.notes)
             later = layers.edits_after(d)
             if later:
-                notes.append(f"{as_of_words(d)}: {later} triage edit(s) were made after the as-of time: "
-                             + ("undone, as known then." if args.triage_as_known_then else
-                                "applied (hindsight); pass --triage-as-known-then to score what was known that "
-                                "day."))
+                notes.append(f"{as_of_words(d)}: {later_edits_note(later, args.triage_as_known_then)}")
+                if not args.triage_as_known_then:
+                    notes.append(f"{as_of_words(d)}: pass --triage-as-known-then to score what was known that day")
     notes = list(dict.fromkeys(notes))
     for n in notes:
         say(n)

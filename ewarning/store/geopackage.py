@@ -265,8 +265,7 @@ class GeoPackageStore:
         """Append to the audit log; ``user`` (who is acting) is required (:class:`ValueError` without)."""
         user = acting_user(user, f"the audit entry {action!r}")
         with closing(self._connect()) as con:
-            con.execute('INSERT INTO "audit" (at, user, action, detail) VALUES (?, ?, ?, ?)',
-                        (_time_text(pd.Timestamp.now(tz="UTC")), user, action, detail))
+            _audit(con, user, action, detail)
 
     def write_import(self, layers: dict[str, gpd.GeoDataFrame], quarantine: pd.DataFrame, log: dict) -> int:
         """Write one file's valid rows, quarantine and log entry in one transaction.
@@ -292,10 +291,9 @@ class GeoPackageStore:
                 if len(quarantine):
                     self._insert(con, LOG_SCHEMAS["quarantine"], quarantine.assign(import_id=import_id), None)
                 # The audit log says who imported what, in the same transaction as the import itself.
-                con.execute('INSERT INTO "audit" (at, user, action, detail) VALUES (?, ?, ?, ?)',
-                            (_time_text(pd.Timestamp.now(tz="UTC")), log["user"], "import",
-                             f"import #{import_id}: {log.get('source')}: {int(log.get('n_stored') or 0):,} stored, "
-                             f"{int(log.get('n_quarantined') or 0):,} quarantined"))
+                _audit(con, log["user"], "import",
+                       f"import #{import_id}: {log.get('source')}: {int(log.get('n_stored') or 0):,} stored, "
+                       f"{int(log.get('n_quarantined') or 0):,} quarantined")
                 con.execute("COMMIT")
             except sqlite3.Error as exc:
                 con.execute("ROLLBACK")
@@ -383,9 +381,8 @@ class GeoPackageStore:
                 self._touch(con, "alerts", row)
                 con.execute('INSERT INTO "alert_edits" (alert_id, version, at, user, action, changes, note) '
                             'VALUES (?, ?, ?, ?, ?, ?, ?)', (alert_id, current + 1, when, user, action, changes, note))
-                con.execute('INSERT INTO "audit" (at, user, action, detail) VALUES (?, ?, ?, ?)',
-                            (when, user, f"triage:{action}", f"alert {alert_id} v{current + 1}: {changes}"
-                             + (f"; note: {note}" if note else "")))
+                _audit(con, user, f"triage:{action}", f"alert {alert_id} v{current + 1}: {changes}"
+                       + (f"; note: {note}" if note else ""), at=when)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -442,11 +439,10 @@ class GeoPackageStore:
                 counts["audit_mentions"] = sum(
                     1 for (detail,) in con.execute('SELECT detail FROM "audit"')
                     if isinstance(detail, str) and olds.intersection(token.findall(detail)))
-                con.execute('INSERT INTO "audit" (at, user, action, detail) VALUES (?, ?, ?, ?)',
-                            (_time_text(pd.Timestamp.now(tz="UTC")), user, action,
-                             f"{counts['keys']} reporter key(s) re-keyed under a new secret: {counts['alerts']} "
+                _audit(con, user, action,
+                       f"{counts['keys']} reporter key(s) re-keyed under a new secret: {counts['alerts']} "
                              f"alert(s), {counts['quarantine']} quarantined row(s), {counts['alert_edits']} "
-                             "triage edit(s)"))
+                       "triage edit(s)")
                 con.execute("COMMIT")
             except sqlite3.Error as exc:
                 con.execute("ROLLBACK")
@@ -642,6 +638,12 @@ def _time_text(ts: pd.Timestamp) -> str:
     ts = pd.Timestamp(ts)
     ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
     return ts.strftime(_TIME_FORMAT)
+
+
+def _audit(con: sqlite3.Connection, user: str, action: str, detail: str, at: str | None = None) -> None:
+    """Append one audit entry on ``con`` (inside the caller's transaction when it has one)."""
+    con.execute('INSERT INTO "audit" (at, user, action, detail) VALUES (?, ?, ?, ?)',
+                (at or _time_text(pd.Timestamp.now(tz="UTC")), user, action, detail))
 
 
 def _to_sql(series: pd.Series, kind: str) -> list:

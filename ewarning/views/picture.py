@@ -31,7 +31,7 @@ from .. import filters as flt
 from ..asof import AsOfView, as_of, as_of_words, triaged_as_of
 from ..hotspots import HotspotConfig, HotspotEngine
 
-__all__ = ["Layers", "Picture", "known", "picture", "pictures"]
+__all__ = ["Layers", "Picture", "known", "later_edits_note", "picture", "pictures"]
 
 DOMAIN_LAYERS = ("alerts", "sites", "presence", "patrols")
 _FOREVER = pd.Timestamp("2200-01-01", tz="UTC")
@@ -167,12 +167,17 @@ def _engine_alerts(layers: Layers, f: flt.Filters) -> gpd.GeoDataFrame:
     return flt.scoring_alerts(alerts, replace(f, end=_FOREVER))
 
 
+def later_edits_note(later: int, known_then: bool) -> str:
+    """What every screen and command says of triage edits made after the as-of time."""
+    return (f"{later} triage edit(s) were made after the as-of time: "
+            + ("undone, as known then." if known_then else "applied (hindsight)."))
+
+
 def _notes(result_notes, layers: Layers, f: flt.Filters) -> tuple[list[str], int]:
     later = layers.edits_after(f.as_of)
     notes = list(result_notes)
     if later:
-        notes.append(f"{later} triage edit(s) were made after the as-of time: "
-                     + ("undone, as known then." if f.triage_as_known else "applied (hindsight)."))
+        notes.append(later_edits_note(later, f.triage_as_known))
     return notes, later
 
 
