@@ -5,7 +5,10 @@ script with a start-up warm-up of the caches; ``streamlit run dashboard.py``
 works too, without it (settings in ``.streamlit/config.toml`` either way:
 no usage statistics, headless, map assets served from ``static/``). Pages
 live in ``app_pages/`` and stay thin: widgets, cached loaders and calls into
-:mod:`ewarning`. Add a page by adding an ``st.Page`` to ``PAGES``.
+:mod:`ewarning`. Add a page by adding it to ``PAGE_SPECS`` with the permission it needs.
+
+Nobody sees a page before signing in (:mod:`app_pages.signin`); each role then
+sees only the pages its permissions open, and each page checks again.
 
 The filter sidebar is drawn here, in the entry point, so its widgets (and
 the filters in ``st.session_state``) are the same on every page.
@@ -15,11 +18,12 @@ from __future__ import annotations
 
 import logging
 import secrets
+from pathlib import Path
 
 import streamlit as st
 from PIL import Image, ImageDraw
 
-from app_pages import common
+from app_pages import common, signin
 from ewarning import identities
 from ewarning.render import style
 
@@ -37,41 +41,84 @@ def _icon() -> Image.Image:
 
 
 st.set_page_config(page_title="Early warning", page_icon=_icon(), layout="wide")
+ROOT = Path(__file__).resolve().parent
 
-# Material page icons come from the font bundled with Streamlit (served locally).
-PAGES = {
+# Material page icons come from the font bundled with Streamlit (served locally). Each page names the
+# permission it needs (ewarning.auth.roles): a role sees only its own pages, and each page checks again
+# (common.require_page) when opened by its address. A page whose file is absent is left out.
+PAGE_SPECS = {
     "Analyst desk": [
-        st.Page("app_pages/situation_map.py", title="Situation map", icon=":material/map:", default=True),
-        st.Page("app_pages/hotspots.py", title="Hotspots", icon=":material/local_fire_department:", url_path="hotspots"),
-        st.Page("app_pages/intake.py", title="Alert intake", icon=":material/add_call:", url_path="intake"),
-        st.Page("app_pages/triage.py", title="Alerts triage", icon=":material/inbox:", url_path="triage"),
-        st.Page("app_pages/presence.py", title="Presence & coverage", icon=":material/shield:", url_path="presence"),
-        st.Page("app_pages/data.py", title="Data", icon=":material/database:", url_path="data"),
+        ("app_pages/situation_map.py", "Situation map", ":material/map:", "", "view_desk"),
+        ("app_pages/hotspots.py", "Hotspots", ":material/local_fire_department:", "hotspots", "view_desk"),
+        ("app_pages/intake.py", "Alert intake", ":material/add_call:", "intake", "import"),
+        ("app_pages/triage.py", "Alerts triage", ":material/inbox:", "triage", "triage"),
+        ("app_pages/presence.py", "Presence & coverage", ":material/shield:", "presence", "view_desk"),
+        ("app_pages/data.py", "Data", ":material/database:", "data", "view_desk"),
+    ],
+    "Leadership": [
+        ("app_pages/briefing.py", "Briefing", ":material/summarize:", "briefing", "view_briefing"),
+    ],
+    "Training": [
+        ("app_pages/replay.py", "Replay", ":material/replay:", "replay", "replay"),
+        ("app_pages/handover.py", "Handover notes", ":material/assignment:", "handover", "replay"),
+    ],
+    "Administration": [
+        ("app_pages/audit.py", "Audit log", ":material/policy:", "audit", "view_audit"),
+        ("app_pages/users.py", "Users", ":material/group:", "users", "manage_users"),
+        ("app_pages/account.py", "My account", ":material/person:", "account", None),
     ],
 }
+#: Pages that show the shared filter sidebar (the desk's pages), by title.
+DESK = {title for _, title, *_ in PAGE_SPECS["Analyst desk"]}
 
 log = logging.getLogger("ewarning.desk")
 if not any(isinstance(f, identities.ScrubLogRecords) for f in log.filters):
     log.addFilter(identities.ScrubLogRecords())  # a trace may quote a report: no identity in the server log
 
 
-def _run(page) -> None:
-    """Run a page; an unexpected error shows an error id, never a stack trace.
+def pages_for(user) -> dict[str, list]:
+    """The navigation for ``user`` (every page, for the hidden navigation, when ``None``): the first page the
+    role may open is the default one."""
+    pages, first = {}, True
+    for section, specs in PAGE_SPECS.items():
+        for path, title, icon, url_path, permission in specs:
+            if not (ROOT / path).is_file():
+                continue
+            if user is not None and permission is not None and not user.can(permission):
+                continue
+            pages.setdefault(section, []).append(
+                st.Page(path, title=title, icon=icon, url_path=url_path or None, default=first))
+            first = False
+    return pages
+
+
+def _run() -> None:
+    """Sign in first; then the pages of the user's role. An unexpected error shows an error id, never a
+    stack trace.
 
     A trace can quote data (a report's text, a file's content); it goes to the
     server log under the id, where an administrator can find it. Streamlit's
     own reruns and stops are not errors (they are not ``Exception``).
     """
+    page = None
     try:
         common.page_css()
-        common.filter_sidebar(common.layers().alerts)
+        session = common.signed_in()
+        if session is None:
+            st.navigation(pages_for(None), position="hidden")   # keeps the page asked for in the address
+            signin.show_form()
+            return
+        page = st.navigation(pages_for(session.user))
+        signin.sidebar(session)
+        if page.title in DESK:
+            common.filter_sidebar(common.layers().alerts)
         page.run()
     except Exception:  # noqa: BLE001 - every failure of a page ends here, in words
         error_id = "E-" + secrets.token_hex(4)  # never read as a phone number: see identities._PHONE
-        log.exception("error %s on page %r", error_id, page.title)
+        log.exception("error %s on page %r", error_id, getattr(page, "title", "sign-in"))
         st.error(f"Something went wrong on this page (error {error_id}). Nothing you entered was stored "
                  "half-way. Try again; if it happens again, give the administrator this error id: the "
                  "details are in the server log.")
 
 
-_run(st.navigation(PAGES))
+_run()

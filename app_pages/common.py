@@ -20,7 +20,9 @@ import streamlit as st
 
 from ewarning import filters as flt
 from ewarning import views, vocab
-from ewarning.config import GEODATA, current_user
+from ewarning.auth import PermissionDenied, SessionExpired, User, authenticate, load_user, open_session, require, touch
+from ewarning.auth.audit import record_refusal
+from ewarning.config import GEODATA
 from ewarning.security import escape
 from ewarning.store import open_store
 
@@ -87,23 +89,28 @@ def layers() -> views.Layers:
 
 
 @st.cache_resource(show_spinner="Scoring hotspots…", max_entries=16)
-def load_picture(location: str, token: str, filter_key: str, user: str, _f: flt.Filters) -> views.Picture:
-    """The picture as of the filters' end for ``user`` (:func:`ewarning.views.picture`), once per store
-    state, scoring filters and user; shared between sessions (views never modify it)."""
-    return views.picture(load_layers(location, token), _f, user,
+def load_picture(location: str, token: str, filter_key: str, role: str, _f: flt.Filters, _user: User
+                 ) -> views.Picture:
+    """The picture as of the filters' end (:func:`ewarning.views.picture`, which checks ``_user`` may view the
+    desk), once per store state, scoring filters and role: what a picture shows depends on the role (its
+    redaction), not on the name, so analysts share one entry (views never modify it)."""
+    return views.picture(load_layers(location, token), _f, _user,
                          towns=(basemap() or {}).get("towns"))   # the basemap's towns name far places
 
 
-def picture(f: flt.Filters) -> views.Picture:
-    """What was known at the filters' as-of time, as every page shows it.
+def picture(f: flt.Filters, user: User | None = None) -> views.Picture:
+    """What was known at the filters' as-of time, as every page shows it, for ``user`` (default: the
+    signed-in user).
 
     Hiding duplicates never changes a score: one cache entry for both, the
     filters shown (lists hide the duplicates) swapped in.
     """
+    user = user or acting_user()
+    require(user, "view_desk")   # before the cache: a cached picture is never handed to someone refused
     location, token = store_and_token()
     scoring = f.for_scoring()
-    p = load_picture(location, token, scoring.key(), acting_user(), scoring)
-    return replace(p, filters=f) if f.hide_duplicates else p
+    p = load_picture(location, token, scoring.key(), user.role, scoring, user)
+    return replace(p, user=user.name, filters=f if f.hide_duplicates else p.filters)
 
 
 def hindsight_hint(p: views.Picture) -> str | None:
@@ -201,10 +208,12 @@ def warm_after_edit(f: flt.Filters) -> None:
     import logging
     import threading
 
+    user = acting_user()   # read here: the thread has no session
+
     def build():
         try:
             location, token = store_and_token()
-            situation_map_strings(views.situation(picture(f)), location, token)
+            situation_map_strings(views.situation(picture(f, user)), location, token)
         except Exception:   # the page will try again; never let a background build break the desk
             logging.getLogger("ewarning.desk").exception("building the map after a triage edit failed")
 
@@ -229,7 +238,7 @@ def warm_up(windows=(DEFAULT_WINDOW, "everything")) -> list[str]:
     done = []
     for window in dict.fromkeys(windows):
         f = opening_filters(data.alerts, location, window)
-        situation_map_strings(views.situation(picture(f)), location, token)
+        situation_map_strings(views.situation(picture(f, WARM_UP_USER)), location, token)
         done.append(f.describe())
     return done
 
@@ -321,18 +330,100 @@ def set_area(geojson) -> bool:
     return True
 
 
-# -- audit -------------------------------------------------------------------------
-def acting_user() -> str:
-    """Who is using the dashboard: the one place pages get the user for the logs and triage.
+# -- sign-in and the acting user ------------------------------------------------------
+SESSION_KEY = "_ew_session"       # the signed-in ewarning.auth.Session (this browser tab's only)
+SIGN_IN_NOTE_KEY = "_ew_sign_in_note"   # why the sign-in form is shown again (expired, disabled)
 
-    Today the desk's login (``$EWARNING_USER`` or the login name, read once
-    per call here at the page edge); sign-in will replace this with the
-    session's signed-in user. The store, triage and imports are always given
-    this name, never look it up themselves.
+#: Who builds the caches at start-up, before anyone signs in (``serve.py``): an analyst's view, held by no
+#: account and never written to the audit log (the warm-up reads only).
+WARM_UP_USER = User("desk warm-up", "analyst")
+
+
+def _now() -> pd.Timestamp:
+    return pd.Timestamp.now(tz="UTC")
+
+
+def signed_in():
+    """The tab's :class:`~ewarning.auth.Session`, renewed by this run, or ``None`` (nobody signed in).
+
+    The account is read again on every run, so disabling it or changing its role takes effect at the next
+    click. An expired session or a disabled account ends here: recorded in the audit log, and the sign-in
+    form then says why. Nothing is kept in the browser (no cookie, no token): a reload or a new tab signs
+    in again.
     """
-    return current_user()
+    session = st.session_state.get(SESSION_KEY)
+    if session is None:
+        return None
+    account = load_user(store(), session.user.name)
+    try:
+        if account is None or not account.active:
+            raise SessionExpired(f"the account of {session.user.name} was disabled: ask a supervisor")
+        session = touch(replace(session, user=account), _now())
+    except SessionExpired as ended:
+        st.session_state.pop(SESSION_KEY, None)
+        st.session_state[SIGN_IN_NOTE_KEY] = str(ended)
+        store().record("session ended", str(ended), user=session.user.name)
+        return None
+    st.session_state[SESSION_KEY] = session
+    return session
 
 
+def sign_in(name: str, password: str) -> None:
+    """Check ``name`` and ``password`` (:func:`ewarning.auth.authenticate`: audited, throttled) and open a
+    session for this tab; :class:`~ewarning.auth.SignInRefused` otherwise."""
+    user = authenticate(store(), name, password, _now())
+    st.session_state.pop(SIGN_IN_NOTE_KEY, None)
+    st.session_state[SESSION_KEY] = open_session(user, _now())
+
+
+def sign_out() -> None:
+    """End this tab's session (recorded)."""
+    session = st.session_state.pop(SESSION_KEY, None)
+    if session is not None:
+        store().record("sign-out", "signed out", user=session.user.name)
+    for key in ("_ew_views",):   # what was recorded as seen belongs to the session that saw it
+        st.session_state.pop(key, None)
+
+
+def acting_user() -> User:
+    """The signed-in user: the one place pages get who is acting, passed down to views, triage, imports and
+    the audit log (they never look it up). :class:`~ewarning.auth.PermissionDenied` when nobody is signed in
+    (``dashboard.py`` shows the sign-in form before any page runs)."""
+    session = st.session_state.get(SESSION_KEY)
+    if session is None:
+        raise PermissionDenied("nobody is signed in", user=None, role=None, permission="view_desk",
+                               what="use the desk", allowed_roles=())
+    return session.user
+
+
+def refuse(denied: PermissionDenied) -> None:
+    """Record a refusal in the audit log, say it on the page and stop the page."""
+    record_refusal(store(), denied)
+    st.error(f"Refused: {denied}. The refusal is recorded in the audit log.")
+    st.stop()
+
+
+def require_page(permission: str, what: str | None = None) -> User:
+    """The signed-in user if their role holds ``permission`` (:func:`ewarning.auth.require`); otherwise the
+    refusal is recorded and shown, and the page stops. Every page calls it first: the navigation shows a
+    role only its own pages, and a page opened by its address still checks."""
+    try:
+        return require(acting_user(), permission, what)
+    except PermissionDenied as denied:
+        refuse(denied)
+        raise   # not reached: st.stop() ends the run
+
+
+def guarded(action, *args, **kwargs):
+    """Run ``action``; a :class:`~ewarning.auth.PermissionDenied` raised by the engine (views, triage,
+    imports) is recorded and shown like a page refusal."""
+    try:
+        return action(*args, **kwargs)
+    except PermissionDenied as denied:
+        refuse(denied)
+
+
+# -- audit -------------------------------------------------------------------------
 def record_view(page: str, f: flt.Filters, extra: str = "") -> None:
     """Audit who viewed what, once per session, page and filters (audit writes keep caches)."""
     seen = st.session_state.setdefault("_ew_views", set())
@@ -340,11 +431,11 @@ def record_view(page: str, f: flt.Filters, extra: str = "") -> None:
     if key in seen:
         return
     seen.add(key)
-    store().record("view", f"{page}: {f.describe()}" + (f"; {extra}" if extra else ""), user=acting_user())
+    store().record("view", f"{page}: {f.describe()}" + (f"; {extra}" if extra else ""), user=acting_user().name)
 
 
 def record_export(what: str, f: flt.Filters, rows: int) -> None:
-    store().record("export", f"{what}: {rows} row(s); {f.describe()}", user=acting_user())
+    store().record("export", f"{what}: {rows} row(s); {f.describe()}", user=acting_user().name)
 
 
 # -- safe output -------------------------------------------------------------------

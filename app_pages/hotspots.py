@@ -21,6 +21,7 @@ from ewarning.render import style
 SELECT_KEY = "hs_select"
 TABLE_KEY = "hs_table"
 
+user = common.require_page("view_desk")
 f = common.current_filters()
 p = common.picture(f)
 listed = views.hotspot_list(p)

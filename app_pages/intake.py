@@ -64,7 +64,7 @@ def _reset() -> None:
     st.session_state[FORM_KEY] = st.session_state.get(FORM_KEY, 0) + 1
 
 
-def _enter(user: str) -> None:
+def _enter(user) -> None:
     """The form's callback: check and store the alert, before the next page run."""
     state = st.session_state
     fields = {field: state.get(_key(name)) for name, field in FIELD_KEYS.items()}
@@ -87,15 +87,15 @@ def _enter(user: str) -> None:
 for name, value in _defaults().items():
     st.session_state.setdefault(_key(name), value)
 
+user = common.require_page("import")
 f = common.current_filters()
-user = common.acting_user()
 common.record_view("alert intake", f)
 t = common.text_html
 
 st.subheader("Alert intake")
 st.caption("For an alert taken by telephone at the duty desk. Tab moves from field to field; Enter in a one-line "
            "field enters the alert. It is checked exactly as a row of an imported file is, and stored in the "
-           "import log and the audit log under your name (" + user + "). Times are UTC.")
+           "import log and the audit log under your name (" + user.name + "). Times are UTC.")
 
 # -- the location by a click on the map (before the form: a click runs the page again) --------------------
 clicked = None
@@ -155,7 +155,7 @@ elif result:
     shown = when is None or ((f.start is None or when >= f.start) and when < f.end)   # in the sidebar's window?
     cells = [("Alert", result["id"]), ("Location", result["location"]),
              ("Reported", "" if when is None else f"{when:%Y-%m-%d %H:%M} UTC"),
-             ("Import", f"#{result['import_id']} (by {user})")]
+             ("Import", f"#{result['import_id']} (by {user.name})")]
     hint = "" if shown else (" It was reported outside the window the sidebar shows (" + f.describe() + "): set "
                              "the as-of day to see it on the map.")
     where = (f" It was linked as a duplicate of {result['duplicate_of']} (the same incident, reported first), so "

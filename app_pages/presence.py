@@ -15,6 +15,7 @@ from app_pages import common, map_component
 from ewarning import views, vocab
 from ewarning.render import maps
 
+user = common.require_page("view_desk")
 f = common.current_filters()
 p = common.picture(f)
 pp = views.presence_picture(p)

@@ -18,6 +18,7 @@ from ewarning.render import maps
 
 MAP_KEY = "situation_map"
 
+user = common.require_page("view_desk")
 f = common.current_filters()
 location, token = common.store_and_token()
 # What was known at the as-of time under the filters: the layers drawn, the hotspots drawn (the top ones

@@ -23,12 +23,12 @@ FLASH_KEY = "triage_flash"
 ERROR_KEY = "triage_error"
 QUEUE_ROWS = 500
 
+user = common.require_page("triage")
 f = common.current_filters()
 location, token = common.store_and_token()
 data = common.load_layers(location, token)
 stored = data.alerts   # actions apply to each alert's current version
 versions = triage.versions(stored, common.load_versions(location, token))
-user = common.acting_user()
 q = views.triage_queue(data, f, user)   # the queue as triage had left it at the as-of time, when asked
 alerts, todo = q.alerts, q.queue
 common.record_view("alerts triage", f)
@@ -54,7 +54,7 @@ if todo.empty:
 shown = todo.head(QUEUE_ROWS)
 ids = shown["id"].tolist()
 st.caption(f"Newest first{'; showing the first ' + str(QUEUE_ROWS) if len(todo) > QUEUE_ROWS else ''}. "
-           "Select a row to triage it. Signed in as " + user + ".")
+           "Select a row to triage it. Signed in as " + user.name + ".")
 
 
 seen = st.session_state.setdefault(SEEN_KEY, {})
@@ -112,7 +112,7 @@ cells = [
      + (" (as known then)" if f.triage_as_known else "")),
     ("Source / information", f"{row['reliability']}{row['credibility']} (Admiralty)"),
     ("Location", f"{row.geometry.y:.5f}, {row.geometry.x:.5f} ({row['location_precision']})"),
-    ("Reporter key", row["reporter_key"] or "none (pseudonymous keys only)"),
+    ("Reporter", views.same_reporter_words(stored, alert_id)),
     ("Origin", row["origin"]),
 ]
 common.html_block(
@@ -129,7 +129,7 @@ if int(ver["version"]) != seen[alert_id]:
         st.rerun()
 
 # -- the actions ---------------------------------------------------------------------
-def _act(alert_id: str, action: str, user: str, f) -> None:
+def _act(alert_id: str, action: str, user, f) -> None:
     """Apply the form's action to ``alert_id`` (the version the analyst saw), before the next page run."""
     state = st.session_state
     current = common.layers().alerts
@@ -153,7 +153,7 @@ def _act(alert_id: str, action: str, user: str, f) -> None:
         state[ERROR_KEY] = str(exc)
         return
     state[SEEN_KEY][alert_id] = new_version
-    state[FLASH_KEY] = f"{edit.summary} (version {new_version}, by {user})"
+    state[FLASH_KEY] = f"{edit.summary} (version {new_version}, by {user.name})"
     common.warm_after_edit(f)   # the map and hotspots the analyst goes back to, built meanwhile
 
 

@@ -154,7 +154,7 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
     Each report lists every column found and what became of it.
     """
     if not dry_run:
-        user = acting_user(user, "an import")
+        user = acting_user(user, "an import", permission="import")
     say = progress or (lambda message: None)
     secret = load_secret(secret_file()) if secret is None else secret
     now = now or pd.Timestamp.now(tz="UTC")

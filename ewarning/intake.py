@@ -188,7 +188,7 @@ def enter_alert(store, fields: dict, user: str, secret: bytes | None = None, now
     -------
     IntakeResult
     """
-    user = acting_user(user, "an alert intake")
+    user = acting_user(user, "an alert intake", permission="import")
     secret = load_secret(secret_file()) if secret is None else secret
     now = now or pd.Timestamp.now(tz="UTC")
     row, where, refused_place = _row(fields, towns)

@@ -110,7 +110,7 @@ def _row(alerts: gpd.GeoDataFrame, alert_id: str) -> gpd.GeoDataFrame:
 
 
 def _edit(alerts, alert_id, action, based_on, updates: dict, user: str, at, note, geometry=None) -> Edit:
-    user = acting_user(user, f"the triage edit {action!r}")
+    user = acting_user(user, f"the triage edit {action!r}", permission="triage")
     row = _row(alerts, alert_id)
     changes = {}
     for column, new in updates.items():

@@ -32,6 +32,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
+from tests.signin import ensure_accounts
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -145,6 +147,7 @@ def build_demo_store(path: Path) -> Path:
     csv.write_text(HOSTILE_CSV, encoding="utf-8")
     (report,) = import_files(store, [csv], layer="alerts", user="analyst", secret=SECRET)
     assert report.status == "imported" and report.n_stored == 2, report.summary()
+    ensure_accounts(path)
     return path
 
 

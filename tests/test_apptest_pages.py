@@ -15,6 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ewarning.auth import User  # noqa: E402
+from tests.signin import signed_in_app  # noqa: E402
+
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
@@ -25,7 +28,7 @@ PAGES = ["app_pages/situation_map.py", "app_pages/hotspots.py", "app_pages/triag
 
 
 def _app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
+    at = signed_in_app(timeout=90)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -334,8 +337,9 @@ def test_as_known_then_shows_triage_as_it_stood_in_the_queue_the_card_and_the_ma
     # the map's alerts (their popups), the hotspot page's list and the export come from the same rows
     data = common.load_layers(*common.store_and_token(str(app_store)))
     f = at.session_state["filters"]
-    then = views.situation(common.picture(f)).alerts
-    today = views.situation(common.picture(dataclasses.replace(f, triage_as_known=False))).alerts
+    ana = User("ana", "analyst")
+    then = views.situation(common.picture(f, ana)).alerts
+    today = views.situation(common.picture(dataclasses.replace(f, triage_as_known=False), ana)).alerts
     assert then.loc[then["id"] == target, "verification"].item() == "unverified"
     assert today.loc[today["id"] == target, "verification"].item() == "discounted"
 

@@ -19,6 +19,8 @@ import unicodedata
 
 import pandas as pd
 import pytest
+
+from tests.signin import signed_in_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -411,7 +413,7 @@ def test_data_page_mapping_step(demo_store, tmp_path, monkeypatch):
     monkeypatch.setenv("EWARNING_STORE", str(db))
     monkeypatch.setenv("EWARNING_USER", "ana")
     monkeypatch.setenv("EWARNING_TILES", "")
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=90)
+    at = signed_in_app(timeout=90)
     at.run()
     at.switch_page("app_pages/data.py").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -449,7 +451,7 @@ def test_data_page_maps_a_column_it_could_not_name_then_imports(demo_store, tmp_
     monkeypatch.setenv("EWARNING_STORE", str(db))
     monkeypatch.setenv("EWARNING_USER", "ana")
     monkeypatch.setenv("EWARNING_TILES", "")
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=90)
+    at = signed_in_app(timeout=90)
     at.run()
     at.switch_page("app_pages/data.py").run()
     text = "Ref,Jour,Quoi,lat,lon\nQ1,2018-11-14,massacre,5.03,21.21\nQ2,2018-11-15,house burning,5.04,21.20\n"

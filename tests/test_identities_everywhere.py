@@ -30,6 +30,8 @@ import geopandas as gpd
 import openpyxl
 import pandas as pd
 import pytest
+
+from tests.signin import signed_in_app
 from shapely.geometry import Point
 
 from ewarning.importing import import_files
@@ -285,7 +287,7 @@ def test_pages_and_map_show_no_identity(imported, monkeypatch):
     monkeypatch.setenv("EWARNING_USER", "ana")
     monkeypatch.setenv("EWARNING_TILES", "")
     monkeypatch.setenv("EWARNING_SECRET", SECRET.hex())
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at = signed_in_app(timeout=120)
     at.run()
     shown = []
     for page in ["app_pages/situation_map.py", "app_pages/hotspots.py", "app_pages/triage.py",

@@ -14,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.signin import signed_in_app
+
 from ewarning import intake
 from ewarning.importing import import_files
 from ewarning.places import shipped_towns
@@ -212,7 +214,7 @@ def desk(demo_store, tmp_path, monkeypatch):
     monkeypatch.setenv("EWARNING_STORE", str(path))
     monkeypatch.setenv("EWARNING_USER", USER)
     monkeypatch.setenv("EWARNING_TILES", "")
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=90)
+    at = signed_in_app(USER, timeout=90)
     at.run()
     at.switch_page("app_pages/intake.py").run()
     assert not at.exception, [e.value for e in at.exception]

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.signin import signed_in_app
+
 from tests.cli_runner import run_main
 from ewarning import filters as flt
 from ewarning import views
@@ -101,7 +103,7 @@ def test_the_pages_show_the_same_figures(app_store, capsys, day):
     """Through the pages themselves: the map header, the table, the detail header, the chart, the CLI."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at = signed_in_app(timeout=90)
     at.run()
     at.sidebar.date_input(key="f_day").set_value(day).run()
     assert not at.exception, [e.value for e in at.exception]

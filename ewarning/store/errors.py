@@ -40,14 +40,29 @@ class EditConflict(StoreError):
         super().__init__(f"alert {alert_id} was changed by {self.user} at {self.at}; reload and try again")
 
 
-def acting_user(user, what: str = "this write") -> str:
-    """``user`` stripped, or :class:`ValueError` when there is none.
+def acting_user(user, what: str = "this write", permission: str | None = None) -> str:
+    """The acting user's name, checked; :class:`ValueError` when there is none.
 
     Every write records who made it. The name is always passed in by the
     caller (the command line resolves it once, a page takes the session's
     user); the store, triage and the import pipeline never read it from the
     environment, so a server backend with sign-in records the signed-in user.
+
+    ``user`` is either a name (the operator at the command line, who already
+    holds the store file) or a signed-in account (an
+    :class:`ewarning.auth.User`, what every page passes). An account must hold
+    ``permission`` when one is given: the check is made here, where the data is
+    read or written, not by hiding a widget
+    (:class:`~ewarning.auth.errors.PermissionDenied` otherwise).
     """
+    if hasattr(user, "role"):   # a signed-in account (duck-typed: ewarning.auth imports this module)
+        if permission is not None:
+            from ..auth.roles import require
+
+            require(user, permission)   # the permission's own words: 'ana may not import files into the store'
+        elif not getattr(user, "active", False):
+            raise ValueError(f"no acting user for {what}: the account {user.name!r} is disabled")
+        user = user.name
     if not isinstance(user, str) or not user.strip():
         raise ValueError(f"no acting user for {what}: pass user= (the caller says who is acting; "
                          "the store never guesses)")

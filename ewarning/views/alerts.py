@@ -26,9 +26,11 @@ import geopandas as gpd
 
 from .. import filters as flt
 from .. import triage
+from ..store.errors import acting_user
 from .picture import Layers, known
+from .redact import redact_alerts, redaction_of
 
-__all__ = ["shown_alerts", "TriageQueue", "triage_queue"]
+__all__ = ["shown_alerts", "same_reporter_words", "TriageQueue", "triage_queue"]
 
 
 def shown_alerts(layers: Layers, f: flt.Filters) -> gpd.GeoDataFrame:
@@ -63,9 +65,26 @@ class TriageQueue:
                 "discounted": int((a["verification"] == "discounted").sum()) if len(a) else 0}
 
 
-def triage_queue(layers: Layers, f: flt.Filters, user: str) -> TriageQueue:
+def triage_queue(layers: Layers, f: flt.Filters, user) -> TriageQueue:
     """The queue ``user`` triages under ``f``."""
-    if not user:
-        raise ValueError("a triage queue needs the acting user")
-    alerts = shown_alerts(layers, f)
-    return TriageQueue(filters=f, user=user, alerts=alerts, queue=triage.queue(alerts))
+    name = acting_user(user, "the triage queue", permission="triage")
+    alerts = redact_alerts(shown_alerts(layers, f), redaction_of(user))   # no role sees reporter keys
+    return TriageQueue(filters=f, user=name, alerts=alerts, queue=triage.queue(alerts))
+
+
+def same_reporter_words(alerts: gpd.GeoDataFrame, alert_id: str) -> str:
+    """How many other stored reports came from the same reporter as ``alert_id``, in words: what triage needs
+    of the pseudonymous key (a reporter heard often, or once) without showing the key to anyone.
+
+    >>> import geopandas as gpd
+    >>> a = gpd.GeoDataFrame({"id": ["A", "B", "C"], "reporter_key": ["k1", "k1", None]}, geometry=[None] * 3)
+    >>> same_reporter_words(a, "A"), same_reporter_words(a, "C")
+    ('1 other report from the same reporter (keys are shown to no one)', 'no reporter recorded')
+    """
+    keys = alerts["reporter_key"] if "reporter_key" in alerts.columns else None
+    mine = None if keys is None else keys[alerts["id"] == alert_id]
+    if mine is None or not len(mine) or mine.isna().all() or str(mine.iloc[0]).strip() == "":
+        return "no reporter recorded"
+    others = int((keys == mine.iloc[0]).sum()) - 1
+    return (f"{others} other report{'' if others == 1 else 's'} from the same reporter "
+            "(keys are shown to no one)")

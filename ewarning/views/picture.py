@@ -29,7 +29,10 @@ import pandas as pd
 
 from .. import filters as flt
 from ..asof import AsOfView, as_of, as_of_words, triaged_as_of
+from ..auth.roles import Redaction
 from ..hotspots import HotspotConfig, HotspotEngine
+from ..store.errors import acting_user
+from .redact import OPERATOR, redact_alerts, redaction_of
 
 __all__ = ["Layers", "Picture", "known", "later_edits_note", "picture", "pictures"]
 
@@ -95,6 +98,9 @@ class Picture:
     config : HotspotConfig
     edits_after : int
         Triage edits made after ``T`` (undone when ``filters.triage_as_known``).
+    redaction : Redaction
+        What the user may see of the reports (:mod:`ewarning.views.redact`), already applied to
+        ``known.alerts``: no role sees reporter keys; free text and exact locations by role.
     """
 
     filters: flt.Filters
@@ -104,6 +110,7 @@ class Picture:
     notes: list = field(default_factory=list)
     config: HotspotConfig = field(default_factory=HotspotConfig)
     edits_after: int = 0
+    redaction: Redaction = OPERATOR
 
     @property
     def as_of(self) -> pd.Timestamp:
@@ -192,8 +199,10 @@ def picture(layers: Layers, filters: flt.Filters, user: str, *, config: HotspotC
         The hotspots are scored on :func:`ewarning.filters.scoring_alerts` (every alert reported before
         ``T`` passing the category, channel, verification and area filters; hidden duplicates are still
         scored), then those touching the drawn area are kept.
-    user : str
-        The acting user (required: a picture is always somebody's).
+    user : str or ewarning.auth.User
+        The acting user (required: a picture is always somebody's): a signed-in account must hold
+        ``view_desk`` (:class:`~ewarning.auth.errors.PermissionDenied` otherwise); a name is the
+        operator at the command line.
     config : HotspotConfig, optional
     towns : GeoDataFrame, optional
         Gazetteer naming hotspots with no site or base inside (the shipped towns).
@@ -209,8 +218,15 @@ def picture(layers: Layers, filters: flt.Filters, user: str, *, config: HotspotC
     -------
     Picture
     """
-    if not user:
-        raise ValueError("a picture needs the acting user")
+    name = acting_user(user, "a picture of the desk", permission="view_desk")
+    return _picture(layers, filters, name, redaction_of(user), config=config, towns=towns, roads=roads, top=top,
+                    engine=engine)
+
+
+def _picture(layers: Layers, filters: flt.Filters, user: str, redaction: Redaction, *,
+             config: HotspotConfig | None = None, towns=None, roads=None, top: int | None = None,
+             engine: HotspotEngine | None = None) -> Picture:
+    """:func:`picture` once the acting user is checked (the replay view checks its own permission)."""
     then = known(layers, filters)
     config = config or HotspotConfig()
     if engine is None:
@@ -218,8 +234,9 @@ def picture(layers: Layers, filters: flt.Filters, user: str, *, config: HotspotC
                                towns=towns, roads=roads)
     result = engine.score(filters.as_of, top=top)
     notes, later = _notes(result.notes, layers, filters)
+    then = replace(then, alerts=redact_alerts(then.alerts, redaction))   # scored on everything, shown redacted
     return Picture(filters=filters, user=user, known=then, hotspots=flt.apply_hotspots(result.hotspots, filters),
-                   notes=notes, config=config, edits_after=later)
+                   notes=notes, config=config, edits_after=later, redaction=redaction)
 
 
 def pictures(layers: Layers, filters: flt.Filters, dates: Iterable[pd.Timestamp], user: str, *,

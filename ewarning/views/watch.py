@@ -24,6 +24,7 @@ import geopandas as gpd
 from .. import filters as flt
 from ..hotspots import HotspotConfig
 from ..hotspots.watch import watch
+from ..store.errors import acting_user
 from .picture import Layers, Picture, known
 
 __all__ = ["SiteWatch", "site_watch", "site_watch_at"]
@@ -58,9 +59,8 @@ def site_watch(picture: Picture, top: int | None = None, roads=None) -> SiteWatc
     return _watch(picture.known, picture.filters, picture.user, picture.config, top, roads)
 
 
-def site_watch_at(layers: Layers, f: flt.Filters, user: str, *, config: HotspotConfig | None = None,
+def site_watch_at(layers: Layers, f: flt.Filters, user, *, config: HotspotConfig | None = None,
                   top: int | None = None, roads=None) -> SiteWatch:
     """:func:`site_watch` straight from the layers, when no hotspot is needed (the ``watch`` command)."""
-    if not user:
-        raise ValueError("a site watch needs the acting user")
-    return _watch(known(layers, f), f, user, config, top, roads)
+    name = acting_user(user, "the IDP-site watch", permission="view_desk")
+    return _watch(known(layers, f), f, name, config, top, roads)
