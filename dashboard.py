@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import logging
 import secrets
-from pathlib import Path
 
 import streamlit as st
 from PIL import Image, ImageDraw
 
 from app_pages import common, signin
+from app_pages.navigation import DESK, pages_for
 from ewarning import identities
 from ewarning.render import style
 
@@ -41,55 +41,10 @@ def _icon() -> Image.Image:
 
 
 st.set_page_config(page_title="Early warning", page_icon=_icon(), layout="wide")
-ROOT = Path(__file__).resolve().parent
-
-# Material page icons come from the font bundled with Streamlit (served locally). Each page names the
-# permission it needs (ewarning.auth.roles): a role sees only its own pages, and each page checks again
-# (common.require_page) when opened by its address. A page whose file is absent is left out.
-PAGE_SPECS = {
-    "Analyst desk": [
-        ("app_pages/situation_map.py", "Situation map", ":material/map:", "", "view_desk"),
-        ("app_pages/hotspots.py", "Hotspots", ":material/local_fire_department:", "hotspots", "view_desk"),
-        ("app_pages/intake.py", "Alert intake", ":material/add_call:", "intake", "import"),
-        ("app_pages/triage.py", "Alerts triage", ":material/inbox:", "triage", "triage"),
-        ("app_pages/presence.py", "Presence & coverage", ":material/shield:", "presence", "view_desk"),
-        ("app_pages/data.py", "Data", ":material/database:", "data", "view_desk"),
-    ],
-    "Leadership": [
-        ("app_pages/briefing.py", "Briefing", ":material/summarize:", "briefing", "view_briefing"),
-    ],
-    "Training": [
-        ("app_pages/replay.py", "Replay", ":material/replay:", "replay", "replay"),
-        ("app_pages/handover.py", "Handover notes", ":material/assignment:", "handover", "replay"),
-    ],
-    "Administration": [
-        ("app_pages/audit.py", "Audit log", ":material/policy:", "audit", "view_audit"),
-        ("app_pages/users.py", "Users", ":material/group:", "users", "manage_users"),
-        ("app_pages/account.py", "My account", ":material/person:", "account", None),
-    ],
-}
-#: Pages that show the shared filter sidebar (the desk's pages), by title.
-DESK = {title for _, title, *_ in PAGE_SPECS["Analyst desk"]}
 
 log = logging.getLogger("ewarning.desk")
 if not any(isinstance(f, identities.ScrubLogRecords) for f in log.filters):
     log.addFilter(identities.ScrubLogRecords())  # a trace may quote a report: no identity in the server log
-
-
-def pages_for(user) -> dict[str, list]:
-    """The navigation for ``user`` (every page, for the hidden navigation, when ``None``): the first page the
-    role may open is the default one."""
-    pages, first = {}, True
-    for section, specs in PAGE_SPECS.items():
-        for path, title, icon, url_path, permission in specs:
-            if not (ROOT / path).is_file():
-                continue
-            if user is not None and permission is not None and not user.can(permission):
-                continue
-            pages.setdefault(section, []).append(
-                st.Page(path, title=title, icon=icon, url_path=url_path or None, default=first))
-            first = False
-    return pages
 
 
 def _run() -> None:

@@ -24,7 +24,7 @@ from app_pages.common import html_block, text_html
 from ewarning import views
 from ewarning.importing import import_files, preview_mapping
 from ewarning.io import mapping
-from ewarning.io.writers import export_quarantine, spreadsheet_table, withhold_free_text
+from ewarning.io.writers import export_quarantine, withhold_free_text
 
 LAYER_CHOICES = {"": "detect from the columns", "alerts": "alerts", "sites": "IDP sites", "presence": "presence",
                  "patrols": "patrols"}
@@ -173,17 +173,21 @@ with quar:
                            args=("quarantine workbook" + (" with free text" if q_text else ""), f, len(shown)))
 
 with exp:
-    alerts = views.shown_alerts(common.layers(), f)
-    st.caption(f"{len(alerts):,} alert(s) under the filters ({f.describe()}). Reporter keys are left out; "
-               "cells that a spreadsheet would run as formulas are neutralised.")
-    with_text = st.checkbox("Include the reports' free text", key="export_text",
-                            help="Left out by default: free text can name people. The export is recorded "
-                                 "with this choice.")
-    out = spreadsheet_table(alerts, include_text=with_text)
-    st.download_button("Download alerts (CSV)", out.to_csv(index=False), file_name="alerts.csv",
-                       mime="text/csv", key="alerts_download", on_click=common.record_export,
-                       args=("alerts CSV" + (" with free text" if with_text else " without free text"), f,
-                             len(out)))
+    if not user.can("export"):
+        st.info("Exports take the analyst or supervisor role.")
+    else:
+        alerts = views.shown_alerts(common.layers(), f)
+        st.caption(f"{len(alerts):,} alert(s) under the filters ({f.describe()}). Reporter keys are left out; "
+                   "cells that a spreadsheet would run as formulas are neutralised.")
+        with_text = st.checkbox("Include the reports' free text", key="export_text",
+                                disabled=not user.can("export_free_text"),
+                                help="Left out by default: free text can name people. The export is recorded "
+                                     "with this choice.")
+        out = common.guarded(views.alerts_export, common.layers(), f, user, include_text=with_text)
+        st.download_button("Download alerts (CSV)", out.to_csv(index=False), file_name="alerts.csv",
+                           mime="text/csv", key="alerts_download", on_click=common.record_export,
+                           args=("alerts CSV" + (" with free text" if with_text else " without free text"), f,
+                                 len(out)))
 
 with logs:
     st.markdown("**Imports**")

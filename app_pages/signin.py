@@ -13,12 +13,16 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from ewarning.auth import SignInRefused
+from ewarning.auth import SignInRefused, accounts
 from ewarning.auth.roles import ROLE_DESCRIPTIONS
 
 FIRST_USER_HINT = ("This store has no accounts yet. On the server, create the first supervisor (who then adds "
                    "the others):\n\n    python -m ewarning users add NAME --role supervisor\n\n"
                    "`make dashboard` asks for it when it starts on a store without accounts.")
+
+
+def _minutes(delta) -> str:
+    return f"{delta.total_seconds() / 60:g}"
 
 
 def _submit() -> None:
@@ -50,8 +54,9 @@ def show_form() -> None:
         refused = st.session_state.get("signin_refused")
         if refused:
             st.error(refused[0].upper() + refused[1:] + ".")
-        st.caption("Every sign-in and every failed attempt is recorded. After 5 failed attempts within "
-                   "15 minutes, a name is refused for 15 minutes. Closing or reloading the tab signs you out.")
+        st.caption(f"Every sign-in and every failed attempt is recorded. After {accounts.MAX_FAILURES} failed "
+                   f"attempts within {_minutes(accounts.FAILURE_WINDOW)} minutes, a name is refused for "
+                   f"{_minutes(accounts.LOCKOUT)} minutes. Reloading or closing the tab signs you out.")
 
 
 def sidebar(session) -> None:

@@ -61,7 +61,17 @@ def signed_in_app(name: str = "ana", timeout: float = 90, script: Path | None = 
 def sign_in_browser(page, name: str = "ana", password: str | None = None, timeout: float = 60_000) -> None:
     """Sign in through the desk's form in a Playwright ``page`` showing it; returns once the form is gone."""
     form = page.get_by_test_id("stForm")
-    form.get_by_label("Name").fill(name)
-    form.get_by_label("Password").fill(password if password is not None else password_of(name))
+    form.get_by_role("textbox", name="Name").fill(name)
+    form.get_by_role("textbox", name="Password").fill(password if password is not None else password_of(name))
     form.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Sign out").wait_for(timeout=timeout)
+
+
+def open_signed_in(page, url: str, name: str = "ana", timeout: float = 60_000):
+    """Open ``url`` in a Playwright ``page`` (a new Streamlit session: nothing is kept in the browser) and sign
+    in as ``name``; returns the page once the signed-in sidebar shows."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_role("button", name="Sign in").wait_for(timeout=timeout)
+    sign_in_browser(page, name, timeout=timeout)
+    page.locator("[data-testid='stSidebar']").wait_for(timeout=timeout)
+    return page

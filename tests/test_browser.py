@@ -32,6 +32,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.signin import open_signed_in
+
 ROOT = Path(__file__).resolve().parent.parent
 # Screenshots go to an ignored folder, so `make test` changes no tracked file; `make screenshots`
 # points this at docs/screenshots to refresh the README's pictures.
@@ -94,10 +96,7 @@ def _settle(page, ms: int = 400) -> None:
 
 
 def _open(session, path: str = ""):
-    page = session["page"]
-    page.goto(session["url"] + "/" + path, wait_until="domcontentloaded")
-    page.locator("[data-testid='stSidebar']").wait_for(timeout=60_000)
-    return page
+    return open_signed_in(session["page"], session["url"] + "/" + path)
 
 
 def _map(page):

@@ -22,6 +22,8 @@ from urllib.parse import urlparse
 import pandas as pd
 import pytest
 
+from tests.signin import ensure_accounts, open_signed_in
+
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(os.environ.get("EWARNING_SCREENSHOTS") or ROOT / ".artifacts" / "screenshots")
 LOCAL = {"localhost", "127.0.0.1", "::1", "[::1]"}
@@ -51,6 +53,7 @@ def intake_app(demo_store, tmp_path_factory, request):
     tmp = tmp_path_factory.mktemp("intake-app")
     store = tmp / "intake.gpkg"
     shutil.copyfile(demo_store, store)
+    ensure_accounts(store, (USER,))   # an analyst account: the desk records whoever signs in
     with _conftest(request).start_streamlit(store, tmp, user=USER, timeout=120) as (url, _log):
         yield url, store
 
@@ -171,7 +174,7 @@ def test_an_alert_typed_at_the_desk_reaches_the_triage_queue_and_the_map(tab, tm
     n_stored = len(store.read("alerts"))
 
     # the map's header before
-    page.goto(url + "/", wait_until="domcontentloaded")
+    open_signed_in(page, url + "/", USER)
     page.locator("[data-testid='stSidebar']").wait_for(timeout=60_000)
     _idle(page)
     before = _map_alert_count(page)
@@ -289,7 +292,7 @@ def test_a_town_typed_with_suggestions_places_the_alert_and_an_unknown_one_is_re
     from ewarning.store import open_store
 
     page, url, store_path, seen = tab
-    page.goto(url + "/intake", wait_until="domcontentloaded")
+    open_signed_in(page, url + "/intake", USER)
     form = page.locator("[data-testid='stForm']").first
     form.wait_for(timeout=60_000)
     _idle(page)
@@ -349,7 +352,7 @@ def test_a_click_on_the_map_fills_in_the_coordinates_and_places_the_alert(tab):
     from ewarning.store import open_store
 
     page, url, store_path, seen = tab
-    page.goto(url + "/intake", wait_until="domcontentloaded")
+    open_signed_in(page, url + "/intake", USER)
     page.locator("[data-testid='stForm']").first.wait_for(timeout=60_000)
     _idle(page)
     n_stored = len(open_store(str(store_path)).read("alerts"))

@@ -32,6 +32,8 @@ from urllib.parse import urlparse
 import pandas as pd
 import pytest
 
+from tests.signin import open_signed_in
+
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(os.environ.get("EWARNING_SCREENSHOTS") or ROOT / ".artifacts" / "screenshots")
 LOCAL = {"localhost", "127.0.0.1", "::1", "[::1]"}
@@ -182,10 +184,7 @@ def _settle(page, ms: int = 400) -> None:
 
 
 def _open(tab, path: str = ""):
-    page = tab["page"]
-    page.goto(tab["url"] + "/" + path, wait_until="domcontentloaded")
-    page.locator("[data-testid='stSidebar']").wait_for(timeout=60_000)
-    return page
+    return open_signed_in(tab["page"], tab["url"] + "/" + path)
 
 
 def _nav(page, title: str, ready: str) -> None:

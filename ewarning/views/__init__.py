@@ -17,12 +17,12 @@ Pages, commands and benchmarks call these and hold no analytics; a figure
 shown in two places comes from one view. Nothing here knows of Streamlit.
 """
 
-from .alerts import TriageQueue, same_reporter_words, shown_alerts, triage_queue
+from .alerts import TriageQueue, alerts_export, same_reporter_words, shown_alerts, triage_queue
 from .dossier import Dossier, HotspotList, dossier, hotspot_list
 from .picture import Layers, Picture, known, picture, pictures
 from .presence import PresencePicture, presence_picture
 from .situation import MAP_TOP, Situation, situation
 from .watch import SiteWatch, site_watch, site_watch_at
 
-__all__ = ["Layers", "Picture", "known", "picture", "pictures", "same_reporter_words", "shown_alerts", "TriageQueue", "triage_queue", "Situation", "situation", "MAP_TOP", "HotspotList",
+__all__ = ["Layers", "Picture", "known", "picture", "pictures", "alerts_export", "same_reporter_words", "shown_alerts", "TriageQueue", "triage_queue", "Situation", "situation", "MAP_TOP", "HotspotList",
            "hotspot_list", "Dossier", "dossier", "PresencePicture", "presence_picture", "SiteWatch", "site_watch", "site_watch_at"]

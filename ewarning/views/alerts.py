@@ -23,20 +23,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import geopandas as gpd
+import pandas as pd
 
 from .. import filters as flt
 from .. import triage
+from ..io.writers import spreadsheet_table
 from ..store.errors import acting_user
 from .picture import Layers, known
 from .redact import redact_alerts, redaction_of
 
-__all__ = ["shown_alerts", "same_reporter_words", "TriageQueue", "triage_queue"]
+__all__ = ["alerts_export", "shown_alerts", "same_reporter_words", "TriageQueue", "triage_queue"]
 
 
 def shown_alerts(layers: Layers, f: flt.Filters) -> gpd.GeoDataFrame:
     """The alerts lists, the map and exports show under ``f``: reported in the window, passing every filter,
     with triage as it stood at ``T`` when ``f.triage_as_known`` (else today's)."""
     return flt.apply_alerts(known(layers, f).alerts, f)
+
+
+def alerts_export(layers: Layers, f: flt.Filters, user, include_text: bool = False) -> pd.DataFrame:
+    """The alerts under ``f`` as a spreadsheet export holds them (:func:`ewarning.io.writers.spreadsheet_table`:
+    no reporter keys, formulas neutralised), for ``user``.
+
+    A signed-in account must hold ``export``, and ``export_free_text`` when ``include_text``
+    (:class:`~ewarning.auth.errors.PermissionDenied` otherwise); the caller records the export with the choice.
+    """
+    acting_user(user, "an export of the alerts", permission="export")
+    if include_text:
+        acting_user(user, "an export of the reports' free text", permission="export_free_text")
+    return spreadsheet_table(shown_alerts(layers, f), include_text=include_text)
 
 
 @dataclass(frozen=True)
