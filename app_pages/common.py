@@ -20,9 +20,9 @@ import streamlit as st
 
 from ewarning import filters as flt
 from ewarning import views, vocab
-from ewarning.auth import PermissionDenied, SessionExpired, User, authenticate, load_user, open_session, require, touch
+from ewarning.auth import PermissionDenied, SessionExpired, SessionPolicy, User, authenticate, load_user, open_session, require, touch
 from ewarning.auth.audit import record_refusal
-from ewarning.config import GEODATA
+from ewarning.config import GEODATA, session_idle_minutes
 from ewarning.security import escape
 from ewarning.store import open_store
 
@@ -373,7 +373,13 @@ def sign_in(name: str, password: str) -> None:
     session for this tab; :class:`~ewarning.auth.SignInRefused` otherwise."""
     user = authenticate(store(), name, password, _now())
     st.session_state.pop(SIGN_IN_NOTE_KEY, None)
-    st.session_state[SESSION_KEY] = open_session(user, _now())
+    st.session_state[SESSION_KEY] = open_session(user, _now(), session_policy())
+
+
+def session_policy() -> SessionPolicy:
+    """The desk's session timeouts (``$EWARNING_SESSION_IDLE_MINUTES`` shortens the idle one)."""
+    minutes = session_idle_minutes()
+    return SessionPolicy() if minutes is None else SessionPolicy(idle=pd.Timedelta(minutes=minutes))
 
 
 def sign_out() -> None:

@@ -65,12 +65,32 @@ def secret_file() -> Path:
     return data_dir() / "pseudonym.key"
 
 
+SESSION_IDLE_ENV = "EWARNING_SESSION_IDLE_MINUTES"
+
+
+def session_idle_minutes() -> float | None:
+    """The desk's idle timeout in minutes when ``$EWARNING_SESSION_IDLE_MINUTES`` sets one (a server
+    setting; default: :data:`ewarning.auth.sessions.IDLE_TIMEOUT`); :class:`ValueError` when it is not a
+    positive number of minutes of at most 12 hours."""
+    raw = os.environ.get(SESSION_IDLE_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        minutes = float(raw)
+    except ValueError:
+        minutes = float("nan")
+    if not (0 < minutes <= 720):
+        raise ValueError(f"${SESSION_IDLE_ENV}={raw!r} refused: give the idle timeout in minutes, more than 0 "
+                         "and at most 720")
+    return minutes
+
+
 def current_user() -> str:
     """Who is acting, for the import and audit logs: ``$EWARNING_USER``, else the login name.
 
-    Called only at the edges (the command line, ``app_pages.common.acting_user``),
-    which pass the name down; the store, triage and the import pipeline never
-    call it.
+    Called only at the command line's edge, which passes the name down; the
+    store, triage and the import pipeline never call it, and the desk never
+    does (its acting user is whoever signed in).
     """
     name = os.environ.get(USER_ENV)
     if name:

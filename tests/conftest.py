@@ -16,14 +16,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import geopandas as gpd
@@ -32,6 +26,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
+from tests.desk import (LOCAL_HOSTS, WARM_UP_DONE, WARM_UP_FAILED, free_port, offline_context,  # noqa: F401
+                        start_streamlit)
 from tests.signin import ensure_accounts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,12 +114,6 @@ def map_layers() -> dict:
     return _layers()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _write_store(path: Path, layers: dict) -> None:
     from ewarning.store import open_store
 
@@ -155,56 +145,6 @@ def build_demo_store(path: Path) -> Path:
 def demo_store(tmp_path_factory) -> Path:
     """A store with the demo scenario and two hostile alerts (read-only: copy it before writing)."""
     return build_demo_store(tmp_path_factory.mktemp("demo") / "demo.gpkg")
-
-
-#: What ``serve.py`` logs when its start-up warm-up has finished (well or not).
-WARM_UP_DONE, WARM_UP_FAILED = "warm-up done", "warm-up failed"
-
-
-@contextlib.contextmanager
-def start_streamlit(store: Path, workdir: Path, user: str = "browser-test", timeout: float = 60,
-                    script: str = "serve.py", wait_warm_up: bool = True):
-    """``streamlit run serve.py --server.headless true`` on a free port; yields (url, log path).
-
-    ``serve.py`` is how the desk is started (``make dashboard``): ``dashboard.py`` with a start-up warm-up
-    of the caches. With ``wait_warm_up`` (and ``serve.py``), returns once the warm-up has logged that it
-    finished, well or not (tests assert which), as a desk started ahead of its first analyst would be.
-    ``script="dashboard.py"`` starts the page script alone (no warm-up).
-    """
-    port = _free_port()
-    log = workdir / f"streamlit-{port}.log"
-    env = {**os.environ, "EWARNING_STORE": str(store), "EWARNING_TILES": "", "EWARNING_USER": user}
-    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"streamlit did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.3)
-        while wait_warm_up and script == "serve.py":
-            text = log.read_text(errors="replace")
-            if WARM_UP_DONE in text or WARM_UP_FAILED in text:
-                break
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"the warm-up did not finish:\n{text}")
-            time.sleep(0.2)
-        yield url, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="session")
