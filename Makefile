@@ -28,7 +28,10 @@ demo-store: install
 demo-reset: install
 	$(PY) -m ewarning demo --store $(DEMO_STORE) --force
 
+# Nobody signs in without an account, and there is no default password: on a store without accounts the
+# first supervisor's name and password are asked for here, once.
 dashboard: demo-store
+	@$(PY) -m ewarning users first --store $(DEMO_STORE)
 	EWARNING_STORE=$(DEMO_STORE) $(VENV)/bin/streamlit run serve.py --server.port $(PORT)
 
 test: install install-browser

@@ -450,3 +450,17 @@ def test_demo_force_keeps_the_replaced_store_beside_the_new_one(store, store_pat
     old = GeoPackageStore(str(kept[0]))
     assert len(old.list_users()) == 3 and not old.audit_log(action="export").empty
     assert GeoPackageStore(store_path).counts()["alerts"] > 0               # the demo is in the store's place
+
+
+def test_users_first_asks_for_the_first_supervisor_once(tmp_path, capsys, monkeypatch):
+    """What `make dashboard` runs before serving: a store without accounts asks for one; then nothing."""
+    path = tmp_path / "first.gpkg"
+    r = _users(capsys, monkeypatch, path, "first", "--password-stdin", stdin=["Sam", SUP_PW])
+    assert r.returncode == 0 and "user sam added (supervisor)" in r.stdout
+    assert authenticate(open_store(path), "sam", SUP_PW, pd.Timestamp.now(tz="UTC")).role == "supervisor"
+    r = _users(capsys, monkeypatch, path, "first", "--password-stdin", stdin=["eve", ANA_PW])
+    assert r.returncode == 0 and r.stdout == "" and open_store(path).get_user("eve") is None
+    empty = tmp_path / "nobody.gpkg"
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False, raising=False)
+    r = _users(capsys, monkeypatch, empty, "first")
+    assert r.returncode == 2 and "no default password" in r.stderr and open_store(empty).list_users().empty

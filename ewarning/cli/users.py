@@ -60,6 +60,13 @@ def add_commands(sub, store_help: str) -> None:
     d.add_argument("--store", help=store_help)
     d.set_defaults(func=cmd_disable)
 
+    fs = actions.add_parser("first", help="on a store with no account yet, ask for the first supervisor's name "
+                            "and password (nothing to do when the store has accounts: what `make dashboard` runs)")
+    fs.add_argument("--password-stdin", action="store_true",
+                    help="read the name, then the password, from standard input, one a line")
+    fs.add_argument("--store", help=store_help)
+    fs.set_defaults(func=cmd_first)
+
     w = actions.add_parser("password", help="set a new password (your own, or anyone's as a supervisor)")
     w.add_argument("name", metavar="NAME")
     w.add_argument("--as", dest="acting", metavar="SUPERVISOR",
@@ -123,6 +130,28 @@ def cmd_add(args) -> int:
         by = _signed_in(store, args.acting, passwords)
     user = accounts.add_user(store, name, args.role, passwords.new(name), by=by, now=_now())
     print(f"user {user.name} added ({user.role})")
+    return EXIT_OK
+
+
+def cmd_first(args) -> int:
+    """The first supervisor of a store without accounts, asked for (the desk has no default password)."""
+    store = open_store(args.store)
+    if not store.list_users().empty:
+        return EXIT_OK
+    if args.password_stdin:
+        passwords = _Passwords(True)
+        name = accounts.check_name(passwords._next("the name of the first supervisor"))
+    else:
+        if not sys.stdin.isatty():
+            raise InputError("this store has no accounts and nobody is at a terminal to create the first one: "
+                             "run `python -m ewarning users add NAME --role supervisor` (the desk has no "
+                             "default password)")
+        print("This store has no accounts yet: create the first supervisor, who signs in to the desk and adds "
+              "the others (Users page or `python -m ewarning users add`).")
+        name = accounts.check_name(input("name of the first supervisor: "))
+        passwords = _Passwords(False)
+    user = accounts.add_user(store, name, "supervisor", passwords.new(name), by=None, now=_now())
+    print(f"user {user.name} added ({user.role}): sign in to the desk with this name")
     return EXIT_OK
 
 
