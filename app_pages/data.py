@@ -23,6 +23,7 @@ from app_pages import common
 from app_pages.common import html_block, text_html
 from ewarning import views
 from ewarning.importing import import_files, preview_mapping
+from ewarning.security import SecretUnavailable
 from ewarning.io import mapping
 from ewarning.io.writers import export_quarantine, withhold_free_text
 
@@ -118,9 +119,13 @@ with imp:
         with tempfile.TemporaryDirectory(prefix="ewarning-upload-") as tmp:
             paths = [_saved(Path(tmp), n, name, data) for n, (name, data) in enumerate(uploads)]
             with st.spinner(f"Importing {len(paths)} file(s)…"):
-                reports = import_files(store, paths, layer=layer or None, user=common.acting_user(),
-                                       file_mappings={str(p): mappings.get(n, {}) for n, p in enumerate(paths)},
-                                       mapping_label="your choice on this page")
+                try:
+                    reports = import_files(store, paths, layer=layer or None, user=user,
+                                           file_mappings={str(p): mappings.get(n, {}) for n, p in enumerate(paths)},
+                                           mapping_label="your choice on this page")
+                except SecretUnavailable as refused:   # the secret is kept from the web process
+                    st.error(f"Nothing imported: {refused}.")
+                    reports = []
         st.session_state.pop("data_previews", None)  # a saved mapping or a stored id changes the next preview
         for report in reports:
             {"refused": st.error, "unchanged": st.info}.get(report.status, st.success)(report.summary().splitlines()[0])

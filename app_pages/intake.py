@@ -23,6 +23,7 @@ import streamlit as st
 
 from app_pages import common, map_component
 from ewarning import intake, views, vocab
+from ewarning.security import SecretUnavailable
 
 RESULT_KEY = "intake_result"
 CLICK_KEY = "intake_map_click"        # the last map click applied to the form
@@ -70,6 +71,9 @@ def _enter(user) -> None:
     fields = {field: state.get(_key(name)) for name, field in FIELD_KEYS.items()}
     try:
         result = intake.enter_alert(common.store(), fields, user=user)
+    except SecretUnavailable as refused:   # a deployment that keeps the secret from the web process
+        state[RESULT_KEY] = {"stored": False, "reasons": [f"{refused}; nothing was stored"]}
+        return
     except Exception:  # noqa: BLE001 - as dashboard._run: an error id, never a trace (it could quote the form)
         error_id = "E-" + secrets.token_hex(4)
         logging.getLogger("ewarning.desk").exception("error %s entering an alert", error_id)

@@ -20,9 +20,15 @@ from pathlib import Path
 
 import pandas as pd
 
+
 #: Environment variable holding the pseudonymisation secret (hex), if an
 #: administrator prefers it to the key file.
 SECRET_ENV = "EWARNING_SECRET"
+
+
+class SecretUnavailable(PermissionError):
+    """The pseudonym secret exists but this process may not read it (a deployment that keeps it away from the
+    web process: imports and the alert intake are then refused here, with this message)."""
 
 
 def load_secret(path: Path) -> bytes:
@@ -36,7 +42,12 @@ def load_secret(path: Path) -> bytes:
         return bytes.fromhex(env) if all(c in "0123456789abcdefABCDEF" for c in env) else env.encode()
     path = Path(path)
     if path.exists():
-        return bytes.fromhex(path.read_text().strip())
+        try:
+            return bytes.fromhex(path.read_text().strip())
+        except PermissionError:
+            raise SecretUnavailable(
+                f"this process may not read the pseudonym secret ({path.name}): reports are imported by the "
+                "account that holds it (`python -m ewarning import` run by the import service), not here") from None
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
