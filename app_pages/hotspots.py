@@ -46,7 +46,8 @@ table = pd.DataFrame({
     "Missing": [("all four" if len(g) == 4 else ", ".join("CLA" if c == "cla" else common.component_labels([c])
                                                              for c in g)) or "—" for g in rows["missing"]],
     "Alerts": rows["n_alerts"].to_numpy(), "Killed": rows["killed"].to_numpy(),
-    "People exposed": rows["exposed"].to_numpy(), "Last dismounted (days)": rows["last_dismounted_days"].to_numpy(),
+    "People exposed": rows["exposed"].to_numpy(), "Last dismounted (days)": [
+        "none" if pd.isna(days) else f"{days:.0f}" for days in rows["last_dismounted_days"]],
     "Id": ids,
 })
 
@@ -83,8 +84,8 @@ st.dataframe(
                                                 help="Each incident counted once (its largest report)"),
         "People exposed": st.column_config.NumberColumn("Exposed", format="%d", width=68,
                                                         help="People in IDP sites nearby"),
-        "Last dismounted (days)": st.column_config.NumberColumn("Dismounted", width=82,
-                                                                help="Days since the last dismounted patrol nearby"),
+        "Last dismounted (days)": st.column_config.TextColumn(
+            "Dismounted", width=82, help="Days since the last dismounted patrol nearby ('none': none recorded)"),
     })
 
 labels = {r.hotspot_id: f"#{r.rank} {r.place} · score {r.score:.1f}" + (" · FLAGGED" if r.flagged else "")

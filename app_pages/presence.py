@@ -53,7 +53,8 @@ if len(around):
         "Rank": around["rank"].to_numpy(), "Place": around["place"].to_numpy(), "Score": around["score"].to_numpy(),
         "Flag": ["⚑ flagged" if v else "" for v in around["flagged"]],
         **{vocab.COMPONENTS[c]: ["✓" if v else "—" for v in around[c]] for c in vocab.COMPONENTS},
-        "Last dismounted (days)": around["last_dismounted_days"].to_numpy(),
+        "Last dismounted (days)": ["none" if pd.isna(days) else f"{days:.0f}"
+                                   for days in around["last_dismounted_days"]],
         "Engagements (14 d)": around["engagements"].to_numpy()}),
         hide_index=True, width="stretch", height=240)
 else:

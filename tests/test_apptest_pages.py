@@ -357,3 +357,10 @@ def test_the_quarantine_downloads_as_a_workbook_to_fix_and_import_again(app_stor
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download the quarantine to fix (Excel, one sheet per layer)" in labels, labels
     assert not any("quarantine (CSV)" in label for label in labels)
+
+
+def test_a_hotspot_with_no_dismounted_patrol_says_none_not_a_blank_number(app_store):
+    at = _go(_app(), "app_pages/hotspots.py")
+    days = at.dataframe[0].value["Last dismounted (days)"]
+    assert (days == "none").any()                                     # the demo has places no patrol walked
+    assert all(d == "none" or d.isdigit() for d in days)              # never "None", "nan" or a float
