@@ -9,6 +9,9 @@ from urllib.parse import urlparse
 import folium
 import pytest
 
+from tests.desk import offline_context
+from tests.signin import open_signed_in
+
 from app_pages import map_component
 from ewarning.render import maps
 
@@ -105,22 +108,11 @@ FRAME = f"iframe[title='{map_component.FULL_NAME}']"
 def tab(streamlit_app, chromium):
     """A tab on the running dashboard with every non-local request blocked and recorded."""
     url, _ = streamlit_app
-    context = chromium.new_context(viewport={"width": 1440, "height": 900})
-    external: list[str] = []
-
-    def gate(route):
-        host = urlparse(route.request.url).hostname
-        if route.request.url.startswith(("data:", "blob:", "about:")) or host in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            external.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", gate)
+    context, external = offline_context(chromium, 1440, 900)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(url + "/", wait_until="domcontentloaded")
+    open_signed_in(page, url + "/")
     yield page
     context.close()
     assert external == [] and errors == []

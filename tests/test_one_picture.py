@@ -129,10 +129,12 @@ def test_the_desk_scores_with_duplicates_whatever_the_filter(demo_store, monkeyp
     monkeypatch.setenv("EWARNING_STORE", str(demo_store))
     monkeypatch.setenv("EWARNING_TILES", "")
     from app_pages import common
+    from ewarning.auth import User
+
     out = {}
     for hide in (False, True):
         f = flt.Filters(end=T, days=30, hide_duplicates=hide)
-        h = common.picture(f).hotspots
+        h = common.picture(f, User("ana", "analyst")).hotspots
         out[hide] = pd.DataFrame(h[["hotspot_id", "rank", "score", "killed"]])
     pd.testing.assert_frame_equal(out[False], out[True])
 

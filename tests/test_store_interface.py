@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 from contextlib import closing
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -32,6 +33,8 @@ SENTINEL = "ENV-USER-SENTINEL"
 UNTILS = ["2014-06-01", "2018-06-01T07:58:00Z", "2018-08-15T12:30:00.5Z", "2018-11-15", "2018-11-16T00:00:00Z",
           "2019-01-01", pd.Timestamp("2018-10-01 06:00")]  # the last one naive: taken as UTC
 BBOX = (19.5, 4.0, 22.5, 6.5)
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _expected(full: gpd.GeoDataFrame, layer: str, until=None, bbox=None) -> gpd.GeoDataFrame:
@@ -238,14 +241,22 @@ def test_the_command_line_resolves_the_user_at_the_edge(tmp_path, monkeypatch):
     assert set(store.read("audit")["user"]) == {"desk-officer"}
 
 
-def test_pages_get_the_user_from_one_place(monkeypatch):
+def test_pages_get_the_user_from_the_session_only(monkeypatch):
+    """The desk's acting user is whoever signed in, never the server's environment."""
     from app_pages import common
+    from ewarning.auth import PermissionDenied
 
     monkeypatch.setenv("EWARNING_USER", "ana")
-    assert common.acting_user() == "ana"
-    for page in ("triage", "data"):
-        text = (common.Path(common.__file__).parent / f"{page}.py").read_text(encoding="utf-8")
-        assert "current_user" not in text and "common.acting_user()" in text
+    with pytest.raises(PermissionDenied, match="nobody is signed in"):
+        common.acting_user()          # $EWARNING_USER names nobody on the desk
+    pages = sorted((ROOT / "app_pages").glob("*.py"))
+    assert len(pages) > 8
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "current_user" not in text and "EWARNING_USER" not in text, page.name
+    for page in ("triage", "data", "intake", "hotspots", "situation_map", "presence", "audit", "users"):
+        text = (ROOT / "app_pages" / f"{page}.py").read_text(encoding="utf-8")
+        assert "common.require_page(" in text, page
 
 
 # -- errors ---------------------------------------------------------------------------------------------------
