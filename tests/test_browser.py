@@ -28,17 +28,16 @@ import subprocess
 import sys
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
+from tests.desk import offline_context
 from tests.signin import open_signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 # Screenshots go to an ignored folder, so `make test` changes no tracked file; `make screenshots`
 # points this at docs/screenshots to refresh the README's pictures.
 SHOTS = Path(os.environ.get("EWARNING_SCREENSHOTS") or ROOT / ".artifacts" / "screenshots")
-LOCAL = {"localhost", "127.0.0.1", "::1", "[::1]"}
 FRAME = "iframe[title='app_pages.map_component.ewarning_map']"
 # As in conftest.py (not importable under --import-mode=importlib).
 HOSTILE = "<script>alert(1)</script>"
@@ -60,19 +59,7 @@ pytestmark = pytest.mark.xdist_group("browser")
 def session(streamlit_app, chromium):
     """One tab on the dashboard; yields a dict with the page, its URL and what was recorded."""
     url, log = streamlit_app
-    context = chromium.new_context(viewport={"width": 1440, "height": 900})
-    external: list[str] = []
-
-    def gate(route):
-        request_url = route.request.url
-        host = urlparse(request_url).hostname
-        if request_url.startswith(("data:", "blob:", "about:")) or host in LOCAL:
-            route.continue_()
-        else:
-            external.append(request_url)
-            route.abort()
-
-    context.route("**/*", gate)
+    context, external = offline_context(chromium, 1440, 900)
     page = context.new_page()
     dialogs: list[str] = []
     errors: list[str] = []

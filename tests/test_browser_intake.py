@@ -17,16 +17,15 @@ import os
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
 
+from tests.desk import offline_context, start_streamlit
 from tests.signin import ensure_accounts, open_signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(os.environ.get("EWARNING_SCREENSHOTS") or ROOT / ".artifacts" / "screenshots")
-LOCAL = {"localhost", "127.0.0.1", "::1", "[::1]"}
 FRAME = "iframe[title='app_pages.map_component.ewarning_map']"
 USER = "duty-officer-browser"
 PHONE = "+236 75 44 33 22"
@@ -37,41 +36,22 @@ LAT, LON = "5.1234", "21.3456"
 pytestmark = pytest.mark.xdist_group("browser")
 
 
-def _conftest(request):
-    """tests/conftest.py as pytest loaded it (not importable by name under --import-mode=importlib)."""
-    wanted = (ROOT / "tests" / "conftest.py").resolve()
-    for plugin in request.config.pluginmanager.get_plugins():
-        if getattr(plugin, "__file__", None) and Path(plugin.__file__).resolve() == wanted:
-            return plugin
-    raise RuntimeError("tests/conftest.py is not loaded")
-
-
 @pytest.fixture(scope="module")
-def intake_app(demo_store, tmp_path_factory, request):
+def intake_app(demo_store, tmp_path_factory):
     """The desk on a copy of the demo store of its own (this test writes to it); yields (url, store path)."""
     pytest.importorskip("streamlit")
     tmp = tmp_path_factory.mktemp("intake-app")
     store = tmp / "intake.gpkg"
     shutil.copyfile(demo_store, store)
     ensure_accounts(store, (USER,))   # an analyst account: the desk records whoever signs in
-    with _conftest(request).start_streamlit(store, tmp, user=USER, timeout=120) as (url, _log):
+    with start_streamlit(store, tmp, user=USER, timeout=120) as (url, _log):
         yield url, store
 
 
 @pytest.fixture()
 def tab(intake_app, chromium):
-    context = chromium.new_context(viewport={"width": 1440, "height": 900})
-    seen = {"external": [], "errors": [], "dialogs": []}
-
-    def gate(route):
-        url = route.request.url
-        if url.startswith(("data:", "blob:", "about:")) or urlparse(url).hostname in LOCAL:
-            route.continue_()
-        else:
-            seen["external"].append(url)
-            route.abort()
-
-    context.route("**/*", gate)
+    context, external = offline_context(chromium, 1440, 900)
+    seen = {"external": external, "errors": [], "dialogs": []}
     page = context.new_page()
     page.on("pageerror", lambda exc: seen["errors"].append(str(exc)))
     page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))

@@ -27,16 +27,15 @@ import re
 import shutil
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
 
+from tests.desk import offline_context, start_streamlit
 from tests.signin import open_signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(os.environ.get("EWARNING_SCREENSHOTS") or ROOT / ".artifacts" / "screenshots")
-LOCAL = {"localhost", "127.0.0.1", "::1", "[::1]"}
 # streamlit-folium's frame today, the project's own map component tomorrow
 FRAME = "iframe[title*='folium'], iframe[title*='map_component']"
 AS_KNOWN = "Triage as known then"
@@ -55,16 +54,6 @@ _FIND_MAP = """() => {
 
 
 # -- fixtures ----------------------------------------------------------------------------------
-def _conftest(request):
-    """tests/conftest.py as pytest loaded it (not importable by name under --import-mode=importlib)."""
-    wanted = (ROOT / "tests" / "conftest.py").resolve()
-    for plugin in request.config.pluginmanager.get_plugins():
-        path = getattr(plugin, "__file__", None)
-        if path and Path(path).resolve() == wanted:
-            return plugin
-    raise RuntimeError("tests/conftest.py is not loaded")
-
-
 def _opening_filters(store):
     """The sidebar's filters when a session opens on ``store`` (its ``default_as_of``, the last 30 days)."""
     from ewarning import filters as flt
@@ -125,28 +114,17 @@ def replay_store(demo_store, tmp_path_factory) -> dict:
 
 
 @pytest.fixture(scope="module")
-def replay_app(replay_store, tmp_path_factory, request):
+def replay_app(replay_store, tmp_path_factory):
     """The desk (``serve.py``, warmed up) on the replay store; yields (url, log)."""
     pytest.importorskip("streamlit")
-    start_streamlit = _conftest(request).start_streamlit
     with start_streamlit(replay_store["path"], tmp_path_factory.mktemp("replay-app"), user="browser-replay",
                          timeout=120) as (url, log):
         yield url, log
 
 
 def _tab(browser, url):
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    state = {"url": url, "external": [], "errors": [], "dialogs": [], "context": context}
-
-    def gate(route):
-        request_url = route.request.url
-        if request_url.startswith(("data:", "blob:", "about:")) or urlparse(request_url).hostname in LOCAL:
-            route.continue_()
-        else:
-            state["external"].append(request_url)
-            route.abort()
-
-    context.route("**/*", gate)
+    context, external = offline_context(browser, 1440, 900)
+    state = {"url": url, "external": external, "errors": [], "dialogs": [], "context": context}
     page = context.new_page()
 
     def on_dialog(dialog):
