@@ -224,3 +224,72 @@ def page_css() -> str:
     .ew-card .ew-text {{ white-space:pre-wrap; overflow-wrap:anywhere; background:#f6f8fa; padding:.4rem .5rem;
                          border-radius:4px; margin-top:.3rem; }}
     """
+
+
+# -- documents: the leadership briefing (PDF, slides, HTML) and its static map and charts ------------------
+
+#: Typeface of the briefing's PDF, static map and charts: DejaVu Sans, the TrueType font matplotlib ships
+#: (offline, and it has every accent of French and Sango place names). Slides name a font the reader's
+#: office suite has (:data:`SLIDE_FONT`).
+DOCUMENT_FONT = "DejaVu Sans"
+DOCUMENT_FONT_FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
+SLIDE_FONT = "Arial"
+#: Point sizes in documents (PDF and slides scale from these).
+DOCUMENT_SIZES = {"marking": 8.0, "small": 7.5, "body": 9.0, "heading": 12.0, "title": 17.0, "figure": 20.0}
+#: The briefing's calm palette: navy headings, grey rules, one accent (the flag red) for what needs attention.
+DOCUMENT_COLOURS = {
+    "heading": "#1d3557",
+    "text": TEXT_COLOUR,
+    "muted": MUTED_COLOUR,
+    "rule": "#c9d1d9",
+    "band": "#eef2f6",        # table header and key-figure boxes
+    "marking": "#7a1f1f",     # classification marking
+    "accent": FLAG_COLOUR,
+    "trend_bar": "#8da9c4",   # weekly bars of previous weeks
+    "trend_now": "#1d3557",   # the as-of week
+    "sparkline": "#1d3557",
+}
+
+
+def date_words(value) -> str:
+    """A date as every document writes it: ``14 Nov 2018`` (no leading zero, English month abbreviation).
+
+    >>> date_words("2018-11-04")
+    '4 Nov 2018'
+    """
+    import pandas as pd
+
+    ts = pd.Timestamp(value)
+    return f"{ts.day} {ts:%b %Y}"
+
+
+def number_words(value, decimals: int = 0) -> str:
+    """A number as documents write it: thousands separated by commas, ``—`` when unknown.
+
+    >>> number_words(18000), number_words(62.94, 1), number_words(float("nan"))
+    ('18,000', '62.9', '—')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{float(value):,.{decimals}f}"
+
+
+def signed_percent(value: float) -> str:
+    """A change in per cent with its sign, ``+38 %`` / ``−12 %`` (``—`` when unknown).
+
+    >>> signed_percent(0.384), signed_percent(-0.12)
+    ('+38 %', '−12 %')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)) or math.isinf(value):
+        return "—"
+    pct = round(100.0 * float(value))
+    return f"+{pct} %" if pct > 0 else (f"−{abs(pct)} %" if pct < 0 else "0 %")
+
+
+def document_font_path(weight: str = "regular") -> str:
+    """Path of the :data:`DOCUMENT_FONT` TrueType file (``regular`` or ``bold``), from matplotlib's data."""
+    import os
+
+    import matplotlib
+
+    return os.path.join(matplotlib.get_data_path(), "fonts", "ttf", DOCUMENT_FONT_FILES[weight])

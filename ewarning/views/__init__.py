@@ -10,6 +10,8 @@ as-of time under the analyst's filters, built only from the as-of view
   chart, sites, bases and patrols near it);
 - :func:`presence_picture`: bases and components at ``T``, presence around each hotspot;
 - :func:`site_watch`: the vulnerability watch of IDP sites;
+- :func:`briefing`: the leadership briefing (:class:`Briefing`: every figure of the Briefing page and of its
+  PDF, slides and HTML, redacted by default);
 - :func:`shown_alerts` and :func:`triage_queue`: the alerts under the filters and the
   triage queue, as of ``T``, without scoring (:func:`known` is the as-of view itself).
 
@@ -23,6 +25,8 @@ from .picture import Layers, Picture, known, picture, pictures
 from .presence import PresencePicture, presence_picture
 from .situation import MAP_TOP, Situation, situation
 from .watch import SiteWatch, site_watch, site_watch_at
+from .briefing import Briefing, briefing
 
 __all__ = ["Layers", "Picture", "known", "picture", "pictures", "alerts_export", "same_reporter_words", "shown_alerts", "TriageQueue", "triage_queue", "Situation", "situation", "MAP_TOP", "HotspotList",
-           "hotspot_list", "Dossier", "dossier", "PresencePicture", "presence_picture", "SiteWatch", "site_watch", "site_watch_at"]
+           "hotspot_list", "Dossier", "dossier", "PresencePicture", "presence_picture", "SiteWatch", "site_watch", "site_watch_at",
+           "Briefing", "briefing"]

@@ -19,7 +19,7 @@ Examples
 >>> out.loc[0, "text"] == TEXT_WITHHELD, "reporter" in out.columns
 (True, False)
 >>> redact_alerts(a, redaction_of(User("lee", "leadership"))).geometry.iloc[0].wkt
-'POINT (20.75 4.75)'
+'POINT (20.625 4.875)'
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ import pandas as pd
 from ..auth.roles import Redaction, redaction_for
 from ..io.writers import TEXT_WITHHELD
 
-__all__ = ["COARSE_CELL_DEG", "OPERATOR", "TEXT_WITHHELD", "coarsen_points", "redact_alerts", "redaction_of"]
+__all__ = ["COARSE_CELL_DEG", "OPERATOR", "SMALL_COUNT", "TEXT_WITHHELD", "coarse_cell_counts", "coarsen_points",
+           "redact_alerts", "redaction_of", "shown_count"]
 
 #: What the command-line operator sees (as an analyst: free text and exact locations, never reporter keys).
 OPERATOR = redaction_for("analyst")
@@ -84,3 +85,42 @@ def redact_alerts(alerts: gpd.GeoDataFrame, redaction: Redaction) -> gpd.GeoData
     if not redaction.exact_locations:
         out = coarsen_points(out)
     return out
+
+
+#: Counts of reports or casualties below this are shown as ``"<3"`` in redacted products: a count of one or
+#: two reports from one place can point at who reported.
+SMALL_COUNT = 3
+
+
+def shown_count(value, suppress: bool = True, below: int = SMALL_COUNT) -> str:
+    """A count as a redacted product prints it: ``"<3"`` for 1 and 2 when ``suppress``, else the number
+    (thousands separated); ``"0"`` stays (it points at nobody), an unknown count is ``"—"``.
+
+    >>> shown_count(2), shown_count(0), shown_count(1234), shown_count(2, suppress=False)
+    ('<3', '0', '1,234', '2')
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "—"
+    n = int(round(float(value)))
+    if suppress and 0 < n < below:
+        return f"<{below}"
+    return f"{n:,}"
+
+
+def coarse_cell_counts(frame: gpd.GeoDataFrame, cell_deg: float = COARSE_CELL_DEG) -> gpd.GeoDataFrame:
+    """One point per ``cell_deg`` grid cell holding rows of ``frame``, at the cell's centre
+    (:func:`coarsen_points`), with ``count``: what a redacted map draws instead of individual reports.
+
+    >>> import geopandas as gpd
+    >>> a = gpd.GeoDataFrame(geometry=gpd.points_from_xy([20.61, 20.62, 21.3], [4.71, 4.72, 5.1]), crs="EPSG:4326")
+    >>> c = coarse_cell_counts(a)
+    >>> [(p.x, p.y, n) for p, n in zip(c.geometry, c["count"])]
+    [(20.625, 4.625, 2), (21.375, 5.125, 1)]
+    """
+    if frame is None or not len(frame):
+        return gpd.GeoDataFrame({"count": pd.Series(dtype="int64")}, geometry=[], crs="EPSG:4326")
+    cells = coarsen_points(frame[[frame.geometry.name]], cell_deg)
+    key = pd.DataFrame({"x": cells.geometry.x.round(9), "y": cells.geometry.y.round(9)})
+    counts = key.value_counts(sort=False).rename("count").reset_index().sort_values(["y", "x"]).reset_index(drop=True)
+    return gpd.GeoDataFrame({"count": counts["count"].astype("int64")},
+                            geometry=gpd.points_from_xy(counts["x"], counts["y"]), crs=frame.crs)
