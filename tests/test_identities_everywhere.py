@@ -308,3 +308,28 @@ def test_pages_and_map_show_no_identity(imported, monkeypatch):
                               store.read("patrols")).get_root().render()
     assert "P-77" in html or "armed" in html.lower()
     assert imported["ids"].found_in(html) == []
+
+
+@pytest.mark.parametrize("annex", [False, True])
+def test_no_briefing_product_holds_an_identity(imported, annex):
+    """The leadership briefing as PDF, slides and HTML, redacted and with the analyst's detailed annex (free
+    text and exact locations): read back, none of the planted identities is in any of them."""
+    from ewarning import views
+    from ewarning.auth import User
+    from ewarning.render.briefing import figures, render
+    from tests.test_briefing import html_text, pdf_text, pptx_text
+
+    store = imported["store"]
+    layers = views.Layers.from_store(store)
+    as_of = (layers.alerts["reported_at"].max() + pd.Timedelta(days=1)).normalize()
+    b = views.briefing(layers, as_of, User("ana", "analyst"), annex=annex)
+    pictures = figures(b)
+    texts = {"pdf": pdf_text(render(b, "pdf", pictures)), "pptx": pptx_text(render(b, "pptx", pictures)),
+             "html": html_text(render(b, "html", pictures))}
+    if annex:   # the positive control: the annex prints the reports' free text
+        assert len(b.annex) and b.annex["text"].str.len().max() > 20
+        excerpt = max(b.annex["text"], key=len)[:20]
+        assert excerpt in texts["html"]
+    for fmt, text in texts.items():
+        assert "Protection of civilians" in text, fmt          # the product was read back
+        assert imported["ids"].found_in(text) == [], fmt
