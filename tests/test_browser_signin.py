@@ -121,3 +121,24 @@ def test_signing_out_ends_the_session(tab):
     page.get_by_text("Signed in as sam").wait_for(state="detached", timeout=30_000)
     assert _nav(page, "Audit log").count() == 0
     assert not external
+
+
+def test_leadership_lands_on_the_briefing_and_downloads_the_pdf(tab):
+    from ewarning.store import open_store
+
+    page, (url, store_path, _), external = tab
+    _form(page, url + "/")
+    sign_in_browser(page, "lee")
+    page.get_by_role("button", name="Download PDF").wait_for(timeout=90_000)   # the role's first page
+    assert _nav(page, "Hotspots").count() == 0 and _nav(page, "Situation map").count() == 0
+    assert page.get_by_text("UN RESTRICTED").count() >= 1
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download PDF").click()
+    path = download.value.path()
+    assert Path(path).read_bytes()[:5] == b"%PDF-"
+    _settle(page)
+    audit = open_store(str(store_path)).read("audit")
+    exports = audit[(audit["user"] == "lee") & (audit["action"] == "export")]
+    assert len(exports) == 1 and "pdf" in exports["detail"].iloc[0].lower()
+    _shot(page, "briefing-leadership.png")
+    assert not external
