@@ -33,6 +33,7 @@ ewarning.auth.errors.SignInRefused: sign-in refused: unknown name or wrong passw
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -75,7 +76,13 @@ _HASHER = PasswordHasher()
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 _REFUSED = "sign-in refused: unknown name or wrong password"
 _UNKNOWN = "(unknown name)"  # the audit log's user for attempts at a name that has no account
-_DUMMY_HASH = _HASHER.hash("ewarning: a hash that no password of any account matches")
+
+
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash no password matches, checked for unknown names so they cost what a known one does (made at the
+    first sign-in, not at import: hashing takes a quarter of a second, and every command imports this)."""
+    return _HASHER.hash("ewarning: a hash that no password of any account matches")
 
 
 @dataclass(frozen=True)
@@ -303,7 +310,7 @@ def authenticate(store, name: str, password: str, now) -> User:
                                           f"{until:%Y-%m-%d %H:%M:%S} UTC", user=who)
         raise SignInRefused(f"sign-in refused: too many failed attempts for this name; try again after "
                             f"{until:%H:%M} UTC", throttled_until=until)
-    ok = verify_password(row["password_hash"] if row else _DUMMY_HASH, str(password or ""))  # same work either way
+    ok = verify_password(row["password_hash"] if row else _dummy_hash(), str(password or ""))  # same work either way
     if ok and row["disabled_at"] is None:
         store.clear_sign_in_failures(key)
         store.record("sign-in", f"signed in ({row['role']})", user=who)
