@@ -34,6 +34,7 @@ __all__ = ["main", "build_parser", "EXIT_OK", "EXIT_ERROR", "EXIT_REFUSED", "Inp
 def build_parser() -> argparse.ArgumentParser:
     """The one parser of every command."""
     from . import audit, data, engine, mission, secret, users
+    from . import replay
     from . import brief
 
     parser = argparse.ArgumentParser(prog="python -m ewarning",
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     users.add_commands(sub, store_help)
     audit.add_commands(sub, store_help)
     secret.add_commands(sub, store_help)
+    replay.add_commands(sub, store_help)
     brief.add_commands(sub, store_help)
     return parser
 

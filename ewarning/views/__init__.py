@@ -10,6 +10,8 @@ as-of time under the analyst's filters, built only from the as-of view
   chart, sites, bases and patrols near it);
 - :func:`presence_picture`: bases and components at ``T``, presence around each hotspot;
 - :func:`site_watch`: the vulnerability watch of IDP sites;
+- :func:`replay_days` and :func:`replay_picture`: the training replay's day cursor and picture
+  (permission ``replay``; a trainee stops at an exercise's decision point);
 - :func:`briefing`: the leadership briefing (:class:`Briefing`: every figure of the Briefing page and of its
   PDF, slides and HTML, redacted by default);
 - :func:`shown_alerts` and :func:`triage_queue`: the alerts under the filters and the
@@ -23,10 +25,11 @@ from .alerts import TriageQueue, alerts_export, same_reporter_words, shown_alert
 from .dossier import Dossier, HotspotList, dossier, hotspot_list
 from .picture import Layers, Picture, known, picture, pictures
 from .presence import PresencePicture, presence_picture
+from .replay import check_replay_day, replay_days, replay_engine, replay_picture
 from .situation import MAP_TOP, Situation, situation
 from .watch import SiteWatch, site_watch, site_watch_at
 from .briefing import Briefing, briefing
 
 __all__ = ["Layers", "Picture", "known", "picture", "pictures", "alerts_export", "same_reporter_words", "shown_alerts", "TriageQueue", "triage_queue", "Situation", "situation", "MAP_TOP", "HotspotList",
            "hotspot_list", "Dossier", "dossier", "PresencePicture", "presence_picture", "SiteWatch", "site_watch", "site_watch_at",
-           "Briefing", "briefing"]
+           "replay_days", "replay_picture", "replay_engine", "check_replay_day", "Briefing", "briefing"]
