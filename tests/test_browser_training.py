@@ -14,31 +14,21 @@ import os
 import shutil
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
+from tests.desk import offline_context, start_streamlit
 from tests.signin import open_signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(os.environ.get("EWARNING_SCREENSHOTS") or ROOT / "docs" / "screenshots")
-LOCAL = {"localhost", "127.0.0.1", "::1", "[::1]"}
 FRAME = "iframe[title*='map_component']"
 
 pytestmark = pytest.mark.xdist_group("browser")
 
 
-def _conftest(request):
-    wanted = (ROOT / "tests" / "conftest.py").resolve()
-    for plugin in request.config.pluginmanager.get_plugins():
-        path = getattr(plugin, "__file__", None)
-        if path and Path(path).resolve() == wanted:
-            return plugin
-    raise RuntimeError("tests/conftest.py is not loaded")
-
-
 @pytest.fixture(scope="module")
-def training_app(demo_store, tmp_path_factory, request):
+def training_app(demo_store, tmp_path_factory):
     """The desk on a copy of the demo store, with its own training folder; yields (url, log, store, folder)."""
     pytest.importorskip("streamlit")
     tmp = tmp_path_factory.mktemp("training-app")
@@ -48,7 +38,7 @@ def training_app(demo_store, tmp_path_factory, request):
     old = os.environ.get("EWARNING_TRAINING_DIR")
     os.environ["EWARNING_TRAINING_DIR"] = str(folder)
     try:
-        with _conftest(request).start_streamlit(store, tmp, user="browser-training", timeout=120) as (url, log):
+        with start_streamlit(store, tmp, user="browser-training", timeout=120) as (url, log):
             yield url, log, store, folder
     finally:
         if old is None:
@@ -59,19 +49,9 @@ def training_app(demo_store, tmp_path_factory, request):
 
 @pytest.fixture()
 def tab(training_app, chromium):
-    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    context, external = offline_context(chromium, 1440, 900)
     state = {"url": training_app[0], "log": training_app[1], "store": training_app[2], "folder": training_app[3],
-             "external": [], "errors": []}
-
-    def gate(route):
-        u = route.request.url
-        if u.startswith(("data:", "blob:", "about:")) or urlparse(u).hostname in LOCAL:
-            route.continue_()
-        else:
-            state["external"].append(u)
-            route.abort()
-
-    context.route("**/*", gate)
+             "external": external, "errors": []}
     page = context.new_page()
     page.on("pageerror", lambda exc: state["errors"].append(str(exc)))
     state["page"] = page
