@@ -38,6 +38,9 @@ def _submit() -> None:
 
 def show_form() -> None:
     """The sign-in form (or, on a store without accounts, how to create the first one)."""
+    # Nothing to navigate before signing in: no empty sidebar beside the form.
+    common.html_block("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] "
+                      "{display: none;}</style>")
     left, middle, right = st.columns([1, 2, 1])
     with middle:
         st.subheader("Early warning: sign in")
