@@ -38,7 +38,7 @@ test: install install-browser
 	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 screenshots: install install-browser
-	EWARNING_SCREENSHOTS=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/test_browser.py
+	EWARNING_SCREENSHOTS=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/test_browser.py tests/test_browser_intake.py tests/test_browser_signin.py tests/test_browser_training.py
 
 benchmark: install
 	$(PY) benchmarks/bench_import.py

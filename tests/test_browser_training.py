@@ -4,7 +4,7 @@ decision point to the reveal, unable to move past it; handover notes.
 The desk (``serve.py``) runs on a copy of the demo store with the test accounts (``tia`` trainer, ``tom``
 trainee) and a training folder of its own (``$EWARNING_TRAINING_DIR``); every non-local request is blocked
 and recorded, and each test ends by checking that none was made and no page error occurred. Screenshots go
-to ``docs/screenshots/replay-*.png`` and ``handover-*.png``.
+to ``$EWARNING_SCREENSHOTS`` (``docs/screenshots`` with ``make screenshots``; ``.artifacts/screenshots`` otherwise): replay-*.png and handover-*.png.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from tests.desk import offline_context, start_streamlit
 from tests.signin import open_signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
-SHOTS = Path(os.environ.get("EWARNING_SCREENSHOTS") or ROOT / "docs" / "screenshots")
+SHOTS = Path(os.environ.get("EWARNING_SCREENSHOTS") or ROOT / ".artifacts" / "screenshots")
 FRAME = "iframe[title*='map_component']"
 
 pytestmark = pytest.mark.xdist_group("browser")
