@@ -35,7 +35,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["Comparison", "compare", "compare_all", "block_indices", "format_comparisons"]
+__all__ = ["Comparison", "compare", "compare_all", "block_indices", "format_comparisons", "BudgetComparison",
+           "compare_budgets"]
 
 
 @dataclass(frozen=True)
@@ -187,3 +188,159 @@ def format_comparisons(comparisons: list[Comparison]) -> str:
                      f"{c.p_hits_not_ahead:12.3f} {c.pai_ratio:9.2f} "
                      f"{f'[{c.pai_ratio_low:.2f}, {c.pai_ratio_high:.2f}]':>13s} {c.p_pai_not_ahead:12.3f}")
     return "\n".join(lines)
+
+
+# -- curves: hit rate at area budgets and accuracy at equal hit rate ------------------------------------------
+
+@dataclass(frozen=True)
+class BudgetComparison:
+    """``method`` against the best baseline at one area budget, with a paired block bootstrap over dates.
+
+    Attributes
+    ----------
+    method, baseline : str
+        ``baseline`` is the best baseline at this budget on the observed dates: the highest hit rate within
+        the budget (the hit-rate comparison); ``pai_baseline`` the highest hit rate on its top-k curve at
+        share ``budget`` (the level of the equal-hit-rate comparison).
+    budget : float
+        Area budget as a share of the country (0.01 = 1 %).
+    hit_rate, baseline_hit_rate : float
+        Hit rates within the budget (per date, the longest prefix of ranked areas that fits).
+    hr_diff, hr_diff_low, hr_diff_high : float
+        Difference of the two and its 90 % interval.
+    p_hr_not_ahead : float
+        Share of resamples where ``method``'s hit rate is below the baseline's (ties count half).
+    pai_ratio, pai_ratio_low, pai_ratio_high : float
+        Accuracy index at equal hit rate: ``budget`` / area share ``method`` needs to reach the hit rate
+        the best baseline (re-chosen in each resample) reaches with ``budget``; 90 % interval. NaN when
+        the method's top-k curve does not reach it (resamples where it does not count as ratio 0).
+    p_pai_not_ahead : float
+        Share of resamples where that ratio is 1 or below.
+    lead_diff, lead_diff_low, lead_diff_high : float
+        Mean lead time (days) of ``method`` minus the baseline's on the events both hit within the
+        budget, and a 90 % interval (paired bootstrap over those events).
+    n_dates, n_boot, block, seed : int
+    """
+
+    method: str
+    baseline: str
+    budget: float
+    pai_baseline: str
+    hit_rate: float
+    baseline_hit_rate: float
+    hr_diff: float
+    hr_diff_low: float
+    hr_diff_high: float
+    p_hr_not_ahead: float
+    pai_ratio: float
+    pai_ratio_low: float
+    pai_ratio_high: float
+    p_pai_not_ahead: float
+    lead_diff: float
+    lead_diff_low: float
+    lead_diff_high: float
+    n_dates: int
+    n_boot: int
+    block: int
+    seed: int
+
+    def to_dict(self) -> dict:
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+
+
+def compare_budgets(curves, method: str, baselines: list | None = None, budgets=(0.01, 0.02, 0.03),
+                    n_boot: int = 2000, block: int = 4, seed: int = 0) -> list[BudgetComparison]:
+    """Paired block bootstrap of hit rate at area budgets and of the accuracy index at equal hit rate.
+
+    Parameters
+    ----------
+    curves : ewarning.backtest.Curves
+        From ``backtest.run(..., curve_k=25)``.
+    method : str
+    baselines : list of str, optional
+        Default: every other method.
+    budgets : tuple of float
+    n_boot, block, seed : int
+        As in :func:`compare`; the same resampled dates serve every budget and method.
+
+    Returns
+    -------
+    list of BudgetComparison
+        One per budget.
+
+    Examples
+    --------
+    >>> from ewarning.backtest import Curves
+    >>> sh = {"a": np.tile([0.005, 0.01, 0.02], (6, 1)), "b": np.tile([0.01, 0.02, 0.03], (6, 1))}
+    >>> hi = {"a": np.tile([1, 2, 2], (6, 1)), "b": np.tile([1, 1, 2], (6, 1))}
+    >>> c = Curves(["a", "b"], list(range(6)), sh, hi, np.full(6, 2), {"a": [], "b": []}, np.arange(6.0),
+    ...            np.zeros(0), 3)
+    >>> r = compare_budgets(c, "a", n_boot=50, budgets=(0.01,))[0]
+    >>> r.hit_rate, r.baseline_hit_rate, round(r.pai_ratio, 2)
+    (1.0, 0.5, 2.0)
+    """
+    from .backtest import area_needed, budget_hits, rate_at_area
+    baselines = [m for m in curves.methods if m != method] if baselines is None else list(baselines)
+    n = len(curves.events)
+    idx = block_indices(n, n_boot, block, np.random.default_rng(seed))
+    ev = curves.events.astype("float64")
+    ev_b = ev[idx].sum(1)
+    windows = ev.sum()
+
+    def curve(name, rows=None):
+        sh, h = curves.share[name], curves.hits[name].astype("float64")
+        if rows is None:
+            return sh.mean(0), h.sum(0) / windows
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return sh[rows].mean(1), h[rows].sum(1) / ev_b[:, None]
+
+    obs = {m: curve(m) for m in [method] + baselines}
+    boot = {m: curve(m, idx) for m in [method] + baselines}
+    out = []
+    for b in budgets:
+        hb = {m: budget_hits(curves.share[m], curves.hits[m], b)[0].astype("float64") for m in [method] + baselines}
+        best = max(baselines, key=lambda m: float(hb[m].sum()))
+        best_curve = max(baselines, key=lambda m: float(rate_at_area(*obs[m], b)))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            hr = hb[method].sum() / windows
+            hr_base = hb[best].sum() / windows
+            diff = hb[method][idx].sum(1) / ev_b - hb[best][idx].sum(1) / ev_b
+            level_obs = max(float(rate_at_area(*obs[m], b)) for m in baselines)
+            need_obs = float(area_needed(*obs[method], level_obs))
+            ratio_obs = b / need_obs if need_obs > 0 else np.nan
+            level_b = np.max([rate_at_area(*boot[m], b) for m in baselines], axis=0)
+            need_b = area_needed(*boot[method], level_b)
+            ratio_b = np.where(np.isnan(need_b), 0.0, b / need_b)
+        ratio_b = ratio_b[np.isfinite(level_b)]
+        diff = diff[np.isfinite(diff)]
+        lo_d, hi_d = np.percentile(diff, [5, 95]) if len(diff) else (np.nan, np.nan)
+        lo_r, hi_r = np.percentile(ratio_b, [5, 95]) if len(ratio_b) else (np.nan, np.nan)
+        lead_m, lead_b = _leads(curves, method, b), _leads(curves, best, b)
+        both = sorted(set(lead_m) & set(lead_b))
+        if both:
+            d = np.array([lead_m[e] - lead_b[e] for e in both])
+            rng = np.random.default_rng(seed + 1)
+            boots = d[rng.integers(0, len(d), size=(n_boot, len(d)))].mean(1)
+            lead = (float(d.mean()), *np.percentile(boots, [5, 95]).tolist())
+        else:
+            lead = (np.nan, np.nan, np.nan)
+        out.append(BudgetComparison(
+            method=method, baseline=best, budget=float(b), pai_baseline=best_curve, hit_rate=float(hr),
+            baseline_hit_rate=float(hr_base),
+            hr_diff=float(hr - hr_base), hr_diff_low=float(lo_d), hr_diff_high=float(hi_d),
+            p_hr_not_ahead=_not_ahead(diff, 0.0), pai_ratio=float(ratio_obs), pai_ratio_low=float(lo_r),
+            pai_ratio_high=float(hi_r), p_pai_not_ahead=_not_ahead(ratio_b, 1.0), lead_diff=float(lead[0]),
+            lead_diff_low=float(lead[1]), lead_diff_high=float(lead[2]), n_dates=n, n_boot=int(n_boot),
+            block=int(block), seed=int(seed)))
+    return out
+
+
+def _leads(curves, name, budget) -> dict:
+    """Event index -> lead days within ``budget`` (the rule of :func:`ewarning.backtest.lead_days`)."""
+    from .backtest import _budget_pick
+    n_fit = _budget_pick(curves.share[name], budget)
+    first_t: dict[int, float] = {}
+    for di, (ev, first) in enumerate(curves.first[name]):
+        for e in ev[first < n_fit[di]]:
+            first_t.setdefault(int(e), float(curves.t[di]))
+    return {e: float(curves.ev_t[e] - t0) for e, t0 in first_t.items()}

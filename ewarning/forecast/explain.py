@@ -1,0 +1,88 @@
+"""The expected events of a disc in words an analyst can read.
+
+"0.8 serious events expected in the next 14 days; 60 % from the last three
+weeks' reports within 5 km" - what each part of the forecast contributes to
+one disc, from the sources of :func:`~ewarning.forecast.discs.sources`.
+A pure function: the lead can append its text to the hotspot explanation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .discs import Sources
+from .kernels import disc_mass
+
+__all__ = ["ExpectedExplanation", "explain_disc"]
+
+
+@dataclass(frozen=True)
+class ExpectedExplanation:
+    """Where a disc's expected serious events come from.
+
+    Attributes
+    ----------
+    expected : float
+        Expected serious events in the disc over the horizon.
+    recent_near, other_reports, background : float
+        Shares (0-1) of ``expected`` from reports of the last ``recent_days``
+        within ``near_km`` of the centre, from the other reports, and from
+        the long-run background.
+    recent_days, near_km, horizon_days : float
+    model_source : str
+        ``"fitted"`` or ``"defaults"``.
+    text : str
+    """
+
+    expected: float
+    recent_near: float
+    other_reports: float
+    background: float
+    recent_days: float
+    near_km: float
+    horizon_days: float
+    model_source: str
+    text: str
+
+
+def _days_words(d: float) -> str:
+    if d % 7 == 0 and d >= 14:
+        words = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+        n = int(d // 7)
+        return f"the last {words.get(n, str(n))} weeks'"
+    return f"the last {d:g} days'"
+
+
+def explain_disc(src: Sources, x: float, y: float, radius_km: float, horizon_days: float = 14.0,
+                 recent_days: float = 21.0, near_km: float = 5.0, model_source: str = "fitted") -> ExpectedExplanation:
+    """Explain the expected serious events in the disc of ``radius_km`` around ``(x, y)`` (km).
+
+    Examples
+    --------
+    >>> s = Sources(x=np.array([0.0, 0.0, 0.0]), y=np.zeros(3), sd=np.array([15.0, 1.0, 30.0]),
+    ...             mass=np.array([0.2, 0.6, 0.2]), kind=np.array([0, 1, 2], "int8"),
+    ...             age_days=np.array([np.nan, 3.0, 3.0]), report=np.array([0, 1, 1]))
+    >>> e = explain_disc(s, 0.0, 0.0, 10.0)
+    >>> print(*e.text.replace("; ", ", ").split(", "), sep=chr(10))
+    0.65 serious events expected in the next 14 days
+    94 % from the last three weeks' reports within 5 km
+    0 % from older or farther reports
+    6 % from the long-run background
+    """
+    d = np.hypot(src.x - x, src.y - y)
+    part = src.mass * disc_mass(d, radius_km, src.sd)
+    total = float(part.sum())
+    trig = src.kind > 0
+    rn = trig & (src.age_days <= recent_days) & (d <= near_km)
+    shares = [float(part[rn].sum()), float(part[trig & ~rn].sum()), float(part[~trig].sum())]
+    shares = [s / total if total > 0 else 0.0 for s in shares]
+    amount = f"{total:.2f}" if total < 10 else f"{total:.0f}"
+    text = (f"{amount} serious events expected in the next {horizon_days:g} days; {100 * shares[0]:.0f} % from "
+            f"{_days_words(recent_days)} reports within {near_km:g} km, {100 * shares[1]:.0f} % from older or "
+            f"farther reports, {100 * shares[2]:.0f} % from the long-run background")
+    if model_source != "fitted":
+        text += " (default model parameters: too few serious events to fit)"
+    return ExpectedExplanation(total, shares[0], shares[1], shares[2], recent_days, near_km, horizon_days,
+                               model_source, text)
