@@ -113,6 +113,19 @@ def picture(f: flt.Filters, user: User | None = None) -> views.Picture:
     return replace(p, user=user.name, filters=f if f.hide_duplicates else p.filters)
 
 
+@st.cache_resource(show_spinner="Loading the scenario…", max_entries=4)
+def _scenario_layers(name: str, stamp: tuple) -> views.Layers:
+    from ewarning.training import scenarios
+
+    return scenarios.load_layers(name)
+
+
+def scenario_layers(scenario) -> views.Layers:
+    """The layers of a library scenario (:class:`ewarning.training.scenarios.Scenario`), loaded once for every
+    page and session until one of its files changes (views never modify a layer)."""
+    return _scenario_layers(scenario.name, scenario.stamp())
+
+
 def hindsight_hint(p: views.Picture) -> str | None:
     """The page's hint when today's triage is applied to a past day (None when there is nothing to say)."""
     if p.edits_after and not p.filters.triage_as_known:

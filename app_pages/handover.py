@@ -28,16 +28,6 @@ user = common.require_page("replay")
 trainer = user.can("replay_past_decision_point")
 
 
-@st.cache_resource(show_spinner="Loading the scenario…", max_entries=4)
-def _scenario_layers(name: str, stamp: tuple) -> views.Layers:
-    return sc.load_layers(name)
-
-
-def _stamp(s: sc.Scenario) -> tuple:
-    files = [p for paths in s.files.values() for p in paths] + [s.folder / "scenario.json"]
-    return tuple((str(p), p.stat().st_mtime) for p in files if p.exists())
-
-
 st.subheader("Handover notes")
 left, right = st.columns([2, 3])
 with left:
@@ -52,7 +42,7 @@ if source == LIBRARY:
     with right:
         name = st.selectbox("Scenario", names, format_func=lambda n: titles[n], key="ho_scenario")
     scenario = sc.load_scenario(name)
-    layers = _scenario_layers(name, _stamp(scenario))
+    layers = common.scenario_layers(scenario)
     engagements = sc.load_engagements(scenario)
     exercise = ex.load_exercise(scenario.exercise().exercise_id) or scenario.exercise()
 else:

@@ -42,16 +42,6 @@ trainer = user.can("replay_past_decision_point")
 
 
 # -- cached loaders (shared by sessions: views never modify a layer) --------------------------------------------
-@st.cache_resource(show_spinner="Loading the scenario…", max_entries=4)
-def _scenario_layers(name: str, stamp: tuple) -> views.Layers:
-    return sc.load_layers(name)
-
-
-def _stamp(s: sc.Scenario) -> tuple:
-    files = [p for paths in s.files.values() for p in paths] + [s.folder / "scenario.json"]
-    return tuple((str(p), p.stat().st_mtime) for p in files if p.exists())
-
-
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _engine(source_key: str, _layers: views.Layers, _towns):
     return views.replay_engine(_layers, flt.Filters(end=pd.Timestamp("2000-01-01", tz="UTC")), towns=_towns)
@@ -94,7 +84,7 @@ if source == LIBRARY_SOURCE:
     with right:
         name = st.selectbox("Scenario", names, format_func=lambda n: titles[n], key=SCENARIO_KEY)
     scenario = sc.load_scenario(name)
-    layers = _scenario_layers(name, _stamp(scenario))
+    layers = common.scenario_layers(scenario)
     source_key = f"scenario:{name}"
     period = scenario.period
     saved = ex.load_exercise(scenario.exercise().exercise_id)

@@ -132,6 +132,11 @@ class Scenario:
     sources: str = ""
     files: dict = field(default_factory=dict)
 
+    def stamp(self) -> tuple:
+        """Every file of the scenario with its modification time: a cache key that changes when a file does."""
+        files = [p for paths in self.files.values() for p in paths] + [self.folder / "scenario.json"]
+        return tuple((str(p), p.stat().st_mtime) for p in files if p.exists())
+
     @property
     def period_words(self) -> str:
         start, end = self.period
