@@ -11,18 +11,7 @@ import shapely
 from ewarning.backtest import BacktestConfig, area_needed, budget_table, curve_table, rate_at_area, run
 from ewarning.significance import compare_budgets
 
-CRS = "+proj=laea +lat_0=0 +lon_0=0 +datum=WGS84 +units=m +no_defs"
-
-
-class FixedAreas:
-    def __init__(self, areas):
-        self._areas = areas
-
-    def fit(self, ix):
-        return self
-
-    def areas(self, t_end, k):
-        return self._areas[:k]
+from tests.test_engine_backtest import CRS, FixedAreas  # noqa: E402  (one fixed-areas method for both files)
 
 
 def _case(curve_k=3):
