@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 DEMO_STORE ?= $(CURDIR)/.data/demo.gpkg
 PORT ?= 8501
 
-.PHONY: install install-browser dashboard demo-store demo-reset test screenshots benchmark
+.PHONY: install install-browser install-postgis dashboard demo-store demo-reset test screenshots benchmark
 
 install: $(VENV)/.installed
 
@@ -19,6 +19,10 @@ $(VENV)/.installed: requirements.txt
 
 install-browser:
 	@command -v chromium >/dev/null 2>&1 || bash scripts/install-browser.sh
+
+# PostgreSQL + PostGIS from Debian's packages, for the server store's tests (they start their own clusters).
+install-postgis:
+	@bash scripts/install-postgis.sh
 
 # The demo store is written only when it is absent: triage, imports and the audit log made on the
 # desk survive a restart. `make demo-reset` replaces it on purpose.
@@ -34,7 +38,7 @@ dashboard: demo-store
 	@$(PY) -m ewarning users first --store $(DEMO_STORE)
 	EWARNING_STORE=$(DEMO_STORE) $(VENV)/bin/streamlit run serve.py --server.port $(PORT)
 
-test: install install-browser
+test: install install-browser install-postgis
 	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 screenshots: install install-browser

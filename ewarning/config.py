@@ -61,6 +61,14 @@ def default_store() -> str:
     return os.environ.get(STORE_ENV) or str(data_dir() / "ewarning.gpkg")
 
 
+READ_URL_ENV = "EWARNING_STORE_READ_URL"
+
+
+def default_read_url() -> str | None:
+    """A read replica of a PostGIS store for the desk's layer reads: ``$EWARNING_STORE_READ_URL``, or None."""
+    return os.environ.get(READ_URL_ENV) or None
+
+
 def secret_file() -> Path:
     return data_dir() / "pseudonym.key"
 

@@ -39,7 +39,7 @@ from . import alerts, identities, patrols, presence, sites
 from .config import MISSION_LOCALE_SETTING, secret_file
 from .io import RawTable, ReadError, mapping, read
 from .security import load_secret
-from .store.errors import StoreError, acting_user
+from .store.errors import ImportRaced, StoreError, acting_user
 from .validation import Validated, empty_quarantine, quarantine_rows
 
 VALIDATORS = {"alerts": alerts.validate, "sites": sites.validate, "presence": presence.validate,
@@ -179,7 +179,11 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
             if any(t.layer in ("patrols", "patrol_points") for t in tables) and not _self_contained(tables):
                 patrol_group.extend((path, t) for t in tables)
                 continue
-            report = _import_tables(store, [path], tables, bbox, secret, now, dry_run, user, started, say, digests)
+            report = _import_racing(store, path.name, digest, lambda: _import_tables(
+                store, [path], tables, bbox, secret, now, dry_run, user, started, say, digests))
+            if report.status == "unchanged":   # another analyst's import stored this file meanwhile
+                reports.append(report)
+                continue
             _mapping_done(store, path, plan, report)
             if earlier:
                 report.notes.append(f"this file was already imported ({earlier})")
@@ -202,6 +206,29 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
         except Exception as exc:  # noqa: BLE001
             reports.append(_failed(" + ".join(p.name for p in files), exc))
     return reports
+
+
+#: How many times a file is checked again after another import stored it, or some of its keys, meanwhile.
+_RACE_ATTEMPTS = 3
+
+
+def _import_racing(store, name: str, digest: str | None, attempt: Callable[[], "ImportReport"]) -> "ImportReport":
+    """Run one file's import; when another import won the race (:class:`ImportRaced`), check the file again.
+
+    The store refused the write whole, so nothing of this file is stored: if the same file was stored
+    meanwhile it is "unchanged", else the next check refuses the rows now stored, one by one, and keeps
+    the rest.
+    """
+    for tries in range(1, _RACE_ATTEMPTS + 1):
+        try:
+            return attempt()
+        except ImportRaced:
+            earlier = _imported_files(store).get(digest) if digest else None
+            if earlier:
+                return ImportReport(name, "unchanged", reason=earlier)
+            if tries == _RACE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 @dataclass

@@ -125,19 +125,22 @@ def _write_store(path: Path, layers: dict) -> None:
                                                          "n_stored": len(layers[name]), "n_quarantined": 0})
 
 
-def build_demo_store(path: Path) -> Path:
-    """The demo scenario plus the two hostile alerts, imported as any file would be."""
+def build_demo_store(path: Path, location: str | None = None) -> Path:
+    """The demo scenario plus the two hostile alerts, imported as any file would be.
+
+    Into the GeoPackage ``path``, or into the store at ``location`` (a PostGIS URL), ``path`` then only
+    naming the folder for the hostile file."""
     from ewarning.demo import load_demo
     from ewarning.importing import import_files
     from ewarning.store import open_store
 
-    store = open_store(str(path))
+    store = open_store(location or str(path))
     load_demo(store, user="analyst")
     csv = path.parent / "hostile_alerts.csv"
     csv.write_text(HOSTILE_CSV, encoding="utf-8")
     (report,) = import_files(store, [csv], layer="alerts", user="analyst", secret=SECRET)
     assert report.status == "imported" and report.n_stored == 2, report.summary()
-    ensure_accounts(path)
+    ensure_accounts(location or path)
     return path
 
 
@@ -179,3 +182,40 @@ def app_store(demo_store, tmp_path, monkeypatch):
     monkeypatch.setenv("EWARNING_USER", "ana")
     monkeypatch.setenv("EWARNING_TILES", "")
     return store
+
+
+# -- PostgreSQL/PostGIS (tests marked ``postgis``; see tests/pgserver.py) ---------------------------------------
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL server with PostGIS for this test process (skipped, or failed under CI, without)."""
+    from tests.pgserver import start_or_skip
+
+    cluster = start_or_skip()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_templates(pg_cluster, tmp_path_factory) -> dict[str, str]:
+    """Template databases copied by each test: ``empty`` (migrated) and ``demo`` (as ``demo_store``)."""
+    from ewarning.store import open_store
+
+    url = pg_cluster.create_database("tmpl_empty")
+    open_store(url).close()
+    demo = pg_cluster.create_database("tmpl_demo", template="tmpl_empty")
+    build_demo_store(tmp_path_factory.mktemp("pgdemo") / "unused.gpkg", location=demo)
+    for name in ("tmpl_empty", "tmpl_demo"):   # a template is copied only when nobody is connected to it
+        pg_cluster.sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' "
+                       "AND pid <> pg_backend_pid()")
+    return {"empty": "tmpl_empty", "demo": "tmpl_demo"}
+
+
+@pytest.fixture
+def pg_database(pg_cluster, pg_templates):
+    """``make(kind="empty"|"demo")`` -> the URL of a new database copied from that template."""
+    import uuid
+
+    def make(kind: str = "empty") -> str:
+        return pg_cluster.create_database(f"t_{uuid.uuid4().hex[:12]}", template=pg_templates[kind])
+
+    return make

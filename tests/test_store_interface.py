@@ -14,6 +14,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import uuid
 from contextlib import closing
 from pathlib import Path
 
@@ -52,9 +53,18 @@ def _expected(full: gpd.GeoDataFrame, layer: str, until=None, bbox=None) -> gpd.
     return full[keep].reset_index(drop=True)
 
 
-@pytest.fixture(scope="module")
-def demo(demo_store):
-    store = open_store(demo_store)
+#: Both backends; the PostGIS one on one test process (one throwaway server) whatever ``-n``.
+BACKENDS = ["geopackage", pytest.param("postgis", marks=[pytest.mark.postgis, pytest.mark.xdist_group("postgis")])]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo(request, demo_store):
+    """The demo store on each backend, with its full reads (the same imports, so the same rows)."""
+    if request.param == "geopackage":
+        store = open_store(demo_store)
+    else:
+        cluster, templates = request.getfixturevalue("pg_cluster"), request.getfixturevalue("pg_templates")
+        store = open_store(cluster.create_database(f"iface_{uuid.uuid4().hex[:10]}", template=templates["demo"]))
     return store, {layer: store.read(layer) for layer in LAYERS}
 
 
@@ -113,6 +123,8 @@ def test_the_as_of_view_of_an_until_read_is_the_as_of_view_of_the_full_read(demo
 
 def test_until_is_filtered_in_sql_on_the_reported_at_index(demo, monkeypatch):
     store, _ = demo
+    if not isinstance(store, GeoPackageStore):
+        pytest.skip("the GeoPackage store's SQL; the PostGIS plan is checked in test_store_contract.py")
     statements = []
     connect = GeoPackageStore._connect
 
@@ -299,8 +311,11 @@ def test_the_geopackage_store_has_every_method_of_the_store_interface():
 
     wanted = {name for name, member in inspect.getmembers(Store, inspect.isfunction) if not name.startswith("_")}
     assert {"read", "write_import", "record", "add_user", "audit_log", "rekey_reporters"} <= wanted
-    missing = sorted(name for name in wanted if not callable(getattr(GeoPackageStore, name, None)))
-    assert not missing, missing
-    for name in wanted:   # and with the same parameters
-        assert list(inspect.signature(getattr(Store, name)).parameters) == \
-            list(inspect.signature(getattr(GeoPackageStore, name)).parameters), name
+    from ewarning.store.postgis import PostGISStore
+
+    for backend in (GeoPackageStore, PostGISStore):
+        missing = sorted(name for name in wanted if not callable(getattr(backend, name, None)))
+        assert not missing, (backend.__name__, missing)
+        for name in wanted:   # and with the same parameters
+            assert list(inspect.signature(getattr(Store, name)).parameters) == \
+                list(inspect.signature(getattr(backend, name)).parameters), (backend.__name__, name)

@@ -1,8 +1,9 @@
 """The store: where validated layers, quarantine and logs are kept.
 
 :class:`Store` is the interface; :class:`~ewarning.store.geopackage.GeoPackageStore`
-(an embedded GeoPackage file, opens in QGIS) implements it now, and a
-PostGIS backend for a multi-user JOC will implement the same methods.
+(an embedded GeoPackage file, opens in QGIS) and
+:class:`~ewarning.store.postgis.PostGISStore` (a JOC server for many
+analysts) implement it; one contract suite runs against both.
 
 Examples
 --------
@@ -19,8 +20,8 @@ from typing import Protocol
 import geopandas as gpd
 import pandas as pd
 
-from ..config import default_store
-from .errors import EditConflict, StoreError, acting_user
+from ..config import default_read_url, default_store
+from .errors import EditConflict, ImportRaced, StoreError, acting_user
 from .schema import LAYER_SCHEMAS, TABLES, UNTIL_RULES
 
 
@@ -111,19 +112,27 @@ class Store(Protocol):
         """Replace every reporter key by ``rekey(old)`` in one transaction, audited (:mod:`ewarning.rotation`)."""
 
 
-def open_store(location: str | None = None) -> Store:
+def open_store(location: str | None = None, read_url: str | None = None) -> Store:
     """Open (creating if needed) the store at ``location``.
 
     ``None`` means :func:`ewarning.config.default_store`. A path opens a
-    GeoPackage; ``postgresql://`` URLs are reserved for the PostGIS backend.
+    GeoPackage; a ``postgresql://`` URL the PostGIS store of a JOC server
+    (:class:`~ewarning.store.postgis.PostGISStore`), whose layer reads go to
+    ``read_url`` (a streaming-replication standby) when one is given, else to
+    ``$EWARNING_STORE_READ_URL`` when set.
     """
     location = str(location or default_store())
-    if location.startswith(("postgresql://", "postgres://")):
-        raise NotImplementedError("the PostGIS store is not available yet; use a .gpkg path")
+    if location.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        from .postgis import PostGISStore
+
+        url = "postgresql://" + location.split("://", 1)[1]
+        return PostGISStore(url, read_url=read_url or default_read_url())
+    if read_url:
+        raise ValueError("a read replica applies to a PostGIS store (postgresql://...), not to a GeoPackage file")
     from .geopackage import GeoPackageStore
 
     return GeoPackageStore(location)
 
 
-__all__ = ["LAYER_SCHEMAS", "TABLES", "UNTIL_RULES", "EditConflict", "Store", "StoreError", "acting_user",
+__all__ = ["LAYER_SCHEMAS", "TABLES", "UNTIL_RULES", "EditConflict", "ImportRaced", "Store", "StoreError", "acting_user",
            "open_store"]

@@ -16,11 +16,21 @@ ValueError: no acting user for this write: pass user= (the caller says who is ac
 
 from __future__ import annotations
 
-__all__ = ["EditConflict", "StoreError", "acting_user"]
+__all__ = ["EditConflict", "ImportRaced", "StoreError", "acting_user"]
 
 
 class StoreError(RuntimeError):
     """The store cannot be used (not a GeoPackage, locked, newer schema...) or refused a write."""
+
+
+class ImportRaced(StoreError):
+    """Another import stored this file, or some of its keys, while it was being checked; nothing was written.
+
+    The import pipeline answers it by checking the file again against the
+    store (the file is then "unchanged", or its rows already stored are
+    refused one by one), so two analysts importing one file at once store it
+    once, and neither loses the rest of theirs.
+    """
 
 
 class EditConflict(StoreError):

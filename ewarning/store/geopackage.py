@@ -24,14 +24,15 @@ import pyproj
 import shapely
 
 from ..io.gpkg import decode_gpkg_blobs
-from .errors import EditConflict, StoreError, acting_user
+from .errors import EditConflict, ImportRaced, StoreError, acting_user
 from .schema import ACCOUNT_SCHEMAS, LAYER_SCHEMAS, LOG_SCHEMAS, TABLES, UNTIL_RULES, TableSchema
+from .values import check_bbox as _check_bbox, from_sql as _from_sql, in_bbox as _in_bbox, time_text as _time_text
+from .values import to_sql as _to_sql, utc as _utc
 
 __all__ = ["EditConflict", "GeoPackageStore", "StoreError"]  # the errors live in .errors; kept here too
 
 _APPLICATION_ID = 0x47504B47  # "GPKG"
 _USER_VERSION = 10300         # GeoPackage 1.3
-_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _SQL_TYPES = {"text": "TEXT", "datetime": "DATETIME", "integer": "INTEGER", "real": "REAL", "boolean": "BOOLEAN"}
 _GEOM_HEADER = b"GP" + bytes([0, 0b00000001]) + struct.pack("<i", 4326)  # v0, little-endian, no envelope
 
@@ -281,6 +282,7 @@ class GeoPackageStore:
         with closing(self._connect()) as con:
             try:
                 con.execute("BEGIN IMMEDIATE")
+                _check_still_new(con, layers, log)
                 log_row = {c: log.get(c) for c in LOG_SCHEMAS["imports"].columns}
                 import_id = self._insert(con, LOG_SCHEMAS["imports"], pd.DataFrame([log_row]), None)
                 for layer, frame in layers.items():
@@ -295,6 +297,9 @@ class GeoPackageStore:
                        f"import #{import_id}: {log.get('source')}: {int(log.get('n_stored') or 0):,} stored, "
                        f"{int(log.get('n_quarantined') or 0):,} quarantined")
                 con.execute("COMMIT")
+            except sqlite3.IntegrityError as exc:   # a key another import stored since the file was checked
+                con.execute("ROLLBACK")
+                raise ImportRaced(f"import not stored, nothing written ({exc})") from None
             except sqlite3.Error as exc:
                 con.execute("ROLLBACK")
                 raise StoreError(f"import not stored, nothing written ({exc})") from None
@@ -604,76 +609,29 @@ class GeoPackageStore:
 _AUDIT_GUARDS = {"audit_no_update": "UPDATE", "audit_no_delete": "DELETE"}
 
 
-def _utc(ts) -> pd.Timestamp:
-    value = pd.Timestamp(ts)
-    if value is pd.NaT or pd.isna(value):
-        raise ValueError(f"until={ts!r} is not a time")
-    return value.tz_localize("UTC") if value.tzinfo is None else value.tz_convert("UTC")
-
-
-def _check_bbox(bbox) -> tuple[float, float, float, float] | None:
-    if bbox is None:
-        return None
-    try:
-        box = tuple(float(v) for v in bbox)
-    except (TypeError, ValueError):
-        raise ValueError(f"bbox={bbox!r}: expected (min_lon, min_lat, max_lon, max_lat)") from None
-    if len(box) != 4 or not all(np.isfinite(box)) or box[0] > box[2] or box[1] > box[3]:
-        raise ValueError(f"bbox={bbox!r}: expected (min_lon, min_lat, max_lon, max_lat) with min <= max")
-    return box
-
-
-def _in_bbox(geoms: np.ndarray, bbox: tuple[float, float, float, float]) -> np.ndarray:
-    """Per geometry: its envelope intersects ``bbox`` (for a point: inside it, edges included)."""
-    if len(geoms) == 0:
-        return np.zeros(0, dtype=bool)
-    bounds = shapely.bounds(geoms)  # NaN for missing or empty geometries: never inside
-    x0, y0, x1, y1 = bbox
-    with np.errstate(invalid="ignore"):
-        return (bounds[:, 0] <= x1) & (bounds[:, 2] >= x0) & (bounds[:, 1] <= y1) & (bounds[:, 3] >= y0)
-
-
-# -- conversions ---------------------------------------------------------------
-def _time_text(ts: pd.Timestamp) -> str:
-    ts = pd.Timestamp(ts)
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-    return ts.strftime(_TIME_FORMAT)
+def _check_still_new(con: sqlite3.Connection, layers: dict, log: dict) -> None:
+    """Under the write lock: the file was not stored by another import meanwhile, nor any of its keys."""
+    digest = log.get("sha256")
+    if digest and con.execute('SELECT 1 FROM "imports" WHERE sha256 = ? LIMIT 1', (digest,)).fetchone():
+        raise ImportRaced(f"{log.get('source')}: this file was stored by another import meanwhile")
+    for layer, frame in layers.items():
+        key = LAYER_SCHEMAS[layer].key
+        if len(frame) and len(key) == 1:
+            values = [str(v) for v in frame[key[0]].tolist()]
+            taken = 0
+            for i in range(0, len(values), 500):   # SQLite's limit on parameters per statement
+                chunk = values[i:i + 500]
+                taken += con.execute(f'SELECT count(*) FROM "{layer}" WHERE "{key[0]}" IN '
+                                     f'({", ".join("?" * len(chunk))})', chunk).fetchone()[0]
+            if taken:
+                raise ImportRaced(f"{log.get('source')}: {taken} {layer} row(s) were stored by another import "
+                                  "meanwhile")
 
 
 def _audit(con: sqlite3.Connection, user: str, action: str, detail: str, at: str | None = None) -> None:
     """Append one audit entry on ``con`` (inside the caller's transaction when it has one)."""
     con.execute('INSERT INTO "audit" (at, user, action, detail) VALUES (?, ?, ?, ?)',
                 (at or _time_text(pd.Timestamp.now(tz="UTC")), user, action, detail))
-
-
-def _to_sql(series: pd.Series, kind: str) -> list:
-    if kind == "datetime":
-        text = pd.to_datetime(series, utc=True).dt.strftime(_TIME_FORMAT)
-        return text.astype(object).where(text.notna(), None).tolist()
-    if kind == "integer":
-        numbers = pd.to_numeric(series, errors="coerce")
-        return [None if pd.isna(v) else int(v) for v in numbers.tolist()]
-    if kind == "real":
-        return [None if pd.isna(v) else float(v) for v in pd.to_numeric(series, errors="coerce").tolist()]
-    if kind == "boolean":
-        return [None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else int(bool(v))
-                for v in series.astype(object).tolist()]
-    values = series.astype(object)
-    values = values.where(values.notna(), None)
-    return [v if v is None or type(v) is str else str(v) for v in values.tolist()]
-
-
-def _from_sql(values, kind: str) -> pd.Series:
-    if kind == "datetime":  # one unit whatever the rows (pandas picks seconds for an empty column)
-        return pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601", utc=True).dt.as_unit("us")
-    if kind == "integer":
-        series = pd.Series(values, dtype="float64")
-        return series.astype("int64") if series.notna().all() else series
-    if kind == "real":
-        return pd.Series(values, dtype="float64")
-    if kind == "boolean":
-        return pd.Series(values, dtype="float64").fillna(0).astype(bool)
-    return pd.Series(values, dtype=object)
 
 
 def _to_gpkg_blobs(geoms: np.ndarray) -> list:
