@@ -180,7 +180,20 @@ def _what_a_store_holds(store) -> list[str]:
 def cmd_demo(args) -> int:
     from ..demo import load_demo
 
-    path = Path(args.store or default_store())
+    location = str(args.store or default_store())
+    if "://" in location:   # a server store is never replaced: the demo goes into an empty database only
+        store = open_store(location)
+        held = _what_a_store_holds(store)
+        if held:
+            print(f"{store.location} already holds {', '.join(held)}; the demo is loaded only into an empty "
+                  "database (create one: see README, Operations)", file=sys.stderr)
+            return EXIT_REFUSED
+        reports = load_demo(store, user=current_user())
+        for report in reports:
+            print(report.summary())
+        print(f"demo scenario written to {store.location} (synthetic data; see {GEODATA / 'README.md'})")
+        return EXIT_REFUSED if any(r.status == "refused" for r in reports) else EXIT_OK
+    path = Path(location)
     if path.exists():
         held = _what_a_store_holds(open_store(path))
         if held and not args.force:
