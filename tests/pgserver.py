@@ -148,7 +148,7 @@ class Cluster:
             os.chown(root, self._run_as.pw_uid, self._run_as.pw_gid)
         data = root / "data"
         self._as_server_user(["pg_basebackup", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-                              "-D", str(data), "-R", "-X", "stream"])
+                              "-D", str(data), "-R", "-X", "stream", "-c", "fast"])
         return Cluster(data_dir=data, _init=False)
 
     def wait_for_replay(self, standby: "Cluster", timeout: float = 30.0) -> None:
