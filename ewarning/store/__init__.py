@@ -123,9 +123,9 @@ def open_store(location: str | None = None, read_url: str | None = None) -> Stor
     """
     location = str(location or default_store())
     if location.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
-        from .postgis import PostGISStore
+        from .postgis import PostGISStore, unmasked
 
-        url = "postgresql://" + location.split("://", 1)[1]
+        url = "postgresql://" + unmasked(location).split("://", 1)[1]
         return PostGISStore(url, read_url=read_url or default_read_url())
     if read_url:
         raise ValueError("a read replica applies to a PostGIS store (postgresql://...), not to a GeoPackage file")

@@ -47,7 +47,14 @@ __all__ = ["ImportRaced", "PostGISStore"]
 
 #: pg_advisory_xact_lock key serialising imports and re-keying ("ewim").
 _IMPORT_LOCK = 0x6577696D
-_LAYER_COLUMNS = {name: list(schema.columns) for name, schema in TABLES.items()}
+#: The URLs opened in this process by their masked spelling (``Store.location``): pages and caches pass the
+#: location on, and a URL with a password must reopen without the password ever being shown.
+_OPENED: dict[str, str] = {}
+
+
+def unmasked(location: str) -> str:
+    """The URL behind a masked ``location`` opened in this process (else ``location`` itself)."""
+    return _OPENED.get(location, location)
 
 
 def _masked(url: str) -> str:
@@ -103,6 +110,7 @@ class PostGISStore:
         self._psycopg = psycopg
         self.url, self.read_url = url, read_url
         self.location = _masked(url)
+        _OPENED[self.location] = url
         self._local = threading.local()
         self._migrate()
 
