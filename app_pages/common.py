@@ -497,3 +497,19 @@ def asset_base() -> str:
 
 def component_labels(codes) -> str:
     return ", ".join(vocab.COMPONENTS.get(c, c) for c in codes)
+
+
+# -- language (issue #15) ------------------------------------------------------------------------------------------
+LOCALE_KEY = "ui_locale"   # the language chosen on the sign-in form, before anyone is signed in
+
+
+def translator():
+    """The words of this session: the signed-in user's language, else the one chosen on the sign-in form,
+    else the mission's default (``$EWARNING_LANGUAGE``)."""
+    from ewarning.i18n import Translator, mission_locale
+    from ewarning.i18n.preferences import locale_of
+
+    session = st.session_state.get(SESSION_KEY)
+    if session is not None:
+        return Translator(locale_of(store(), session.user.name))
+    return Translator(st.session_state.get(LOCALE_KEY) or mission_locale())

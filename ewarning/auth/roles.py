@@ -36,6 +36,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from ..i18n import N_
+
 from .errors import PermissionDenied
 
 __all__ = ["MATRIX", "PERMISSIONS", "ROLES", "ROLE_DESCRIPTIONS", "Redaction", "allows", "check_role",
@@ -44,31 +46,35 @@ __all__ = ["MATRIX", "PERMISSIONS", "ROLES", "ROLE_DESCRIPTIONS", "Redaction", "
 #: The roles, in the order they are listed to a supervisor.
 ROLES = ("analyst", "supervisor", "leadership", "trainer", "trainee")
 
+#: Each role's name as shown (the code stays the identifier in the store and the audit log).
+ROLE_LABELS = MappingProxyType({"analyst": N_("analyst"), "supervisor": N_("supervisor"), "leadership": N_("leadership"),
+                               "trainer": N_("trainer"), "trainee": N_("trainee")})
+
 ROLE_DESCRIPTIONS = MappingProxyType({
-    "analyst": "JOC/JMAC analyst: desk, triage, import, export",
-    "supervisor": "all analyst rights, plus users, mission settings and the audit log",
-    "leadership": "briefing views, redacted: no free text, no reporter keys, coarsened locations",
-    "trainer": "replay, scenarios and exercises",
-    "trainee": "replay up to the decision point only",
+    "analyst": N_("JOC/JMAC analyst: desk, triage, import, export"),
+    "supervisor": N_("all analyst rights, plus users, mission settings and the audit log"),
+    "leadership": N_("briefing views, redacted: no free text, no reporter keys, coarsened locations"),
+    "trainer": N_("replay, scenarios and exercises"),
+    "trainee": N_("replay up to the decision point only"),
 })
 
 #: Every permission, with what it lets a user do (the words :func:`require` uses when none are given).
 PERMISSIONS = MappingProxyType({
-    "view_desk": "open the analyst desk (situation map, hotspots, alerts, presence)",
-    "triage": "triage alerts (verify, discount, link duplicates, correct locations)",
-    "import": "import files into the store",
-    "export": "export layers and tables (no free text, no reporter keys)",
-    "export_free_text": "include the reports' free text in an export",
-    "view_free_text": "read the reports' free text",
-    "view_exact_locations": "see locations at their stored precision (not coarsened)",
-    "view_reporter_keys": "see or export the pseudonymous reporter keys",
-    "view_audit": "view and search the audit log",
-    "manage_users": "add users, disable them, reset their passwords",
-    "mission_settings": "change the mission settings (area, locale)",
-    "view_briefing": "open the leadership briefing and its products",
-    "replay": "replay a past period day by day",
-    "replay_past_decision_point": "replay past an exercise's decision point (reveal what happened)",
-    "exercises": "prepare and run training scenarios and exercises",
+    "view_desk": N_("open the analyst desk (situation map, hotspots, alerts, presence)"),
+    "triage": N_("triage alerts (verify, discount, link duplicates, correct locations)"),
+    "import": N_("import files into the store"),
+    "export": N_("export layers and tables (no free text, no reporter keys)"),
+    "export_free_text": N_("include the reports' free text in an export"),
+    "view_free_text": N_("read the reports' free text"),
+    "view_exact_locations": N_("see locations at their stored precision (not coarsened)"),
+    "view_reporter_keys": N_("see or export the pseudonymous reporter keys"),
+    "view_audit": N_("view and search the audit log"),
+    "manage_users": N_("add users, disable them, reset their passwords"),
+    "mission_settings": N_("change the mission settings (area, locale)"),
+    "view_briefing": N_("open the leadership briefing and its products"),
+    "replay": N_("replay a past period day by day"),
+    "replay_past_decision_point": N_("replay past an exercise's decision point (reveal what happened)"),
+    "exercises": N_("prepare and run training scenarios and exercises"),
 })
 
 _ANALYST = frozenset({"view_desk", "triage", "import", "export", "export_free_text", "view_free_text",

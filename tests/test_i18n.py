@@ -1,0 +1,139 @@
+"""French and English (issue #15, first part): the catalogue is complete for the translated modules, and
+the sign-in form and My account page render in the user's language, numbers and dates by locale."""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+import warnings
+
+import pytest
+
+from ewarning.i18n import LOCALES, TRANSLATED_MODULES, Translator, catalogue_path
+from tests.signin import ROOT, signed_in_app
+
+KEYWORDS = {"t": None, "N_": None}
+
+
+def _marked() -> dict[str, list[str]]:
+    from babel.messages.extract import extract_from_file
+
+    found: dict[str, list[str]] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # the f-string fields passed to t() are values, not messages
+        for module in TRANSLATED_MODULES:
+            for lineno, message, _, _ in extract_from_file("python", ROOT / module, keywords=KEYWORDS):
+                found.setdefault(message, []).append(f"{module}:{lineno}")
+    return found
+
+
+def _catalogue():
+    from babel.messages.pofile import read_po
+
+    with catalogue_path("fr").open("rb") as po:
+        return read_po(po, locale="fr")
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_every_marked_string_has_a_french_translation_with_the_same_fields():
+    marked, catalogue = _marked(), _catalogue()
+    assert len(marked) > 40
+    missing = [f"{m!r} ({where[0]})" for m, where in marked.items() if not (catalogue.get(m) and catalogue[m].string)]
+    assert not missing, "untranslated: " + "; ".join(missing)
+    for message in marked:
+        assert _fields(catalogue[message].string) == _fields(message), message
+    stale = sorted(m.id for m in catalogue if m.id and m.id not in marked)
+    assert not stale, f"in the catalogue but no longer in the code: {stale}"
+
+
+def test_the_translated_modules_show_no_unmarked_english():
+    """A literal shown by a widget in these modules goes through t(): no st.xxx("English") left."""
+    widget = re.compile(r"st\.(?:subheader|markdown|caption|info|warning|error|success|button|text_input|radio|"
+                        r"form_submit_button)\(\s*\"[A-Za-z]")
+    for module in TRANSLATED_MODULES:
+        text = (ROOT / module).read_text(encoding="utf-8")
+        assert not widget.findall(text), module
+
+
+def test_numbers_dates_and_percentages_follow_the_locale():
+    fr, en = Translator("fr"), Translator("en")
+    assert fr.number(12345.678, 1) == "12\u202f345,7" and en.number(12345.678, 1) == "12,345.7"
+    assert fr.date("2018-11-15") == "15 nov. 2018" and en.date("2018-11-15") == "Nov 15, 2018"
+    assert fr.percent(0.6) == "60\u00a0%" and en.percent(0.6) == "60%" and fr.percent(0.6123, 1) == "61,2\u00a0%"
+    assert Translator("xx").locale == "en" and set(LOCALES) == {"en", "fr"}
+
+
+def _form(app_store, language: str | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    if language:
+        at.session_state["ui_locale"] = language
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_sign_in_form_in_french_refuses_in_french(app_store):
+    at = _form(app_store, "fr")
+    assert [b.label for b in at.button] == ["Se connecter"]
+    assert {t.label for t in at.text_input} == {"Nom", "Mot de passe"}
+    assert "connexion" in at.subheader[0].value and "tentatives échouées en 15 minutes" in at.caption[0].value
+    at.text_input(key="signin_name").set_value("ana")
+    at.text_input(key="signin_password").set_value("not the password at all")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["Connexion refusée\u00a0: nom inconnu ou mot de passe erroné."]
+    english = _form(app_store)
+    assert [b.label for b in english.button] == ["Sign in"]           # the mission default here: English
+
+
+def test_the_mission_default_language_is_a_server_setting(app_store, monkeypatch):
+    monkeypatch.setenv("EWARNING_LANGUAGE", "fr")
+    assert [b.label for b in _form(app_store).button] == ["Se connecter"]
+
+
+def test_my_language_is_kept_per_account_and_recorded(app_store):
+    from ewarning.store import open_store
+
+    at = signed_in_app("ana", script=ROOT / "app_pages" / "account.py")
+    at.run()
+    assert at.subheader[0].value == "My account"
+    at.radio(key="acct_locale").set_value("fr").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.subheader[0].value == "Mon compte"
+    page = html.unescape(" ".join(m.value for m in at.markdown))
+    assert "rôle <b>analyste</b>" in page and "poste d’analyse, tri, import, export" in page
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Autorisation", "Accordée"] and set(table["Accordée"]) == {"oui", "non"}
+    assert [b.label for b in at.button] == ["Changer le mot de passe"]
+    store = open_store(app_store)
+    log = store.audit_log(action="language")
+    assert list(log["detail"]) == ["ana: fr"] and list(log["user"]) == ["ana"]
+    other = signed_in_app("lee", script=ROOT / "app_pages" / "account.py")   # another account: its own language
+    other.run()
+    assert other.subheader[0].value == "My account"
+
+
+def test_an_unknown_language_is_refused(app_store):
+    from ewarning.i18n.preferences import set_locale
+    from ewarning.store import open_store
+
+    with pytest.raises(ValueError, match="choose one of en, fr"):
+        set_locale(open_store(app_store), "ana", "de", by="ana")
+
+
+def test_a_signed_in_french_user_sees_the_sidebar_in_french(app_store):
+    from ewarning.i18n.preferences import set_locale
+    from ewarning.store import open_store
+
+    set_locale(open_store(app_store), "ana", "fr", by="ana")
+    at = signed_in_app("ana")
+    at.run()
+    side = html.unescape(" ".join(m.value for m in at.sidebar.markdown))
+    assert "Connecté en tant que <b>ana</b> (analyste)" in side
+    assert [b.label for b in at.sidebar.button if b.key == "signout"] == ["Se déconnecter"]
+
