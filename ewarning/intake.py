@@ -211,7 +211,9 @@ def enter_alert(store, fields: dict, user: str, secret: bytes | None = None, now
         reasons = [refused_place] + [r for r in reasons if r != _NO_COORDINATES]
     if reasons:
         return IntakeResult(False, reasons=reasons, location=where, notes=list(checked.notes))
-    report = run(dry_run=False)
+    # A colleague storing the same report between the check and the write makes the store refuse the write
+    # whole (ImportRaced); checked again, the entry is then refused as already stored and kept in quarantine.
+    report = importing._import_racing(store, SOURCE, None, lambda: run(dry_run=False))
     if report.n_stored == 0:
         # Refused between the check and the write (a colleague stored the same report meanwhile): the pipeline
         # kept the row in the quarantine with its reason, as for any file; say so.
