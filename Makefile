@@ -42,7 +42,7 @@ test: install install-browser install-postgis
 	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 screenshots: install install-browser
-	EWARNING_SCREENSHOTS=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/test_browser.py tests/test_browser_intake.py tests/test_browser_signin.py tests/test_browser_training.py
+	EWARNING_SCREENSHOTS=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/test_browser.py tests/test_browser_intake.py tests/test_browser_signin.py tests/test_browser_training.py tests/test_browser_engagement.py
 
 benchmark: install
 	$(PY) benchmarks/bench_import.py

@@ -16,6 +16,7 @@ import streamlit as st
 
 from app_pages import common
 from ewarning import views, vocab
+from ewarning.forecast import amount_words
 from ewarning.render import style
 
 SELECT_KEY = "hs_select"
@@ -46,7 +47,10 @@ table = pd.DataFrame({
     "Missing": [("all four" if len(g) == 4 else ", ".join("CLA" if c == "cla" else common.component_labels([c])
                                                              for c in g)) or "—" for g in rows["missing"]],
     "Alerts": rows["n_alerts"].to_numpy(), "Killed": rows["killed"].to_numpy(),
-    "People exposed": rows["exposed"].to_numpy(), "Last dismounted (days)": [
+    "People exposed": rows["exposed"].to_numpy(),
+    # the figure of the explanation's expected-events sentence, from the same picture (never recomputed here)
+    "Expected serious (14 d)": [amount_words(v) if v == v else "—" for v in rows["expected"]],
+    "Last dismounted (days)": [
         "none" if pd.isna(days) else f"{days:.0f}" for days in rows["last_dismounted_days"]],
     "Id": ids,
 })

@@ -23,6 +23,7 @@ PAGE_SPECS = {
         ("app_pages/intake.py", "Alert intake", ":material/add_call:", "intake", "import"),
         ("app_pages/triage.py", "Alerts triage", ":material/inbox:", "triage", "triage"),
         ("app_pages/presence.py", "Presence & coverage", ":material/shield:", "presence", "view_desk"),
+        ("app_pages/engagement.py", "Engagement & patrols", ":material/diversity_3:", "engagement", "view_desk"),
         ("app_pages/data.py", "Data", ":material/database:", "data", "view_desk"),
     ],
     "Leadership": [

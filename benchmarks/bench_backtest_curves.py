@@ -1,6 +1,7 @@
 """Hit rate against area share for every method on the UCDP sample; tuning of the Hawkes forecast.
 
-Run: ``python benchmarks/bench_backtest_curves.py`` (report) or ``... --tune`` (tuning, 2015 and earlier).
+Run: ``python benchmarks/bench_backtest_curves.py`` (report) or ``... --tune`` (tuning, 2015 and earlier) or
+``... --check "what changed"`` (a model revision on 2015 and earlier only, logged before the report is run).
 
 Protocol (fixed before tuning, issue #10): the Hawkes forecast's price per
 km^2, separation and background bandwidth are tuned on the as-of dates of
@@ -53,7 +54,8 @@ def hawkes_method(cfg: dict, shared_fits: dict | None = None):
     from ewarning.forecast import DiscConfig, FitConfig, HawkesMethod, HawkesParams
     defaults = HawkesParams(background_km=cfg.get("background_km", 15.0))
     return HawkesMethod(fit_config=FitConfig(defaults=defaults, fit_days=cfg.get("fit_days", 7 * 365.0)),
-                        disc_config=DiscConfig(price_per_km2=cfg["price_per_km2"], min_sep_km=cfg["min_sep_km"]),
+                        disc_config=DiscConfig(price_per_km2=cfg["price_per_km2"], min_sep_km=cfg["min_sep_km"],
+                                               arrivals_days=cfg.get("arrivals_days", 0.0)),
                         refit_days=cfg.get("refit_days", 90.0), shared_fits=shared_fits)
 
 
@@ -112,6 +114,34 @@ def tune(alerts) -> None:
                   f"{json.dumps(chosen)} (score {best['score']:.4f}).\n\n")
     CHOSEN.write_text(json.dumps(chosen, indent=2))
     print("chosen:", chosen)
+
+
+def check(alerts, label: str, override: dict | None = None) -> None:
+    """A model revision with the chosen configuration (``override`` on top), on training dates only, logged
+    before any test run."""
+    from ewarning import backtest
+    from ewarning.asof import date_range
+    cfg = {**json.loads(CHOSEN.read_text()), **(override or {})}
+    dates = date_range(*PERIODS["train 2009-2015"], "7D")
+    t0 = time.time()
+    r = backtest.run(alerts, dates, extra_methods={"hawkes": hawkes_method(cfg)}, curve_k=CURVE_K)
+    baselines = [n for n in r.curves.methods if n not in ("engine", "hawkes")]
+    tab = backtest.budget_table(r.curves, BUDGETS, baselines=baselines)
+    sc = score(r.curves, "hawkes")
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+    row = (f"| {now} | {label} | {json.dumps(cfg)} | {sc:.4f} | "
+           + " | ".join(f"{tab.loc['hawkes', f'hr_{100 * b:g}%']:.3f}" for b in BUDGETS)
+           + f" | {tab.loc['hawkes', 'pai_ratio_2%']:.2f} | {int(r.table.loc['hawkes', 'hits'])} | "
+           f"{100 * r.table.loc['hawkes', 'area_share']:.2f} |\n")
+    text = LOG.read_text() if LOG.exists() else ""
+    with LOG.open("a") as log:
+        if "## Model revisions" not in text:
+            log.write("## Model revisions (configuration fixed as chosen above; training dates 2009-2015 only, "
+                      "logged before the test periods are run once)\n\n| date (UTC) | revision | configuration | "
+                      "score | hr 1 % | hr 2 % | hr 3 % | PAI ratio 2 % | hits top 10 | area % top 10 |\n"
+                      "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+        log.write(row)
+    print(row.strip(), f"({time.time() - t0:.0f} s)")
 
 
 _INDEX: dict = {}
@@ -270,10 +300,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tune", action="store_true")
     parser.add_argument("--bootstrap", type=int, default=2000)
+    parser.add_argument("--check", metavar="REVISION", help="a model revision on training dates only (logged)")
+    parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
+                        help="with --check: configuration values tried on top of the chosen ones")
     args = parser.parse_args()
     alerts = load()
     if args.tune:
         tune(alerts)
+    elif args.check:
+        check(alerts, args.check, {k: float(v) for k, v in (kv.split("=", 1) for kv in args.set)})
     else:
         report(alerts, args.bootstrap)
 

@@ -36,6 +36,7 @@ import geopandas as gpd
 import pandas as pd
 
 from . import alerts, identities, patrols, presence, sites
+from .engagement import log as engagement_log
 from .config import MISSION_LOCALE_SETTING, secret_file
 from .io import RawTable, ReadError, mapping, read
 from .security import load_secret
@@ -43,7 +44,7 @@ from .store.errors import ImportRaced, StoreError, acting_user
 from .validation import Validated, empty_quarantine, quarantine_rows
 
 VALIDATORS = {"alerts": alerts.validate, "sites": sites.validate, "presence": presence.validate,
-              "patrols": patrols.validate}
+              "patrols": patrols.validate, "engagements": engagement_log.validate}
 #: Said on every import into a store without a mission area (set with ``python -m ewarning mission set``;
 #: the wording is the desk's too, so it names no command).
 NO_AREA_NOTE = ("no mission area set for this store: swapped coordinates inside the valid range cannot be "
@@ -57,6 +58,8 @@ OWN_COLUMNS = {
     "presence": set(presence.COLUMNS) | {"lat", "lon"},
     "patrols": set(patrols.COLUMNS) | {"geometry"},
     "patrol_points": {"patrol_id", "seq", "time", "lat", "lon"},
+    # Participants are counts; a column naming people is dropped by identity protection.
+    "engagements": set(engagement_log.COLUMNS) | {"lat", "lon", "occurred_at", "reported_at"},
 }
 
 
@@ -199,8 +202,10 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
     if patrol_group:
         files = list(dict.fromkeys(p for p, _ in patrol_group))
         try:
-            reports.append(_import_tables(store, files, [t for _, t in patrol_group], bbox, secret, now, dry_run,
-                                          user, pd.Timestamp.now(tz="UTC"), say, digests))
+            group = [t for _, t in patrol_group]
+            reports.append(_import_racing(store, " + ".join(p.name for p in files), digests.get(files[0]),
+                                          lambda: _import_tables(store, files, group, bbox, secret, now, dry_run,
+                                                                 user, pd.Timestamp.now(tz="UTC"), say, digests)))
         except StoreError as exc:
             reports.append(ImportReport(" + ".join(p.name for p in files), "refused", reason=str(exc)))
         except Exception as exc:  # noqa: BLE001

@@ -192,6 +192,41 @@ PATROL_COMPONENT_SYNONYMS = {"force": "military", "unpol": "police", "fpu": "pol
                              "conjointe": "integrated", "integree": "integrated", "inconnu": "unknown"}
 
 
+#: Kinds of community engagement in the engagement log (:mod:`ewarning.engagement`).
+ENGAGEMENT_ACTIVITIES = {"community_meeting": "Community meeting", "local_protection_committee":
+                         "Local protection committee", "joint_protection_team": "Joint protection team mission",
+                         "cla_contact": "Liaison-assistant contact", "female_engagement_team":
+                         "Female engagement team contact", "other": "Other engagement"}
+ENGAGEMENT_ACTIVITY_SYNONYMS = {"meeting": "community_meeting", "community engagement": "community_meeting",
+                                "town hall": "community_meeting", "lpc": "local_protection_committee",
+                                "protection committee": "local_protection_committee",
+                                "cpl": "local_protection_committee",
+                                "jpt": "joint_protection_team", "joint protection team": "joint_protection_team",
+                                "cla": "cla_contact", "liaison assistant": "cla_contact", "cla call": "cla_contact",
+                                "fet": "female_engagement_team", "female engagement": "female_engagement_team",
+                                # French
+                                "reunion communautaire": "community_meeting", "reunion": "community_meeting",
+                                "comite local de protection": "local_protection_committee",
+                                "equipe conjointe de protection": "joint_protection_team",
+                                "ecp": "joint_protection_team",
+                                "assistant de liaison communautaire": "cla_contact", "alc": "cla_contact",
+                                "equipe d engagement feminin": "female_engagement_team", "autre": "other"}
+#: Who engaged: the components and the civilian sections that the seed report finds working in silos.
+ENGAGEMENT_COMPONENTS = {"military": "Military", "police": "Police", "civil_affairs": "Civil affairs",
+                         "human_rights": "Human rights", "child_protection": "Child protection",
+                         "cla": "Liaison assistants", "civilian": "Civilian (other)", "integrated": "Integrated"}
+ENGAGEMENT_COMPONENT_SYNONYMS = {"force": "military", "unpol": "police", "fpu": "police", "ipo": "police",
+                                 "civil affairs": "civil_affairs", "ca": "civil_affairs", "cad": "civil_affairs",
+                                 "hrd": "human_rights", "human rights division": "human_rights",
+                                 "cpu": "child_protection", "child protection unit": "child_protection",
+                                 "liaison assistants": "cla", "community liaison assistant": "cla",
+                                 "joint": "integrated",
+                                 # French
+                                 "militaire": "military", "affaires civiles": "civil_affairs",
+                                 "droits de l homme": "human_rights", "protection de l enfance": "child_protection",
+                                 "alc": "cla", "civil": "civilian", "civile": "civilian", "conjointe": "integrated",
+                                 "integree": "integrated"}
+
 def normalise_code(value: object) -> str:
     """Lower-case, accent-free, single-spaced form used to match synonyms.
 

@@ -590,7 +590,8 @@ def test_store_exports_read_back(tmp_path, store_path, fmt):
     [report] = import_files(again, [out], user="analyst", secret=b"k", now=NOW)
     assert report.status == "imported" and report.n_stored == 2
     # the store file itself: its layers, never its quarantine, import log, audit or settings
-    assert {t.layer: len(t.frame) for t in read(store_path)} == {"alerts": 2, "sites": 0, "presence": 0, "patrols": 0}
+    assert {t.layer: len(t.frame) for t in read(store_path)} == {"alerts": 2, "sites": 0, "presence": 0, "patrols": 0,
+                                                                 "engagements": 0}
 
 
 # -- roads through the safe readers -----------------------------------------------

@@ -83,3 +83,28 @@ def test_baselines_see_nothing_from_the_future():
         m2 = cls(bounds=(-60, -60, 60, 60)).fit(AlertIndex.from_frame(pd.concat([past, fut]), crs=CRS))
         assert [p.wkb for p in m1.areas(t, 3)] == [p.wkb for p in m2.areas(t, 3)], cls.__name__
         del b
+
+
+def test_backtest_command_runs_the_hawkes_forecast_with_budgets(tmp_path, capsys):
+    import json
+
+    from tests.cli_runner import run_main
+    demo = __import__("ewarning.config", fromlist=["GEODATA"]).GEODATA / "demo" / "alerts.csv"
+    if not demo.exists():
+        pytest.skip("demo scenario not generated")
+    out = tmp_path / "bt.json"
+    proc = run_main(capsys, "backtest", "--alerts", demo, "--from", "2018-10-15", "--to", "2018-11-12",
+                    "--methods", "kde,hawkes", "--curves", "10", "--bootstrap", "50", "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(out.read_text())
+    assert [m["method"] for m in doc["methods"]] == ["kernel density (15 km, 21 d half-life)", "hawkes"]
+    budgets = {b["method"]: b for b in doc["budgets"]}
+    assert set(budgets) == {m["method"] for m in doc["methods"]}
+    curve = [c for c in doc["curve"] if c["method"] == "hawkes"]
+    assert [c["k"] for c in curve] == list(range(1, 11))
+    # the curve is cumulative: more areas never hit less
+    assert all(a["hits"] <= b["hits"] for a, b in zip(curve, curve[1:]))
+    assert "hit rate 1/2/3 %" in proc.stdout and "hawkes, fit used as of the last date" in proc.stderr
+    bad = run_main(capsys, "backtest", "--alerts", demo, "--from", "2018-10-15", "--to", "2018-11-12",
+                   "--methods", "engine,magic")
+    assert bad.returncode == 2 and "magic" in bad.stderr

@@ -67,8 +67,12 @@ def test_other_seed_other_alerts(tables):
 
 
 def test_shipped_demo_files_match_the_generator(tmp_path):
-    """``python -m ewarning.scenario OUT`` rewrites exactly the shipped files, byte for byte."""
+    """``python -m ewarning.scenario OUT`` and ``python -m ewarning.demo OUT`` (the engagement log and extra
+    tracks) rewrite exactly the shipped files, byte for byte."""
+    from ewarning import demo
+
     assert scenario.main([str(tmp_path)]) == 0
+    demo.write(tmp_path)
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     names = sorted(str(p.relative_to(tmp_path)) for p in written)
     shipped = sorted(str(p.relative_to(DEMO)) for p in DEMO.rglob("*") if p.is_file())
@@ -76,7 +80,7 @@ def test_shipped_demo_files_match_the_generator(tmp_path):
     for name in names:
         assert (tmp_path / name).read_bytes() == (DEMO / name).read_bytes(), (
             f"geodata/demo/{name} drifted from ewarning/scenario.py; "
-            "regenerate with: python -m ewarning.scenario geodata/demo")
+            "regenerate with: python -m ewarning.scenario geodata/demo; python -m ewarning.demo geodata/demo")
 
 
 def test_shipped_basemap_matches_its_recipe(tmp_path):

@@ -357,3 +357,39 @@ def test_reporter_keys_are_rekeyed_in_one_audited_write(make_store, alerts_csv):
     assert counts["keys"] == 2 and counts["alerts"] == 3
     assert set(store.read("alerts")["reporter_key"]) == {"R-" + k[2:][::-1] for k in old}
     assert store.audit_log(action="secret:rotate").loc[0, "user"] == "sam"
+
+
+@pytest.mark.postgis
+@pytest.mark.xdist_group("postgis")
+def test_the_readme_roles_run_the_desk_and_only_append_to_the_audit_log(pg_cluster, pg_database, alerts_csv):
+    """The grants of README.md's Operations section, applied as written, are enough and no more."""
+    import re
+    import uuid
+
+    import psycopg
+
+    from tests.signin import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    grants = re.findall(r"^(GRANT .*?;)", readme, flags=re.M | re.S)
+    assert len(grants) >= 4
+    url = pg_database()
+    open_store(url).close()                                   # migrated by the owner
+    role = f"desk_{uuid.uuid4().hex[:8]}"
+    database = url.rsplit("/", 1)[1]
+    pg_cluster.sql(f"CREATE ROLE {role} LOGIN")
+    for grant in grants:
+        pg_cluster.sql(grant.replace("ewarning_desk", role), database)
+    desk = open_store(url.replace("postgres@", f"{role}@"))
+    report = _import(desk, alerts_csv)
+    assert report.status == "imported"
+    triage.apply(desk, triage.verify(desk.read("alerts"), "A-2", based_on=0, user="ana"))
+    desk.set_setting("mission_bbox", "[19, 4, 23, 7]")
+    desk.add_user("ana", "analyst", "$argon2id$x", created_by="setup", at=pd.Timestamp.now(tz="UTC"))
+    desk.record_sign_in_failure("k", pd.Timestamp.now(tz="UTC"))
+    desk.clear_sign_in_failures("k")
+    with psycopg.connect(desk.url, autocommit=True) as con:
+        for statement in ("UPDATE audit SET detail = 'x'", "DELETE FROM audit", "DROP TABLE alerts"):
+            with pytest.raises(psycopg.Error):
+                con.execute(statement)
+    desk.close()

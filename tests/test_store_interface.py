@@ -46,7 +46,8 @@ def _expected(full: gpd.GeoDataFrame, layer: str, until=None, bbox=None) -> gpd.
         keep &= {"alerts": lambda f: f["reported_at"] < when,
                  "sites": lambda f: f["opened"].isna() | (f["opened"] <= when),
                  "presence": lambda f: f["start"] <= when,
-                 "patrols": lambda f: f["start"] < when}[layer](full)
+                 "patrols": lambda f: f["start"] < when,
+                 "engagements": lambda f: f["date"] < when}[layer](full)
     if bbox is not None:
         b = full.geometry.bounds
         keep &= (b["minx"] <= bbox[2]) & (b["maxx"] >= bbox[0]) & (b["miny"] <= bbox[3]) & (b["maxy"] >= bbox[1])
@@ -153,7 +154,7 @@ def test_until_and_bbox_are_checked(demo):
             store.read("alerts", bbox=bad)
     with pytest.raises(ValueError, match="until"):
         store.read("alerts", until=pd.NaT)
-    assert set(UNTIL_RULES) == set(LAYERS)
+    assert set(UNTIL_RULES) == set(LAYERS) | {"engagements"}
 
 
 # -- the acting user is passed in ----------------------------------------------------------------------------
@@ -319,3 +320,14 @@ def test_the_geopackage_store_has_every_method_of_the_store_interface():
         for name in wanted:   # and with the same parameters
             assert list(inspect.signature(getattr(Store, name)).parameters) == \
                 list(inspect.signature(getattr(backend, name)).parameters), (backend.__name__, name)
+
+
+@pytest.mark.parametrize("until", ["2018-09-01", "2018-11-15", "2018-11-15T06:00Z"])
+def test_engagements_until_and_bbox_equal_filtering_the_full_read(demo_store, until):
+    """The fifth layer (issue #14's engagement log) follows the same until/bbox contract."""
+    store = open_store(demo_store)
+    full = store.read("engagements")
+    assert len(full) > 50
+    assert_geodataframe_equal(store.read("engagements", until=until), _expected(full, "engagements", until=until))
+    assert_geodataframe_equal(store.read("engagements", until=until, bbox=BBOX),
+                              _expected(full, "engagements", until=until, bbox=BBOX))

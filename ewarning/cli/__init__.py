@@ -11,7 +11,8 @@ Every batch job the dashboard does has a command here, on one parser
 - :mod:`ewarning.cli.users`: ``users add``, ``users list``, ``users disable``,
   ``users password`` (local accounts; changes need a supervisor's password);
 - :mod:`ewarning.cli.secret`: ``secret rotate`` (a new pseudonymisation secret, reporter keys re-keyed);
-- :mod:`ewarning.cli.audit`: ``audit show``, ``audit export`` (the audit log, for supervisors).
+- :mod:`ewarning.cli.audit`: ``audit show``, ``audit export`` (the audit log, for supervisors);
+- :mod:`ewarning.cli.patrols`: ``patrols summary`` (patrol analytics from GPS tracks).
 
 One error handler (:func:`ewarning.cli.errors.run`): exit status 0 on
 success, 2 when an input was refused (bad input, unreadable file, store
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     from . import audit, data, engine, mission, secret, users
     from . import replay
     from . import brief
+    from . import patrols
 
     parser = argparse.ArgumentParser(prog="python -m ewarning",
                                      description="Early-warning engine for peacekeeping missions (offline).")
@@ -50,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     secret.add_commands(sub, store_help)
     replay.add_commands(sub, store_help)
     brief.add_commands(sub, store_help)
+    patrols.add_commands(sub, store_help)
     return parser
 
 

@@ -64,7 +64,8 @@ def add_commands(sub, store_help: str) -> None:
 
 
 def _read_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--layer", choices=LAYERS[:4], help="force the layer (default: detected)")
+    p.add_argument("--layer", choices=[name for name in LAYERS if name != "patrol_points"],
+                   help="force the layer (default: detected)")
     p.add_argument("--format", choices=list(FORMATS), help="force the format (default: detected by content)")
     p.add_argument("--encoding", help="text encoding when the file is not UTF-8 (e.g. cp1252)")
     p.add_argument("--map", action="append", default=[], metavar="'COLUMN=TARGET'",

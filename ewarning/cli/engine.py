@@ -100,6 +100,12 @@ def _inputs(p: argparse.ArgumentParser, store_help: str, backtest: bool = False)
                        help="resamples of the paired block bootstrap of the engine against each baseline "
                             "(default 2000; 0 skips it)")
         p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+        p.add_argument("--methods", default=",".join(METHOD_KEYS),
+                       help="methods to run, comma-separated, from " + ", ".join(METHOD_KEYS)
+                            + " (default: all; hawkes = the self-exciting forecast of ewarning.forecast)")
+        p.add_argument("--curves", type=int, default=25, metavar="K",
+                       help="also ask each method for its top 1..K areas per date: hit rate at 1/2/3 %% area "
+                            "budgets and accuracy index at equal hit rate (default 25; 0 skips it)")
 
 
 # -- loading --------------------------------------------------------------------------------------
@@ -237,7 +243,7 @@ def _layers(args, dates: list[pd.Timestamp], until: bool = True, needed=DOMAIN_L
     secret = secrets.token_bytes(32)  # keys only need to be consistent within this run
     files = {layer: getattr(args, layer) for layer in DOMAIN_LAYERS}
     layers = {layer: _load(path, layer, secret) for layer, path in files.items()}
-    edits, store_location = None, None
+    edits, store_location, engagements = None, None, None
     if files["alerts"] is None or args.store is not None:
         store = _open_existing(args.store)
         store_location = store.location
@@ -246,9 +252,12 @@ def _layers(args, dates: list[pd.Timestamp], until: bool = True, needed=DOMAIN_L
             layers[layer] = store.read(layer, until=max(dates) if until and layer == "alerts" else None)
         if files["alerts"] is None:
             edits = store.read("alert_edits")
+            # the engagement log counts in the presence around a hotspot, as on the desk
+            engagements = store.read("engagements", until=max(dates) if until else None)
         if from_store:
             say(f"store {store.location}: " + ", ".join(f"{len(layers[layer]):,} {layer}" for layer in from_store))
-    return Layers(**layers, alert_edits=edits, source=str(store_location or "files")), store_location
+    return (Layers(**layers, alert_edits=edits, source=str(store_location or "files"), engagements=engagements),
+            store_location)
 
 
 def _filters(when: pd.Timestamp, args) -> flt.Filters:
@@ -358,6 +367,47 @@ def _site_watch(layers: Layers, f: flt.Filters, args, roads, user: str):
     return views.site_watch_at(layers, f, user, config=_config(args), top=args.top, roads=roads)
 
 
+#: ``--methods`` keys: the engine, the three baselines and the self-exciting forecast
+METHOD_KEYS = ("engine", "grid", "kde", "ehsa", "hawkes")
+
+
+def _methods(args, hotspot_config, sites) -> tuple[dict, dict]:
+    """(methods, extra methods) of ``backtest.run`` for ``--methods``."""
+    from .. import backtest
+    from ..forecast import HawkesMethod
+    keys = [k.strip().lower() for k in str(args.methods).split(",") if k.strip()]
+    unknown = [k for k in keys if k not in METHOD_KEYS]
+    if unknown or not keys:
+        raise InputError(f"--methods: unknown {', '.join(unknown) or '(none given)'}; choose from "
+                         + ", ".join(METHOD_KEYS))
+    defaults = backtest.default_methods(hotspot_config, sites)
+    names = dict(zip(METHOD_KEYS[:4], defaults))
+    methods = {names[k]: defaults[names[k]] for k in METHOD_KEYS[:4] if k in keys}
+    extra = {"hawkes": HawkesMethod(serious_killed=args.serious_killed)} if "hawkes" in keys else {}
+    if not methods:
+        methods, extra = extra, {}
+    return methods, extra
+
+
+def _print_budgets(r) -> dict:
+    """The hit rate at 1/2/3 % budgets and the accuracy index at equal hit rate, printed; the JSON part."""
+    from .. import backtest
+    baselines = [m for m in r.curves.methods if m not in ("engine", "hawkes")]
+    bt = backtest.budget_table(r.curves, baselines=baselines or None)
+    print()
+    print(f"{'at an area budget of':44s} {'hit rate 1/2/3 %':>20s} {'area used %':>18s} {'PAI ratio vs best':>20s}")
+    for name in r.curves.methods:
+        q = bt.loc[name]
+        ratios = " / ".join("-" if pd.isna(q.get(f"pai_ratio_{b}%")) else f"{q[f'pai_ratio_{b}%']:.2f}"
+                            for b in (1, 2, 3)) if name not in baselines else "(baseline)"
+        print(f"{name:44s} {q['hr_1%']:6.3f} {q['hr_2%']:6.3f} {q['hr_3%']:6.3f} "
+              f"{100 * q['share_1%']:5.2f} {100 * q['share_2%']:5.2f} {100 * q['share_3%']:5.2f} {ratios:>20s}")
+    print(f"(top 1..{r.curves.k} areas per date, the longest prefix within the budget; PAI ratio = budget over "
+          "the area the method needs for the best baseline's hit rate at the budget)")
+    return {"budgets": bt.reset_index(names="method").to_dict("records"),
+            "curve": backtest.curve_table(r.curves).to_dict("records")}
+
+
 def cmd_backtest(args) -> int:
     from .. import backtest
     if args.as_of is not None:
@@ -371,10 +421,17 @@ def cmd_backtest(args) -> int:
                                   serious_killed=args.serious_killed)
     if args.country and not Path(args.country).exists():
         raise InputError(f"--country {args.country}: no such file")
-    r = backtest.run(alerts, dates, config=cfg, hotspot_config=_config(args), country=args.country, sites=sites)
+    methods, extra = _methods(args, _config(args), sites)
+    r = backtest.run(alerts, dates, methods=methods, config=cfg, hotspot_config=_config(args), country=args.country,
+                     sites=sites, curve_k=max(int(args.curves), 0), extra_methods=extra)
     for n in r.notes:
         say(n)
     print(r.format_table())
+    curves = _print_budgets(r) if args.curves > 0 and r.curves is not None else {}
+    hawkes = {**methods, **extra}.get("hawkes")
+    if hawkes is not None:
+        from ..hotspots.prepare import days
+        say(f"hawkes, fit used as of the last date: {hawkes.fit_at(days(dates[-1])).summary()}")
     comparisons = r.significance(n_boot=args.bootstrap, seed=args.seed) if args.bootstrap > 0 else []
     if comparisons:
         from ..significance import format_comparisons
@@ -386,6 +443,7 @@ def cmd_backtest(args) -> int:
     if attribution:
         print(attribution["attribution"])
     doc = r.to_dict(comparisons)
+    doc.update(curves)
     doc.update(attribution)
     if args.out:
         Path(args.out).write_text(json.dumps(doc, indent=2, default=str), encoding="utf-8")

@@ -15,7 +15,7 @@ import numpy as np
 from .discs import Sources
 from .kernels import disc_mass
 
-__all__ = ["ExpectedExplanation", "explain_disc"]
+__all__ = ["ExpectedExplanation", "explain_disc", "amount_words"]
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,28 @@ def _days_words(d: float) -> str:
     return f"the last {d:g} days'"
 
 
+def amount_words(total: float) -> str:
+    """Expected events as every text and table writes them: whole from 10, two decimals from 0.1, two
+    significant digits below (a small figure never reads as zero).
+
+    Examples
+    --------
+    >>> amount_words(0.8), amount_words(12.3), amount_words(0.0342), amount_words(0.0)
+    ('0.80', '12', '0.034', '0')
+    """
+    if total >= 10:
+        return f"{total:.0f}"
+    return f"{total:.2f}" if total >= 0.1 else f"{total:.2g}"
+
+
 def explain_disc(src: Sources, x: float, y: float, radius_km: float, horizon_days: float = 14.0,
-                 recent_days: float = 21.0, near_km: float = 5.0, model_source: str = "fitted") -> ExpectedExplanation:
+                 recent_days: float = 21.0, near_km: float = 5.0, model_source: str = "fitted",
+                 model_words: str | None = None, where: str = "") -> ExpectedExplanation:
     """Explain the expected serious events in the disc of ``radius_km`` around ``(x, y)`` (km).
+
+    ``model_words`` (e.g. "fitted on 240 serious events") is said in brackets at the end; without it a
+    default model says so. ``where`` follows the horizon ("within 12 km of the area's centre").
+    A report's share includes the reports expected to follow it (the sources' arrivals term).
 
     Examples
     --------
@@ -72,17 +91,22 @@ def explain_disc(src: Sources, x: float, y: float, radius_km: float, horizon_day
     6 % from the long-run background
     """
     d = np.hypot(src.x - x, src.y - y)
-    part = src.mass * disc_mass(d, radius_km, src.sd)
+    part = np.zeros(len(d))
+    near = d < radius_km + 12.0 * src.sd         # beyond: a mass below 1e-30 of the source's
+    part[near] = src.mass[near] * disc_mass(d[near], radius_km, src.sd[near])
     total = float(part.sum())
     trig = src.kind > 0
     rn = trig & (src.age_days <= recent_days) & (d <= near_km)
     shares = [float(part[rn].sum()), float(part[trig & ~rn].sum()), float(part[~trig].sum())]
     shares = [s / total if total > 0 else 0.0 for s in shares]
-    amount = f"{total:.2f}" if total < 10 else f"{total:.0f}"
-    text = (f"{amount} serious events expected in the next {horizon_days:g} days; {100 * shares[0]:.0f} % from "
+    amount = amount_words(total)
+    text = (f"{amount} serious events expected in the next {horizon_days:g} days{' ' + where if where else ''}; "
+            f"{100 * shares[0]:.0f} % from "
             f"{_days_words(recent_days)} reports within {near_km:g} km, {100 * shares[1]:.0f} % from older or "
             f"farther reports, {100 * shares[2]:.0f} % from the long-run background")
-    if model_source != "fitted":
+    if model_words:
+        text += f" (model {model_words})" if model_source == "fitted" else f" ({model_words})"
+    elif model_source != "fitted":
         text += " (default model parameters: too few serious events to fit)"
     return ExpectedExplanation(total, shares[0], shares[1], shares[2], recent_days, near_km, horizon_days,
                                model_source, text)

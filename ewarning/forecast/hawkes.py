@@ -27,8 +27,21 @@ by each earlier report, the M step re-estimates ``mu``, ``theta``, ``beta``
 and the kernels' shares and scales from them (the kernels' M step ignores the
 censoring at ``T`` and the ``max_lag_days`` / ``cutoff_km`` truncations, the
 usual approximation; ``theta`` and ``mu`` use the exact compensator in time).
-Only reports with ``reported_at`` before ``T`` are read. With fewer than
-``min_events`` serious events the defaults are returned and the result says so.
+Only reports with ``reported_at`` before ``T`` are read; the window starts no
+earlier than the first known report (a store of a few months is not seven
+years without events).
+
+Locations are known to within their precision (:class:`FitConfig`): a pair's
+space kernel is widened by the location errors of both reports
+(``response_error``), the kernels' scales are re-estimated by the exact EM
+step for Gaussians observed with error (:func:`_true_spread`), and the
+kernels' shares and scales weigh each serious event by its static weight
+(``precision_weighted``).
+
+With fewer than ``min_events`` serious events the kernels keep their defaults
+and only ``mu``, ``theta`` and ``beta`` are fitted (at least
+``min_events_rates`` events; fewer still: the defaults scaled to reproduce
+them); the result's ``source`` is then ``"defaults"`` and its note says so.
 
 Complexity per EM iteration: O(P), P the (serious event, earlier report)
 pairs within ``cutoff_km`` and ``max_lag_days``: at most ``max_responders``
@@ -89,16 +102,26 @@ class FitConfig:
     fit_days: float = 7 * 365.0       # serious events of the last seven years are fitted
     max_lag_days: float = 365.0       # a report triggers for at most a year
     cutoff_km: float = 150.0          # ... and within 150 km
-    min_events: int = 30              # fewer serious events: defaults
+    min_events: int = 30              # fewer serious events: default kernels ...
+    min_events_rates: int = 5         # ... with the rates fitted on them (fewer still: defaults scaled to them)
     max_responders: int = 1500        # E step on at most this many serious events (seeded sample)
     max_pairs: int = 400_000          # ... and fewer when their pairs would exceed this (dense data)
-    min_responders: int = 200         # ... but never fewer than this
+    min_responders: int = 100         # ... but never fewer than this (dense data: 1M alerts, ~12k pairs each)
     max_iter: int = 200
     tol: float = 1e-6
     seed: int = 0
     min_sd_km: float = 0.5
     fit_beta: bool = True
     defaults: HawkesParams = field(default_factory=HawkesParams)
+    #: the E step widens the space kernel by the *response's* location error too (its likelihood is that of
+    #: a point known to within its precision), and the space kernel's shares and scales are re-estimated
+    #: with each serious event weighted by its static weight (location precision, Admiralty code): a
+    #: district-level report of an attack says little about how far from the trigger it happened.
+    response_error: bool = True
+    precision_weighted: bool = True
+    #: with too few serious events, the defaults' mu and theta are scaled so that the model reproduces the
+    #: serious events known (half background, half triggered); the kernels keep their default shapes.
+    defaults_rate_matched: bool = True
 
 
 @dataclass
@@ -190,7 +213,7 @@ class HawkesFit:
     --------
     >>> ev = Events.from_arrays(t=[1.0, 2.0], x=[0.0, 0.0], y=[0.0, 0.0], killed=[6, 6])
     >>> f = fit(ev, 10.0)
-    >>> f.source, f.note.startswith("defaults")
+    >>> f.source, f.note.startswith("default parameters")
     ('defaults', True)
     """
 
@@ -269,13 +292,11 @@ def fit(ev: Events, t_end: float, config: FitConfig | None = None, start: Hawkes
     known = ev.known(t_end)
     t0 = t_end - cfg.fit_days
     resp_all = np.flatnonzero(known & ev.serious & (ev.t >= t0) & (ev.t < t_end))
-    if len(resp_all) < cfg.min_events:
-        n_known = int((known & ev.serious).sum())
-        mu = max(n_known, 1) / max(cfg.fit_days, 1.0) * 0.5
-        return HawkesFit(replace(cfg.defaults, mu=mu), t_end, "defaults",
-                         f"defaults: {len(resp_all)} serious events in the fitting window, at least "
-                         f"{cfg.min_events} needed (background rate set from the {n_known} known)",
-                         n_events=len(resp_all))
+    rates_only = len(resp_all) < cfg.min_events
+    if rates_only and (not cfg.defaults_rate_matched or len(resp_all) < cfg.min_events_rates):
+        return _defaults(ev, t_end, cfg, known, resp_all)
+    # the window starts no earlier than the data (a store of a few months is not seven years with no event)
+    t0 = max(t0, float(ev.t[known].min()))
     rng = np.random.default_rng(cfg.seed)
     trig = np.flatnonzero(known & (ev.c > 0) & (ev.t >= t0 - cfg.max_lag_days) & (ev.t < t_end))
     n_sample = min(len(resp_all), cfg.max_responders)
@@ -296,52 +317,64 @@ def fit(ev: Events, t_end: float, config: FitConfig | None = None, start: Hawkes
     nu = np.maximum(nu, 1e-12)
     c_t, l_t = ev.c[trig], np.log1p(np.maximum(ev.killed[trig], 0.0))
     err_j = ev.err_km[trig][j]
+    if cfg.response_error:   # both locations are known to within their precision
+        err_j = np.sqrt(err_j ** 2 + ev.err_km[resp][i] ** 2)
+    cw = ev.c[resp][i] if cfg.precision_weighted else np.ones(len(i))
     # time each trigger had to act inside the window (for the compensator)
     a0 = np.maximum(t0 - ev.t[trig], 0.0)
     a1 = np.minimum(t_end - ev.t[trig], cfg.max_lag_days)
-    t_win = cfg.fit_days
+    t_win = t_end - t0
+    # beta's M step needs only sums over the triggers with casualties
+    killed_t = l_t > 0
+    has_killed = bool(killed_t.any())
+    err2 = err_j ** 2
+    half_d2 = d2 / 2          # each pair's squared distance per axis, less the location errors
     mu, theta, beta, tk, sk = p.mu, p.theta, p.beta, p.time, p.space
     ll_old, it, converged = -np.inf, 0, False
     bounds_hit: set = set()
     for it in range(1, cfg.max_iter + 1):
         w = c_t * (1.0 + beta * l_t)
         gf, gs = tk.parts(lag)
-        fn, fw = sk.parts(d2, err_j)
+        var_n, var_w = sk.narrow_km ** 2 + err2, sk.wide_km ** 2 + err2     # = SpaceKernel.parts(d2, err_j)
+        fn = sk.narrow_share * gaussian_pdf(d2, var_n)
+        fw = (1 - sk.narrow_share) * gaussian_pdf(d2, var_w)
+        g_sum, f_sum = gf + gs, fn + fw
         base = theta * w[j]
-        parts = np.stack([base * gf * fn, base * gf * fw, base * gs * fn, base * gs * fw])
         bg = mu * nu
-        lam = bg + np.bincount(i, weights=parts.sum(0), minlength=len(resp))
-        comp = mu * t_win + theta * float((w * tk.integral(a0, a1)).sum())
+        lam = bg + np.bincount(i, weights=base * g_sum * f_sum, minlength=len(resp))
+        G = tk.integral(a0, a1)                  # each trigger's mass of g inside the window
+        cG, clG = float((c_t * G).sum()), float((c_t * l_t * G).sum())
+        comp = mu * t_win + theta * (cG + beta * clG)
         ll = float(np.log(lam).sum() * scale - comp)
-        # E step
+        # E step: each pair's probability, and its fast / narrow parts
         p_bg = bg / lam
-        p_parts = parts / lam[i]
+        a_pair = base / lam[i]
+        p_pair = a_pair * g_sum * f_sum
         # M step
         n_bg = float(p_bg.sum()) * scale
-        p_pair = p_parts.sum(0)
         n_trig = float(p_pair.sum()) * scale
         n_j = np.bincount(j, weights=p_pair, minlength=len(trig)) * scale
         mu = n_bg / t_win
-        G = tk.integral(a0, a1)
-        if cfg.fit_beta and (l_t > 0).any() and n_trig > 0:
-            def neg_q(b):
-                comp_b = float((c_t * (1 + b * l_t) * G).sum())
-                return -(float((n_j * np.log1p(b * l_t)).sum()) - n_trig * np.log(comp_b))
-            beta = float(minimize_scalar(neg_q, bounds=(0.0, 10.0), method="bounded",
-                                         options={"xatol": 1e-4}).x)
-        w = c_t * (1.0 + beta * l_t)
-        theta = n_trig / max(float((w * G).sum()), 1e-12)
-        pf = p_parts[0] + p_parts[1]
-        ps = p_parts[2] + p_parts[3]
-        pn = p_parts[0] + p_parts[2]
-        pw = p_parts[1] + p_parts[3]
+        if cfg.fit_beta and has_killed and n_trig > 0:
+            beta = _beta_step(cG, clG, l_t[killed_t], n_j[killed_t], n_trig)
+        theta = n_trig / max(cG + beta * clG, 1e-12)
+        if rates_only:      # few events: the kernels stay at their defaults, only the rates are fitted
+            if np.isfinite(ll_old) and abs(ll - ll_old) <= cfg.tol * max(abs(ll_old), 1.0):
+                converged = True
+                break
+            ll_old = ll
+            continue
+        pf = a_pair * gf * f_sum
+        ps = p_pair - pf
+        pn = a_pair * g_sum * fn * cw
+        pw = p_pair * cw - pn
         tot = max(float(p_pair.sum()), 1e-12)
         fast_share = float(pf.sum()) / tot
         fast = float((pf * lag).sum()) / max(float(pf.sum()), 1e-12)
         slow = float((ps * lag).sum()) / max(float(ps.sum()), 1e-12)
-        narrow_share = float(pn.sum()) / tot
-        v_n = float((pn * (d2 / 2 - err_j ** 2)).sum()) / max(float(pn.sum()), 1e-12)
-        v_w = float((pw * (d2 / 2 - err_j ** 2)).sum()) / max(float(pw.sum()), 1e-12)
+        narrow_share = float(pn.sum()) / max(float(pn.sum() + pw.sum()), 1e-12)
+        v_n = float((pn * _true_spread(half_d2, err2, sk.narrow_km ** 2)).sum()) / max(float(pn.sum()), 1e-12)
+        v_w = float((pw * _true_spread(half_d2, err2, sk.wide_km ** 2)).sum()) / max(float(pw.sum()), 1e-12)
         narrow = np.sqrt(max(v_n, cfg.min_sd_km ** 2))
         wide = np.sqrt(max(v_w, cfg.min_sd_km ** 2))
         new_bounds = set()
@@ -362,11 +395,73 @@ def fit(ev: Events, t_end: float, config: FitConfig | None = None, start: Hawkes
             break
         ll_old = ll
     params = HawkesParams(mu=mu, theta=theta, beta=beta, time=tk, space=sk, background_km=p.background_km)
+    if rates_only:
+        return HawkesFit(params, t_end, "defaults",
+                         f"default parameters: only {len(resp_all)} serious events in the fitting window, at least "
+                         f"{cfg.min_events} needed to fit the kernels (kernels at their defaults; background, "
+                         f"triggering and casualty term fitted on the {len(resp_all)} events over the "
+                         f"{t_win:.0f} days of data)",
+                         n_events=len(resp_all), n_pairs=len(i), iterations=it, converged=converged, loglik=ll,
+                         background_share=n_bg / len(resp_all))
     return HawkesFit(params, t_end, "fitted",
                      f"fitted on {len(resp_all)} serious events of the {cfg.fit_days / 365:.0f} years before the "
                      f"as-of time ({len(resp)} in the E step) and {len(trig)} earlier reports",
                      n_events=len(resp_all), n_pairs=len(i), iterations=it, converged=converged, loglik=ll,
                      background_share=n_bg / len(resp_all), at_bounds=sorted(bounds_hit))
+
+
+def _true_spread(half_d2: np.ndarray, err2: np.ndarray, s2: float) -> np.ndarray:
+    """``E[|z|^2] / 2`` of the true displacement ``z`` of each pair given the observed one (squared half
+    ``half_d2``), the location errors' variance ``err2`` and the kernel's variance ``s2``.
+
+    The observed displacement is ``z`` plus noise of variance ``err2`` per axis, so ``z`` given it is
+    Gaussian with mean ``r d`` and variance ``r err2`` per axis, ``r = s2 / (s2 + err2)``: the exact EM
+    step for the scale (always positive; ``d^2 / 2 - err2``, the moment estimate, goes negative for the
+    close pairs of coarse reports and drags the scale to its floor).
+    """
+    r = s2 / (s2 + err2)
+    return r * r * half_d2 + r * err2
+
+
+def _beta_step(cG: float, clG: float, l_k: np.ndarray, n_k: np.ndarray, n_trig: float) -> float:
+    """M step of the casualty term ``beta`` (one-dimensional, bounded).
+
+    ``cG = sum c_j G_j`` and ``clG = sum c_j l_j G_j`` over all triggers (the compensator is
+    ``theta * (cG + beta * clG)``); ``l_k``, ``n_k``: log casualties and expected offspring of the
+    triggers with casualties (the others add nothing to the first term).
+    """
+    def neg_q(b):
+        return -(float((n_k * np.log1p(b * l_k)).sum()) - n_trig * np.log(cG + b * clG))
+    return float(minimize_scalar(neg_q, bounds=(0.0, 10.0), method="bounded", options={"xatol": 1e-4}).x)
+
+
+def _defaults(ev: Events, t_end: float, cfg: FitConfig, known: np.ndarray, resp_all: np.ndarray) -> HawkesFit:
+    """The default parameters, with mu and theta matched to the serious events known when asked."""
+    n_known = int((known & ev.serious).sum())
+    p = cfg.defaults
+    mu = max(n_known, 1) / max(cfg.fit_days, 1.0) * 0.5
+    how = f"background rate set from the {n_known} known"
+    # no serious event at all: the rates as if half of one had happened (the raw defaults would expect
+    # several serious events a fortnight from a store of threats and rumours)
+    n_match = len(resp_all) if len(resp_all) > 0 else 0.5
+    if cfg.defaults_rate_matched and known.any():
+        # the time the data cover inside the window (not the whole window: a new mission's store is short)
+        first = float(ev.t[known].min())
+        t0 = max(t_end - cfg.fit_days, first)
+        span = max(t_end - t0, 30.0)
+        trig = np.flatnonzero(known & (ev.c > 0) & (ev.t >= t0 - cfg.max_lag_days) & (ev.t < t_end))
+        a0 = np.maximum(t0 - ev.t[trig], 0.0)
+        a1 = np.minimum(t_end - ev.t[trig], cfg.max_lag_days)
+        pushed = float((ev.weights(p.beta)[trig] * p.time.integral(a0, a1)).sum())
+        mu = 0.5 * n_match / span
+        theta = min(0.5 * n_match / pushed, 1.0) if pushed > 0 else p.theta
+        p = replace(p, theta=theta)
+        how = (f"background and triggering scaled to reproduce them over the {span:.0f} days of data, half each"
+               if len(resp_all) else f"background and triggering scaled to half an event over the {span:.0f} "
+                                     "days of data")
+    return HawkesFit(replace(p, mu=mu), t_end, "defaults",
+                     f"default parameters: only {len(resp_all)} serious events in the fitting window, at least "
+                     f"{cfg.min_events} needed to fit ({how})", n_events=len(resp_all))
 
 
 def _clip(name, value, lo, hi, hit: set) -> float:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import ncx2
+from scipy.stats import ncx2, norm
 
 __all__ = ["TimeKernel", "SpaceKernel", "disc_mass", "DiscMassTable", "gaussian_pdf"]
 
@@ -138,7 +138,12 @@ class DiscMassTable:
 
     Bilinear on ``u = d / sd`` in [0, ``u_max``] and ``v = radius / sd`` in
     [0, ``v_max``]; outside it the mass is 1 when ``u <= v - 8`` and 0 when
-    ``u >= v + 8`` (off by less than 1e-14), otherwise the exact CDF.
+    ``u >= v + 8`` (off by less than 1e-14). In between (a narrow Gaussian
+    near the rim of a wide disc, ``v >= 8``) a second table, bilinear on the
+    distance to the rim ``v - u`` in [-8, 8] and the rim's curvature ``1 / v``
+    in [0, 1/8] (at ``1 / v = 0`` the rim is straight: the mass is the normal
+    CDF of ``v - u``); error below 2e-5 (the tests). Only ``v < 8`` with
+    ``u >= u_max`` (never: ``|u - v| < 8``) would need the exact CDF.
 
     Examples
     --------
@@ -157,6 +162,31 @@ class DiscMassTable:
         uu, vv = np.meshgrid(self.u, self.v, indexing="ij")
         self.table = ncx2.cdf(vv ** 2, 2, uu ** 2)
         self.table[:, 0] = 0.0
+        # the rim: delta = v - u on [-8, 8], curvature w = 1 / v on [0, 1/8]
+        self.rim_step = step
+        self.rim_delta = np.arange(-8.0, 8.0 + step / 2, step)
+        self.rim_w = np.linspace(0.0, 1.0 / 8.0, 145)
+        dd, ww = np.meshgrid(self.rim_delta, self.rim_w, indexing="ij")
+        vv = 1.0 / np.where(ww > 0, ww, 1.0)
+        self.rim = np.where(ww > 0, ncx2.cdf(vv ** 2, 2, np.clip(vv - dd, 0.0, None) ** 2), norm.cdf(dd))
+
+    def _near_rim(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """Mass for ``|u - v| < 8``: the rim table when ``v >= 8``, else the exact CDF."""
+        out = np.empty(u.shape)
+        ok = v >= 8.0
+        if ok.any():
+            fi = (v[ok] - u[ok] + 8.0) / self.rim_step
+            i0 = np.clip(fi.astype("int64"), 0, len(self.rim_delta) - 2)
+            di = np.clip(fi - i0, 0.0, 1.0)
+            fj = (1.0 / v[ok]) / self.rim_w[1]
+            j0 = np.minimum(fj.astype("int64"), len(self.rim_w) - 2)
+            dj = fj - j0
+            t = self.rim
+            out[ok] = ((1 - di) * (1 - dj) * t[i0, j0] + di * (1 - dj) * t[i0 + 1, j0]
+                       + (1 - di) * dj * t[i0, j0 + 1] + di * dj * t[i0 + 1, j0 + 1])
+        if (~ok).any():
+            out[~ok] = ncx2.cdf(v[~ok] ** 2, 2, u[~ok] ** 2)
+        return out
 
     def __call__(self, d: np.ndarray, radius: np.ndarray, sd: np.ndarray) -> np.ndarray:
         u = np.asarray(d, dtype="float64") / sd
@@ -179,30 +209,46 @@ class DiscMassTable:
         out[outside & (u <= v - 8.0)] = 1.0
         rest = outside & (np.abs(u - v) < 8.0)
         if rest.any():
-            out[rest] = ncx2.cdf(v[rest] ** 2, 2, u[rest] ** 2)
+            out[rest] = self._near_rim(u[rest], v[rest])
         return out
 
     def many(self, d: np.ndarray, radii: np.ndarray, sd: float) -> np.ndarray:
-        """``(len(d), len(radii))`` masses for one ``sd`` (the distance part of the interpolation shared)."""
+        """``(len(d), len(radii))`` masses for one ``sd`` (the distance part of the interpolation shared).
+
+        The same values as :meth:`__call__`; the table is read by rows of ``v`` (one contiguous row per
+        radius) and discs wider than the table skip the interpolation.
+        """
         u = np.asarray(d, dtype="float64") / sd
         out = np.zeros((len(u), len(radii)))
         fi = u / self.step
         ok = u < self.u[-1]
         i0 = np.minimum(fi.astype("int64"), len(self.u) - 2)
         di = fi - i0
-        t = self.table
+        i1 = i0 + 1
+        t_v = self._by_v()
         for r, radius in enumerate(np.asarray(radii, dtype="float64")):
             v = radius / sd
             if v >= self.v[-1]:
-                out[:, r] = self(u, np.full(len(u), v), 1.0)
+                col = (u <= v - 8.0).astype("float64")
+                band = np.abs(u - v) < 8.0
+                if band.any():
+                    col[band] = self._near_rim(u[band], np.full(int(band.sum()), v))
+                out[:, r] = col
                 continue
             fj = v / self.step
             j0 = min(int(fj), len(self.v) - 2)
             dj = fj - j0
-            col0 = (1 - di) * t[i0, j0] + di * t[i0 + 1, j0]
-            col1 = (1 - di) * t[i0, j0 + 1] + di * t[i0 + 1, j0 + 1]
+            row0, row1 = t_v[j0], t_v[j0 + 1]
+            col0 = (1 - di) * row0[i0] + di * row0[i1]
+            col1 = (1 - di) * row1[i0] + di * row1[i1]
             out[:, r] = np.where(ok, (1 - dj) * col0 + dj * col1, 0.0)
             far = ~ok & (v > u - 8.0)
             if far.any():
-                out[far, r] = ncx2.cdf(v ** 2, 2, u[far] ** 2)
+                out[far, r] = self._near_rim(u[far], np.full(int(far.sum()), v))
         return out
+
+    def _by_v(self) -> np.ndarray:
+        """The table with ``v`` first (rows contiguous), made once."""
+        if getattr(self, "_table_v", None) is None:
+            self._table_v = np.ascontiguousarray(self.table.T)
+        return self._table_v

@@ -12,7 +12,11 @@ The pipeline, as of a time ``T`` (only alerts reported strictly before ``T``):
 4. **presence gap** (:mod:`.presence_gap`): which components reach the area,
    recent dismounted patrols and engagements; a hotspot is *flagged* when its
    score is at least ``flag_score`` and a component is missing;
-5. **explanation** (:mod:`.explain`).
+5. **expected serious events** (:mod:`ewarning.forecast.areas`): the
+   self-exciting model fitted on these alerts as of the day (defaults with few
+   serious events, and the figure says which) gives each area its expected
+   serious events over the next 14 days;
+6. **explanation** (:mod:`.explain`).
 
 The vulnerability watch of IDP sites is in :mod:`.watch`.
 
@@ -37,6 +41,7 @@ import shapely
 
 from ..asof import as_of as as_of_view
 from ..asof import as_of_tag, as_of_words, parse_as_of, utc_columns
+from ..forecast.areas import AreaConfig, expected_in_areas
 from . import clustering, explain, presence_gap, tension
 from .config import HotspotConfig
 from .prepare import AlertIndex, days, slice_weights
@@ -52,7 +57,8 @@ HOTSPOT_COLUMNS = ["hotspot_id", "as_of", "rank", "score", "flagged", "presence"
                    "escalation", "trend_strength",
                    "spread", "severity", "exposure",
                    "rate_ratio", "p_rise", "tau", "p_trend", "killed", "exposed_population",
-                   "last_dismounted_days", "engagements"]
+                   "last_dismounted_days", "engagements", "expected_events", "expected_recent_near",
+                   "forecast_model"]
 
 
 @dataclass
@@ -88,7 +94,10 @@ class HotspotResult:
         """GeoJSON features with the command-line contract's properties."""
         return _features(self.hotspots, ["as_of", "rank", "score", "flagged", "presence", "presence_gap",
                                          "exposed_sites", "n_alerts", "trend", "explanation", "place",
-                                         "hotspot_id", "alert_ids"])
+                                         "hotspot_id", "alert_ids", "expected_events", "forecast_model"])
+
+
+_EXACT = {"expected_events"}
 
 
 def _features(frame: gpd.GeoDataFrame, props: list[str]) -> list[dict]:
@@ -100,7 +109,8 @@ def _features(frame: gpd.GeoDataFrame, props: list[str]) -> list[dict]:
             if isinstance(v, pd.Timestamp):
                 v = v.isoformat()
             elif isinstance(v, (np.floating, float)):
-                v = None if np.isnan(v) else round(float(v), 2)
+                # the expected events are already the figure the explanation says ("0.034"): kept as they are
+                v = None if np.isnan(v) else (float(v) if k in _EXACT else round(float(v), 2))
             elif isinstance(v, (np.integer,)):
                 v = int(v)
             elif isinstance(v, (np.bool_,)):
@@ -156,28 +166,46 @@ class HotspotEngine:
     """
 
     def __init__(self, alerts: gpd.GeoDataFrame, sites=None, presence=None, patrols=None,
-                 config: HotspotConfig | None = None, crs: str | None = None, towns=None, roads=None):
+                 config: HotspotConfig | None = None, crs: str | None = None, towns=None, roads=None,
+                 forecast: AreaConfig | None = None):
         config = config or HotspotConfig()
         if alerts is None:
             alerts = gpd.GeoDataFrame({"reported_at": pd.to_datetime([], utc=True), "category": []},
                                       geometry=[], crs="EPSG:4326")
-        self._setup(AlertIndex.from_frame(alerts, config, crs), config, sites, presence, patrols, towns, roads)
+        self._setup(AlertIndex.from_frame(alerts, config, crs), config, sites, presence, patrols, towns, roads,
+                    forecast)
 
     @classmethod
     def from_index(cls, index: AlertIndex, config: HotspotConfig | None = None, sites=None, presence=None,
-                   patrols=None, towns=None, roads=None) -> "HotspotEngine":
+                   patrols=None, towns=None, roads=None, forecast: AreaConfig | None = None) -> "HotspotEngine":
         """An engine over alerts already prepared (the backtest shares one index between its methods)."""
         engine = cls.__new__(cls)
-        engine._setup(index, config or HotspotConfig(), sites, presence, patrols, towns, roads)
+        engine._setup(index, config or HotspotConfig(), sites, presence, patrols, towns, roads, forecast)
         return engine
 
-    def _setup(self, index: AlertIndex, config: HotspotConfig, sites, presence, patrols, towns, roads) -> None:
+    def _setup(self, index: AlertIndex, config: HotspotConfig, sites, presence, patrols, towns, roads,
+               forecast: AreaConfig | None = None) -> None:
         from ..roads import as_network
         self.config, self.index, self.crs = config, index, index.crs
+        #: how expected serious events are forecast for the listed areas (:mod:`ewarning.forecast.areas`)
+        self.forecast = forecast or AreaConfig()
         self.sites = utc_columns(sites, ["opened", "closed"])
         self.presence, self.patrols = presence, utc_columns(patrols, ["start"])
         self.towns = towns
         self.roads = as_network(roads, self.crs)
+        self.engagements = None   # the engagement log, when attached (with_engagements)
+
+    def with_engagements(self, engagements) -> "HotspotEngine":
+        """Count an engagement log (:mod:`ewarning.engagement`) in the presence around each hotspot.
+
+        Each hotspot then carries the last engagement within ``patrol_km``
+        (dated strictly before the as-of time) and its explanation says so.
+        Returns the engine itself.
+        """
+        # An empty log is no log (a store nobody has imported engagements into): presence is then not judged on it.
+        self.engagements = (None if engagements is None or not len(engagements)
+                            else utc_columns(engagements, ["date"]))
+        return self
 
     # -- the fast core, shared with the backtest ----------------------------
     def areas(self, when, exposure: bool = True) -> tuple[list, pd.DataFrame, list]:
@@ -334,10 +362,15 @@ class HotspotEngine:
         view = as_of_view({"alerts": None, "sites": self.sites, "presence": self.presence,
                            "patrols": self.patrols}, when)
         pres = presence_gap.assess(polys, view.presence, view.patrols, self.crs, when, cfg,
-                                   roads=self.roads)
+                                   roads=self.roads, engagements=self.engagements)
         pop, site_names = presence_gap.exposed_sites(polys, view.sites, self.crs, cfg.exposure_km)
         places = self._place_names(polys, view)
         ix = self.index
+        drawn = self.watch_areas(polys, table)
+        # expected serious events in each drawn area: one figure for the table and the explanation
+        outlook = expected_in_areas(ix, days(when), drawn, self.forecast)
+        if outlook.source != "fitted":
+            notes.append(f"Expected serious events: {outlook.fit.note}.")
         rows = []
         for k in range(len(polys)):
             t = table.iloc[k]
@@ -347,6 +380,7 @@ class HotspotEngine:
             flagged = bool(pres.at[k, "presence_known"] and gap and t["score"] >= cfg.flag_score)
             info = dict(t)
             rising_k = bool(t.get("rising", True))
+            info.update({c: pres.at[k, c] for c in presence_gap.ENGAGEMENT_FACTS})   # dismounted time, engagements
             info.update(place=places[k], n_alerts=len(members), categories=ix.category[members],
                         killed=float(t["killed_count"]), exposed_sites=site_names[k],
                         exposed_pop=pop[k], presence_known=bool(pres.at[k, "presence_known"]), present=present,
@@ -355,6 +389,7 @@ class HotspotEngine:
                         cla_patrols=int(pres.at[k, "cla_patrols"]), by_road=self.roads is not None,
                         hours={c: pres.at[k, f"hours_{c}"] for c in presence_gap.COMPONENT_NAMES},
                         flagged=flagged, rising=rising_k, tested_areas=n_tested,
+                        expected_text=outlook.explanations[k].text,
                         persistent_days=cfg.persistent_days if cfg.persistent_days > 0 else cfg.window_days)
             rows.append({
                 "hotspot_id": f"H-{as_of_tag(when)}-{k + 1}", "as_of": when, "rank": k + 1,
@@ -376,8 +411,12 @@ class HotspotEngine:
                 "p_trend": float(t["p_trend"]), "killed": float(t["killed_count"]),
                 "exposed_population": float(pop[k]), "last_dismounted_days": pres.at[k, "last_dismounted_days"],
                 "engagements": int(pres.at[k, "engagements"]),
+                # the figure the explanation says, as it says it ("0.80"): the table cannot disagree
+                "expected_events": outlook.expected[k],
+                "expected_recent_near": round(float(outlook.explanations[k].recent_near), 3),
+                "forecast_model": outlook.model_words,
             })
-        geoms = shapely.transform(np.asarray(self.watch_areas(polys, table), dtype=object), lambda c: c * 1000.0)
+        geoms = shapely.transform(np.asarray(drawn, dtype=object), lambda c: c * 1000.0)
         frame = gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries(geoms, crs=self.crs).to_crs("EPSG:4326").to_numpy(),
                                  crs="EPSG:4326")
         return HotspotResult(when, frame, notes, cfg)

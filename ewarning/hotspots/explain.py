@@ -72,6 +72,52 @@ def missing_phrase(gap: list) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def dismounted_phrase(row: dict, config) -> str:
+    """Hours of dismounted patrol within ``patrol_km`` in the last ``patrol_recent_days`` (issue #14).
+
+    Examples
+    --------
+    >>> c = type("C", (), {"patrol_km": 10, "patrol_recent_days": 14})()
+    >>> dismounted_phrase({"dismounted_hours": 0.0}, c)
+    'No dismounted patrol within 10 km in the last 14 days.'
+    >>> dismounted_phrase({"dismounted_hours": 3.46}, c)
+    'Dismounted patrol time within 10 km in the last 14 days: 3.5 h.'
+    """
+    km, days = _n(float(getattr(config, "patrol_km", 10))), int(getattr(config, "patrol_recent_days", 14))
+    hours = float(row.get("dismounted_hours") or 0.0)
+    if not hours > 0:
+        return f"No dismounted patrol within {km} km in the last {days} days."
+    return f"Dismounted patrol time within {km} km in the last {days} days: {hours:.1f} h."
+
+
+def engagement_phrase(row: dict, config) -> str:
+    """The last engagement logged near the place, and how many recently (issue #14).
+
+    Examples
+    --------
+    >>> c = type("C", (), {"patrol_km": 10, "patrol_recent_days": 14})()
+    >>> engagement_phrase({"last_engagement_days": 23.0, "last_engagement_activity": "community_meeting",
+    ...     "last_engagement_component": "civil_affairs", "logged_engagements": 0}, c).split("; ")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['Last engagement with the communities here 23 day(s) ago (community meeting, civil affairs)',
+     'none logged in the last 14 days.']
+    >>> engagement_phrase({"last_engagement_days": float("nan")}, c)
+    'No engagement with the communities within 10 km in the engagement log.'
+    """
+    from ..vocab import ENGAGEMENT_ACTIVITIES, ENGAGEMENT_COMPONENTS
+
+    km, days = _n(float(getattr(config, "patrol_km", 10))), int(getattr(config, "patrol_recent_days", 14))
+    last = row.get("last_engagement_days")
+    if last is None or (isinstance(last, float) and math.isnan(last)):
+        return f"No engagement with the communities within {km} km in the engagement log."
+    activity = ENGAGEMENT_ACTIVITIES.get(row.get("last_engagement_activity"), str(row.get("last_engagement_activity")))
+    comp = ENGAGEMENT_COMPONENTS.get(row.get("last_engagement_component"), str(row.get("last_engagement_component")))
+    n = int(row.get("logged_engagements") or 0)
+    recent = f"{n} logged in the last {days} days" if n else f"none logged in the last {days} days"
+    return (f"Last engagement with the communities here {float(last):.0f} day(s) ago ({activity.lower()}, "
+            f"{comp.lower()}); {recent}.")
+
+
 def hotspot(row: dict, config) -> str:
     """The explanation of one hotspot (a dict of its properties and components).
 
@@ -150,6 +196,9 @@ def hotspot(row: dict, config) -> str:
             parts.append(f"Last dismounted patrol nearby {last:.0f} day(s) ago; "
                          f"{int(row['engagements'])} community engagement(s) in the last "
                          f"{int(getattr(config, 'patrol_recent_days', 14))} days.")
+            parts.append(dismounted_phrase(row, config))
+    if row.get("engagements_known"):
+        parts.append(engagement_phrase(row, config))
     if row.get("rising", True):
         # The lead says why the place is listed, in the words of its trend label: the engine's rising label.
         why = []
@@ -172,6 +221,8 @@ def hotspot(row: dict, config) -> str:
             parts.append(f"Its rise (p={row['p_rising']:.3f}) is not counted as rising: with "
                          f"{int(row['tested_areas'])} places tested at once, a rise this weak is expected somewhere "
                          "by chance (false discovery control).")
+    if row.get("expected_text"):   # the self-exciting forecast (ewarning.forecast.areas), one sentence
+        parts.append(row["expected_text"][0].upper() + row["expected_text"][1:] + ".")
     if row.get("flagged"):
         parts.append(f"FLAGGED: tension {row['score']:.0f}/100 with no multidimensional presence.")
     return " ".join(parts)

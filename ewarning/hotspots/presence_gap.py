@@ -10,7 +10,12 @@ poor).
 
 Patrols near the place (route within ``patrol_km``) give the recency of the
 last dismounted patrol and the community engagements made in the last
-``patrol_recent_days``.
+``patrol_recent_days``, and the hours of dismounted patrol then: measured
+minutes on foot when the patrols carry ``dismounted_min`` (from GPS tracks,
+:mod:`ewarning.tracking`), else the duration of patrols declared dismounted.
+An engagement log (:mod:`ewarning.engagement`), when given, adds the last
+engagement within ``patrol_km`` (days ago, activity, component) and the
+engagements logged in the last ``patrol_recent_days``.
 
 Complexity: STRtree queries, O((b + p + h) log(b + p + h)) for b bases,
 p patrols and h places.
@@ -39,6 +44,9 @@ from ..vocab import COMPONENTS
 from .config import HotspotConfig
 
 COMPONENT_NAMES = list(COMPONENTS)  # military, police, civilian, cla
+#: Columns of :func:`assess` the explanation reads about time on foot and the engagement log.
+ENGAGEMENT_FACTS = ("dismounted_hours", "engagements_known", "last_engagement_days", "last_engagement_activity",
+                    "last_engagement_component", "logged_engagements")
 
 
 def _km_geoms(frame: gpd.GeoDataFrame, crs: str) -> np.ndarray:
@@ -57,7 +65,8 @@ def _pairs_within(places: list, geoms: np.ndarray, distance: float) -> tuple[np.
 
 
 def assess(places: list, presence: gpd.GeoDataFrame | None, patrols: gpd.GeoDataFrame | None, crs: str,
-           when: pd.Timestamp, config: HotspotConfig, roads=None) -> pd.DataFrame:
+           when: pd.Timestamp, config: HotspotConfig, roads=None,
+           engagements: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """Which components reach each place on ``when``, and what is missing.
 
     Parameters
@@ -74,6 +83,8 @@ def assess(places: list, presence: gpd.GeoDataFrame | None, patrols: gpd.GeoData
     config : HotspotConfig
     roads : RoadNetwork, optional
         On ``crs``; reach is then travel time (``reach_hours``).
+    engagements : GeoDataFrame, optional
+        The engagement log; only engagements dated strictly before ``when`` count.
 
     Returns
     -------
@@ -84,7 +95,10 @@ def assess(places: list, presence: gpd.GeoDataFrame | None, patrols: gpd.GeoData
         unreachable),
         ``presence_known``, ``gap`` (list of missing components),
         ``last_dismounted_days`` (NaN when none), ``engagements``,
-        ``cla_patrols`` (recent patrols with a liaison assistant).
+        ``cla_patrols`` (recent patrols with a liaison assistant),
+        ``dismounted_hours`` (recent, see above), ``engagements_known``,
+        ``last_engagement_days`` (NaN when none), ``last_engagement_activity``,
+        ``last_engagement_component``, ``logged_engagements`` (recent).
     """
     n = len(places)
     out = pd.DataFrame(index=range(n))
@@ -121,6 +135,7 @@ def assess(places: list, presence: gpd.GeoDataFrame | None, patrols: gpd.GeoData
     out["last_dismounted_days"] = np.nan
     out["engagements"] = 0
     out["cla_patrols"] = 0
+    out["dismounted_hours"] = 0.0
     out["patrols_known"] = patrols is not None
     if patrols is not None and len(patrols) and n:
         routes = _km_geoms(patrols, crs)
@@ -140,7 +155,50 @@ def assess(places: list, presence: gpd.GeoDataFrame | None, patrols: gpd.GeoData
             if "cla_present" in patrols.columns:
                 cla = patrols["cla_present"].fillna(False).to_numpy(dtype=bool)[g_idx]
                 out["cla_patrols"] = np.bincount(p_idx[recent & cla], minlength=n)
+            out["dismounted_hours"] = _dismounted_hours(patrols, p_idx, g_idx, recent, n)
+    _engagement_recency(out, places, engagements, crs, when, config)
     return out
+
+
+def _dismounted_hours(patrols: gpd.GeoDataFrame, p_idx, g_idx, recent, n: int) -> np.ndarray:
+    """Hours on foot near each place: measured ``dismounted_min`` when known, else declared dismounted duration."""
+    start = pd.to_datetime(patrols["start"], utc=True)
+    end = pd.to_datetime(patrols["end"].fillna(patrols["start"]), utc=True)
+    declared = np.where(patrols["type"].to_numpy() == "dismounted",
+                        ((end - start).dt.total_seconds() / 3600.0).fillna(0.0).to_numpy(), 0.0)
+    if "dismounted_min" in patrols.columns:
+        measured = pd.to_numeric(patrols["dismounted_min"], errors="coerce").to_numpy(dtype="float64") / 60.0
+        declared = np.where(np.isfinite(measured), measured, declared)
+    return np.bincount(p_idx[recent], weights=np.maximum(declared, 0.0)[g_idx][recent], minlength=n)
+
+
+def _engagement_recency(out: pd.DataFrame, places: list, engagements, crs: str, when: pd.Timestamp,
+                        config: HotspotConfig) -> None:
+    n = len(out)
+    if "dismounted_hours" not in out.columns:
+        out["dismounted_hours"] = 0.0
+    out["engagements_known"] = engagements is not None
+    out["last_engagement_days"] = np.nan
+    out["last_engagement_activity"] = None
+    out["last_engagement_component"] = None
+    out["logged_engagements"] = 0
+    if engagements is None or len(engagements) == 0 or n == 0:
+        return
+    dates = pd.to_datetime(engagements["date"], utc=True)
+    known = engagements[(dates < when).to_numpy()]
+    if known.empty:
+        return
+    p_idx, e_idx = _pairs_within(places, _km_geoms(known, crs), config.patrol_km)
+    if len(p_idx) == 0:
+        return
+    ago = ((when - pd.to_datetime(known["date"], utc=True)).dt.total_seconds() / 86_400.0).to_numpy()[e_idx]
+    order = np.lexsort((e_idx, ago, p_idx))          # per place, the most recent first
+    p_s, e_s, a_s = p_idx[order], e_idx[order], ago[order]
+    first = np.r_[True, p_s[1:] != p_s[:-1]]
+    out.loc[p_s[first], "last_engagement_days"] = a_s[first]
+    out.loc[p_s[first], "last_engagement_activity"] = known["activity"].to_numpy()[e_s[first]]
+    out.loc[p_s[first], "last_engagement_component"] = known["component"].to_numpy()[e_s[first]]
+    out["logged_engagements"] = np.bincount(p_idx[ago <= config.patrol_recent_days], minlength=n)
 
 
 def exposed_sites(places: list, sites: gpd.GeoDataFrame | None, crs: str, km: float) -> tuple[np.ndarray, list]:

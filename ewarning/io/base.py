@@ -15,7 +15,7 @@ import pandas as pd
 
 #: Layers a reader may produce. ``patrol_points`` are route points
 #: (patrol_id, seq, time, lat, lon) that the patrol validator turns into lines.
-LAYERS = ("alerts", "sites", "presence", "patrols", "patrol_points")
+LAYERS = ("alerts", "sites", "presence", "patrols", "patrol_points", "engagements")
 
 
 class ReadError(ValueError):

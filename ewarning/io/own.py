@@ -17,7 +17,9 @@ LAYER_MARKERS = [
     ("patrols", {"patrol_id"}),
     ("presence", {"base_id"}),
     ("sites", {"site_id"}),
+    ("engagements", {"engagement_id"}),
     ("alerts", {"category"}),
+    ("engagements", {"community", "activity"}),   # after alerts: a report with a community column stays a report
 ]
 
 #: Spellings seen in the field for canonical columns (the KoBo reader's list; the canonical readers

@@ -244,8 +244,9 @@ class GeoPackageStore:
         triage edits (two edits in one millisecond still change it).
         """
         with closing(self._connect()) as con:
+            layers = ", ".join(f"'{name}'" for name in LAYER_SCHEMAS)   # names from the schema, not from input
             rows = con.execute("SELECT table_name, last_change FROM gpkg_contents WHERE table_name IN "
-                               "('alerts', 'sites', 'presence', 'patrols') ORDER BY table_name").fetchall()
+                               f"({layers}) ORDER BY table_name").fetchall()
             counts = [con.execute(f'SELECT max(fid), count(*) FROM "{name}"').fetchone() for name, _ in rows]
             edits = con.execute('SELECT count(*) FROM "alert_edits"').fetchone()[0]
         return (self.location + "|" + "|".join(f"{n}:{t}:{c}" for (n, t), c in zip(rows, counts))

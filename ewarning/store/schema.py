@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import alerts, patrols, presence, sites
+from ..engagement import log as engagement_log
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,12 @@ LAYER_SCHEMAS = {
             "start": "datetime", "end": "datetime", "engagements": "integer", "cla_present": "boolean",
             "female_engagement_team": "boolean", "import_id": "integer"}),
         "LINESTRING", ("patrol_id",), "Patrol routes"),
+    "engagements": TableSchema(
+        "engagements",
+        _types(engagement_log.COLUMNS + ["import_id"], {
+            "date": "datetime", "participants_women": "integer", "participants_men": "integer",
+            "import_id": "integer"}),
+        "POINT", ("engagement_id",), "Community engagements (participants as counts, never names)"),
 }
 
 LOG_SCHEMAS = {
@@ -95,5 +102,5 @@ ACCOUNT_SCHEMAS = {
 #: use (sites with no opening time are kept too). Closings and ends are left
 #: to the as-of view.
 UNTIL_RULES = {"alerts": ("reported_at", True), "sites": ("opened", False), "presence": ("start", False),
-               "patrols": ("start", True)}
+               "patrols": ("start", True), "engagements": ("date", True)}
 

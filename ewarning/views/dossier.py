@@ -89,6 +89,9 @@ def hotspot_list(picture: Picture) -> HotspotList:
         "exposed": hot["exposed_population"].fillna(0).astype(int).to_numpy() if len(hot) else [],
         "last_dismounted_days": (pd.to_numeric(hot["last_dismounted_days"], errors="coerce").round(0).to_numpy()
                                  if len(hot) else []),
+        # expected serious events in the next 14 days: the figure the explanation says (ewarning.forecast.areas)
+        "expected": (hot["expected_events"].astype(float).to_numpy() if len(hot) and "expected_events" in hot
+                     else [float("nan")] * len(hot)),
     })
     return HotspotList(picture=picture, table=table)
 

@@ -53,6 +53,9 @@ class Layers:
         when the alerts come from a file (there is no triage to undo).
     source : str
         Where they came from (a store location or file names), for notes.
+    engagements : GeoDataFrame or None
+        The engagement log (:mod:`ewarning.engagement`): counted in the
+        presence around each hotspot when given.
     """
 
     alerts: gpd.GeoDataFrame | None = None
@@ -61,13 +64,18 @@ class Layers:
     patrols: gpd.GeoDataFrame | None = None
     alert_edits: pd.DataFrame | None = None
     source: str = ""
+    engagements: gpd.GeoDataFrame | None = None
 
     @classmethod
-    def from_store(cls, store, until: pd.Timestamp | None = None) -> "Layers":
-        """Every layer of ``store`` (alerts reported before ``until`` when given) and its triage log."""
-        return cls(alerts=store.read("alerts", until=until), sites=store.read("sites"),
-                   presence=store.read("presence"), patrols=store.read("patrols"),
-                   alert_edits=store.read("alert_edits"), source=str(store.location))
+    def from_store(cls, store, until: pd.Timestamp | None = None,
+                   bbox: tuple[float, float, float, float] | None = None) -> "Layers":
+        """Every layer of ``store`` and its triage log; with ``until``, the alerts and engagements dated before
+        it, and with ``bbox``, the features in that box (both filtered in the database where the backend can:
+        a mission-size PostGIS store reads only the area and the period asked for)."""
+        return cls(alerts=store.read("alerts", until=until, bbox=bbox), sites=store.read("sites", bbox=bbox),
+                   presence=store.read("presence", bbox=bbox), patrols=store.read("patrols", bbox=bbox),
+                   alert_edits=store.read("alert_edits"), source=str(store.location),
+                   engagements=store.read("engagements", until=until, bbox=bbox))
 
     def edits_after(self, when: pd.Timestamp) -> int:
         """How many triage edits were made at or after ``when`` (0 without a log)."""
@@ -231,7 +239,7 @@ def _picture(layers: Layers, filters: flt.Filters, user: str, redaction: Redacti
     config = config or HotspotConfig()
     if engine is None:
         engine = HotspotEngine(_engine_alerts(layers, filters), then.sites, then.presence, then.patrols, config,
-                               towns=towns, roads=roads)
+                               towns=towns, roads=roads).with_engagements(layers.engagements)
     result = engine.score(filters.as_of, top=top)
     notes, later = _notes(result.notes, layers, filters)
     then = replace(then, alerts=redact_alerts(then.alerts, redaction))   # scored on everything, shown redacted
@@ -255,7 +263,8 @@ def pictures(layers: Layers, filters: flt.Filters, dates: Iterable[pd.Timestamp]
     shared = None
     if not filters.triage_as_known or layers.edits_after(min(dates)) == 0:
         shared = HotspotEngine(_engine_alerts(layers, replace(filters, triage_as_known=False)), layers.sites,
-                               layers.presence, layers.patrols, config, towns=towns, roads=roads)
+                               layers.presence, layers.patrols, config, towns=towns,
+                               roads=roads).with_engagements(layers.engagements)
     for when in dates:
         yield picture(layers, replace(filters, end=when), user, config=config, towns=towns, roads=roads, top=top,
                       engine=shared)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-HEAD = "0001"   # the newest revision in versions/; the store checks it without loading Alembic
+HEAD = "0002"   # the newest revision in versions/; the store checks it without loading Alembic
 LOCK = 0x65776D67  # pg_advisory_lock key held while migrating ("ewmg")
 
 
