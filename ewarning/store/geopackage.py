@@ -26,6 +26,7 @@ import shapely
 from ..io.gpkg import decode_gpkg_blobs
 from .errors import EditConflict, ImportRaced, StoreError, acting_user
 from .schema import ACCOUNT_SCHEMAS, LAYER_SCHEMAS, LOG_SCHEMAS, TABLES, UNTIL_RULES, TableSchema
+from .rekeying import PLACES as REKEYED_PLACES, Rekeying
 from .values import check_bbox as _check_bbox, from_sql as _from_sql, in_bbox as _in_bbox, time_text as _time_text
 from .values import to_sql as _to_sql, utc as _utc
 
@@ -409,46 +410,26 @@ class GeoPackageStore:
         Returns the counts: ``keys`` (distinct keys re-keyed), ``alerts``, ``quarantine``, ``alert_edits``
         (rows changed), ``audit_mentions``.
         """
-        import re
-
         user = acting_user(user, f"the audit entry {action!r}")
-        token = re.compile(r"(?<![0-9A-Za-z_-])R-[0-9a-f]{12}(?![0-9A-Za-z_])")
-        mapping: dict[str, str] = {}
-
-        def new(match) -> str:
-            old = match.group(0)
-            if old not in mapping:
-                mapping[old] = rekey(old)
-            return mapping[old]
-
-        places = (("alerts", ("reporter_key", "text")), ("quarantine", ("raw", "reason")),
-                  ("alert_edits", ("changes", "note")))
-        counts = {"keys": 0, "alerts": 0, "quarantine": 0, "alert_edits": 0, "audit_mentions": 0}
+        keys = Rekeying(rekey)
         with closing(self._connect()) as con:
             con.execute("PRAGMA secure_delete = ON")
             con.execute("BEGIN IMMEDIATE")
             try:
-                for table, columns in places:
+                for table, columns in REKEYED_PLACES:
                     cols = ", ".join(f'"{c}"' for c in columns)
                     sets = ", ".join(f'"{c}" = ?' for c in columns)
                     rows = con.execute(f'SELECT fid, {cols} FROM "{table}"').fetchall()
                     for fid, *values in rows:
-                        changed = [token.sub(new, v) if isinstance(v, str) else v for v in values]
+                        changed = keys.row(values)
                         if changed != values:
                             con.execute(f'UPDATE "{table}" SET {sets} WHERE fid = ?', (*changed, fid))
-                            counts[table] += 1
-                if counts["alerts"]:  # the layer changed: caches keyed on state_token() refresh
+                            keys.changed(table)
+                if keys.counts["alerts"]:  # the layer changed: caches keyed on state_token() refresh
                     con.execute("UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
                                 "WHERE table_name = 'alerts'")
-                counts["keys"] = len(mapping)
-                olds = set(mapping)
-                counts["audit_mentions"] = sum(
-                    1 for (detail,) in con.execute('SELECT detail FROM "audit"')
-                    if isinstance(detail, str) and olds.intersection(token.findall(detail)))
-                _audit(con, user, action,
-                       f"{counts['keys']} reporter key(s) re-keyed under a new secret: {counts['alerts']} "
-                             f"alert(s), {counts['quarantine']} quarantined row(s), {counts['alert_edits']} "
-                       "triage edit(s)")
+                keys.audit_mentions(detail for (detail,) in con.execute('SELECT detail FROM "audit"'))
+                _audit(con, user, action, keys.summary())
                 con.execute("COMMIT")
             except sqlite3.Error as exc:
                 con.execute("ROLLBACK")
@@ -456,7 +437,7 @@ class GeoPackageStore:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
-        return counts
+        return keys.counts
 
     # -- accounts, sign-in throttling and the append-only audit log (ewarning.auth) --------------------------
     def _create_account_tables(self, con: sqlite3.Connection) -> None:

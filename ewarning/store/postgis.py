@@ -41,6 +41,7 @@ import shapely
 from . import migrations
 from .errors import EditConflict, ImportRaced, StoreError, acting_user
 from .schema import LAYER_SCHEMAS, LOG_SCHEMAS, TABLES, UNTIL_RULES, TableSchema
+from .rekeying import PLACES as REKEYED_PLACES, Rekeying
 from .values import check_bbox, from_sql, time_text, to_sql, utc
 
 __all__ = ["ImportRaced", "PostGISStore"]
@@ -380,40 +381,23 @@ class PostGISStore:
     def rekey_reporters(self, rekey, user: str, action: str = "secret:rotate") -> dict[str, int]:
         """Replace every reporter key by ``rekey(old)`` in one transaction, audited (see the GeoPackage store)."""
         user = acting_user(user, f"the audit entry {action!r}")
-        token = re.compile(r"(?<![0-9A-Za-z_-])R-[0-9a-f]{12}(?![0-9A-Za-z_])")
-        mapping: dict[str, str] = {}
-
-        def new(match) -> str:
-            old = match.group(0)
-            if old not in mapping:
-                mapping[old] = rekey(old)
-            return mapping[old]
-
-        places = (("alerts", ("reporter_key", "text")), ("quarantine", ("raw", "reason")),
-                  ("alert_edits", ("changes", "note")))
-        counts = {"keys": 0, "alerts": 0, "quarantine": 0, "alert_edits": 0, "audit_mentions": 0}
+        keys = Rekeying(rekey)
         with self._transaction("reporter keys not re-keyed") as con:
             con.execute("SELECT pg_advisory_xact_lock(%s)", (_IMPORT_LOCK,))
-            for table, columns in places:
+            for table, columns in REKEYED_PLACES:
                 con.execute(f"LOCK TABLE {_ident(table)} IN EXCLUSIVE MODE")
                 cols = ", ".join(_ident(c) for c in columns)
                 sets = ", ".join(f"{_ident(c)} = %s" for c in columns)
                 for fid, *values in con.execute(f"SELECT fid, {cols} FROM {_ident(table)}").fetchall():
-                    changed = [token.sub(new, v) if isinstance(v, str) else v for v in values]
+                    changed = keys.row(values)
                     if changed != values:
                         con.execute(f"UPDATE {_ident(table)} SET {sets} WHERE fid = %s", (*changed, fid))
-                        counts[table] += 1
-            if counts["alerts"]:
+                        keys.changed(table)
+            if keys.counts["alerts"]:
                 _touch(con, "alerts")
-            counts["keys"] = len(mapping)
-            olds = set(mapping)
-            counts["audit_mentions"] = sum(
-                1 for (detail,) in con.execute('SELECT "detail" FROM audit').fetchall()
-                if isinstance(detail, str) and olds.intersection(token.findall(detail)))
-            _audit(con, user, action,
-                   f"{counts['keys']} reporter key(s) re-keyed under a new secret: {counts['alerts']} alert(s), "
-                   f"{counts['quarantine']} quarantined row(s), {counts['alert_edits']} triage edit(s)")
-        return counts
+            keys.audit_mentions(detail for (detail,) in con.execute('SELECT "detail" FROM audit').fetchall())
+            _audit(con, user, action, keys.summary())
+        return keys.counts
 
     # -- accounts, sign-in throttling and the append-only audit log -----------------------------------------
     def add_user(self, name: str, role: str, password_hash: str, created_by: str, at: pd.Timestamp,
