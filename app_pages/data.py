@@ -28,7 +28,7 @@ from ewarning.io import mapping
 from ewarning.io.writers import export_quarantine, withhold_free_text
 
 LAYER_CHOICES = {"": "detect from the columns", "alerts": "alerts", "sites": "IDP sites", "presence": "presence",
-                 "patrols": "patrols"}
+                 "patrols": "patrols", "engagements": "engagement log"}
 
 
 def _uploads(files) -> list[tuple[str, bytes]]:

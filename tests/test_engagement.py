@@ -299,3 +299,19 @@ def test_the_desk_picture_and_the_command_line_count_the_engagement_log(demo_sto
                                                                                           "PATH": "/usr/bin:/bin"})
     command = [f["properties"]["explanation"] for f in json.loads(out.read_text())["features"]]
     assert sorted(e for e in command if "Last engagement" in e) == sorted(said)
+
+
+def test_the_command_line_imports_an_engagement_log_by_its_layer_name(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.signin import ROOT
+
+    store = tmp_path / "joc.gpkg"
+    done = subprocess.run([sys.executable, "-m", "ewarning", "import", str(ROOT / "geodata" / "demo" / "engagements.csv"),
+                           "--layer", "engagements", "--store", str(store)], capture_output=True, text=True,
+                          env={"EWARNING_USER": "ana", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    stored = open_store(store).read("engagements")
+    n_rows = sum(1 for _ in (ROOT / "geodata" / "demo" / "engagements.csv").open(encoding="utf-8")) - 1
+    assert len(stored) == n_rows and "engagements:" in done.stdout
