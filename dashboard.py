@@ -23,7 +23,7 @@ import streamlit as st
 from PIL import Image, ImageDraw
 
 from app_pages import common, signin
-from app_pages.navigation import DESK, pages_for
+from app_pages.navigation import is_desk_page, pages_for
 from ewarning import identities
 from ewarning.render import style
 
@@ -63,9 +63,10 @@ def _run() -> None:
             st.navigation(pages_for(None), position="hidden")   # keeps the page asked for in the address
             signin.show_form()
             return
-        page = st.navigation(pages_for(session.user))
+        t = common.translator()
+        page = st.navigation(pages_for(session.user, t))
         signin.sidebar(session)
-        if page.title in DESK:
+        if is_desk_page(page, t):
             common.filter_sidebar(common.layers().alerts)
         page.run()
     except Exception:  # noqa: BLE001 - every failure of a page ends here, in words

@@ -136,4 +136,28 @@ def test_a_signed_in_french_user_sees_the_sidebar_in_french(app_store):
     side = html.unescape(" ".join(m.value for m in at.sidebar.markdown))
     assert "Connecté en tant que <b>ana</b> (analyste)" in side
     assert [b.label for b in at.sidebar.button if b.key == "signout"] == ["Se déconnecter"]
+    assert len(at.sidebar.date_input) == 1 and not at.exception      # the desk page's filters, whatever the language
 
+
+
+def test_the_navigation_follows_the_users_language(monkeypatch):
+    from types import SimpleNamespace
+
+    import app_pages.navigation as navigation
+    from app_pages.navigation import is_desk_page, pages_for
+    from ewarning.auth import User
+
+    # st.Page outside a running app is a placeholder: record what the navigation asks for instead.
+    monkeypatch.setattr(navigation.st, "Page", lambda path, title, icon, url_path, default: SimpleNamespace(
+        path=path, title=title, url_path=url_path))
+
+    ana = User("ana", "analyst")
+    fr = pages_for(ana, Translator("fr"))
+    assert list(fr) == ["Poste d’analyse", "Direction", "Administration"]
+    assert [p.title for p in fr["Poste d’analyse"]][:3] == ["Carte de situation", "Points chauds", "Saisie d’alerte"]
+    assert is_desk_page(fr["Poste d’analyse"][0], Translator("fr"))
+    assert not is_desk_page(fr["Administration"][0], Translator("fr"))
+    en = pages_for(ana)
+    assert [p.title for p in en["Analyst desk"]][:2] == ["Situation map", "Hotspots"]
+    assert [p.url_path for p in en["Analyst desk"]] == [p.url_path for p in fr["Poste d’analyse"]]   # same addresses
+    assert [p.path for p in en["Analyst desk"]] == [p.path for p in fr["Poste d’analyse"]]

@@ -42,8 +42,8 @@ DEFAULT_LOCALE = "en"
 #: The mission's default language for everyone who has not chosen one (a server setting).
 LANGUAGE_ENV = "EWARNING_LANGUAGE"
 #: Modules whose user-facing strings are all marked and translated (the completeness check reads these).
-TRANSLATED_MODULES = ("app_pages/signin.py", "app_pages/account.py", "ewarning/auth/roles.py",
-                      "ewarning/i18n/preferences.py")
+TRANSLATED_MODULES = ("app_pages/signin.py", "app_pages/account.py", "app_pages/navigation.py",
+                      "ewarning/auth/roles.py", "ewarning/i18n/preferences.py")
 
 __all__ = ["DEFAULT_LOCALE", "LOCALES", "N_", "Translator", "catalogue_path", "mission_locale", "translator"]
 
