@@ -161,3 +161,45 @@ def test_the_navigation_follows_the_users_language(monkeypatch):
     assert [p.title for p in en["Analyst desk"]][:2] == ["Situation map", "Hotspots"]
     assert [p.url_path for p in en["Analyst desk"]] == [p.url_path for p in fr["Poste d’analyse"]]   # same addresses
     assert [p.path for p in en["Analyst desk"]] == [p.path for p in fr["Poste d’analyse"]]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_users_page_adds_refuses_and_disables_in_the_supervisors_language(app_store, language):
+    """The Users page driven as a supervisor would (it had no test before): in each language, the same actions
+    and the same audit entries."""
+    from ewarning.i18n.preferences import set_locale
+    from ewarning.store import open_store
+
+    store = open_store(app_store)
+    set_locale(store, "sam", language, by="sam")
+    t = Translator(language)
+    at = signed_in_app("sam", script=ROOT / "app_pages" / "users.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.subheader[0].value == t("Users")
+    table = at.dataframe[0].value
+    assert list(table.columns) == [t("Name"), t("Role"), t("Status"), t("Added (UTC)"), t("Added by")]
+    assert "password_hash" not in " ".join(map(str, table.columns)) and set(table[t("Role")]) >= {t("supervisor")}
+    new_name = f"newcomer-{language}"
+    at.text_input(key="users_name").set_value(new_name)
+    at.selectbox(key="users_role").set_value("analyst")
+    at.text_input(key="users_password").set_value("a long enough passphrase 42")
+    at.text_input(key="users_again").set_value("not the same passphrase 42")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == [t("The two passwords differ: nobody added.")]
+    assert store.get_user(new_name) is None
+    at.text_input(key="users_name").set_value(new_name)
+    at.text_input(key="users_password").set_value("a long enough passphrase 42")
+    at.text_input(key="users_again").set_value("a long enough passphrase 42")
+    at.button[0].click().run()
+    assert [s.value for s in at.success] == [t("{name} added ({role}).", name=new_name, role=t("analyst"))]
+    assert store.get_user(new_name)["role"] == "analyst"
+    at.selectbox(key="users_disable").set_value(new_name)
+    at.button[1].click().run()
+    assert [s.value for s in at.success] == [t("{name} disabled.", name=new_name)]
+    assert store.get_user(new_name)["disabled_at"] is not None
+    status = at.dataframe[0].value.set_index(t("Name")).loc[new_name, t("Status")]
+    when = store.get_user(new_name)["disabled_at"]
+    assert status == t("disabled {date} {time} UTC", date=t.date(when), time=t.time(when))
+    log = store.audit_log(user="sam", text=new_name)       # the audit log is in the store's words, one language
+    assert list(log["action"]) == ["user disabled", "user added"]

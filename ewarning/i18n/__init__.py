@@ -43,7 +43,7 @@ DEFAULT_LOCALE = "en"
 LANGUAGE_ENV = "EWARNING_LANGUAGE"
 #: Modules whose user-facing strings are all marked and translated (the completeness check reads these).
 TRANSLATED_MODULES = ("app_pages/signin.py", "app_pages/account.py", "app_pages/navigation.py",
-                      "ewarning/auth/roles.py", "ewarning/i18n/preferences.py")
+                      "app_pages/users.py", "ewarning/auth/roles.py", "ewarning/i18n/preferences.py")
 
 __all__ = ["DEFAULT_LOCALE", "LOCALES", "N_", "Translator", "catalogue_path", "mission_locale", "translator"]
 
