@@ -91,7 +91,6 @@ def _import(store, path, user="ana"):
 def test_a_new_store_has_every_table_empty_and_typed(make_store):
     store = make_store()
     assert set(store.counts()) == set(TABLES) and not any(store.counts().values())
-    reference = GeoPackageStore.__new__(GeoPackageStore)   # the dtypes the GeoPackage store gives
     for name in LAYER_SCHEMAS:
         frame = store.read(name)
         assert isinstance(frame, gpd.GeoDataFrame) and frame.crs == "EPSG:4326" and frame.empty
@@ -99,7 +98,6 @@ def test_a_new_store_has_every_table_empty_and_typed(make_store):
         for column, kind in TABLES[name].columns.items():
             if kind == "datetime":
                 assert str(frame[column].dtype) == "datetime64[us, UTC]", (name, column)
-    del reference
 
 
 def test_the_demo_reads_back_the_same_on_both_backends(demo_store, pg_database):

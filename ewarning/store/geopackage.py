@@ -27,6 +27,7 @@ from ..io.gpkg import decode_gpkg_blobs
 from .errors import EditConflict, ImportRaced, StoreError, acting_user
 from .schema import ACCOUNT_SCHEMAS, LAYER_SCHEMAS, LOG_SCHEMAS, TABLES, UNTIL_RULES, TableSchema
 from .rekeying import PLACES as REKEYED_PLACES, Rekeying
+from .values import audit_frame, audit_where
 from .values import check_bbox as _check_bbox, from_sql as _from_sql, in_bbox as _in_bbox, time_text as _time_text
 from .values import to_sql as _to_sql, utc as _utc
 
@@ -561,30 +562,11 @@ class GeoPackageStore:
         This is the store's read; supervisors reach it through :func:`ewarning.auth.audit.view_audit_log`,
         which checks the role and records the viewing.
         """
-        tests, params = [], []
-        if since is not None:
-            tests.append("at >= ?")
-            params.append(_time_text(since))
-        if user is not None:
-            tests.append("user = ?")
-            params.append(str(user))
-        if action is not None:
-            tests.append("action = ?")
-            params.append(str(action))
-        if text:
-            pattern = "%" + str(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            tests.append("(action LIKE ? ESCAPE '\\' OR detail LIKE ? ESCAPE '\\')")
-            params += [pattern, pattern]
-        where = f"WHERE {' AND '.join(tests)} " if tests else ""
+        where, params = audit_where(since, user, action, text, mark="?", like="LIKE")   # SQLite: LIKE ignores case
         with closing(self._connect()) as con:
             rows = con.execute(f'SELECT fid, at, user, action, detail FROM "audit" {where}ORDER BY fid DESC',
                                params).fetchall()
-        columns = list(zip(*rows)) if rows else [()] * 5
-        return pd.DataFrame({"fid": pd.Series(columns[0], dtype="int64"),
-                             "at": _from_sql(columns[1], "datetime"),
-                             "user": pd.Series(columns[2], dtype=object),
-                             "action": pd.Series(columns[3], dtype=object),
-                             "detail": pd.Series(columns[4], dtype=object)})
+        return audit_frame(rows)
 
 
 #: Triggers that make the audit table append-only (SQLite refuses any UPDATE or DELETE of its rows).

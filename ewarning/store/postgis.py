@@ -42,7 +42,7 @@ from . import migrations
 from .errors import EditConflict, ImportRaced, StoreError, acting_user
 from .schema import LAYER_SCHEMAS, LOG_SCHEMAS, TABLES, UNTIL_RULES, TableSchema
 from .rekeying import PLACES as REKEYED_PLACES, Rekeying
-from .values import check_bbox, from_sql, time_text, to_sql, utc
+from .values import audit_frame, audit_where, check_bbox, from_sql, time_text, to_sql, utc
 
 __all__ = ["ImportRaced", "PostGISStore"]
 
@@ -74,11 +74,16 @@ def _ident(name: str) -> str:
     return f'"{name}"'
 
 
+def _iso(column: str) -> str:
+    """A timestamptz column as the GeoPackage's ISO text (so both backends parse the same spelling)."""
+    return f"""to_char({_ident(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
+
+
 def _select_list(schema: TableSchema) -> str:
     cols = ["fid"] + (["ST_AsBinary(geom)"] if schema.geometry else [])
     for name, kind in schema.columns.items():
         if kind == "datetime":   # the GeoPackage's own spelling, so both backends parse the same text
-            cols.append(f"""to_char({_ident(name)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')""")
+            cols.append(_iso(name))
         else:
             cols.append(_ident(name))
     return ", ".join(cols)
@@ -241,8 +246,7 @@ class PostGISStore:
 
     def alert_versions(self) -> pd.DataFrame:
         rows = self._query(
-            """SELECT DISTINCT ON ("alert_id") "alert_id", "version", "user",
-                      to_char("at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+            f"""SELECT DISTINCT ON ("alert_id") "alert_id", "version", "user", {_iso("at")}
                FROM alert_edits ORDER BY "alert_id", "version" DESC""")
         frame = pd.DataFrame(rows, columns=["alert_id", "version", "user", "at"])
         frame["version"] = frame["version"].astype("int64")
@@ -360,7 +364,7 @@ class PostGISStore:
                 if con.execute('SELECT fid FROM alerts WHERE "id" = %s FOR UPDATE', (alert_id,)).fetchone() is None:
                     raise KeyError(f"alert {alert_id} is not in the store")
                 last = con.execute(
-                    """SELECT "version", "user", to_char("at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                    f"""SELECT "version", "user", {_iso("at")}
                        FROM alert_edits WHERE "alert_id" = %s ORDER BY "version" DESC LIMIT 1""",
                     (alert_id,)).fetchone()
                 current = int(last[0]) if last else 0
@@ -432,8 +436,7 @@ class PostGISStore:
 
     def list_users(self) -> pd.DataFrame:
         rows = self._query(
-            """SELECT "name", "role", to_char("created_at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                      "created_by", to_char("disabled_at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+            f"""SELECT "name", "role", {_iso("created_at")}, "created_by", {_iso("disabled_at")}
                FROM users ORDER BY "name" COLLATE "C" """)
         frame = pd.DataFrame(rows, columns=["name", "role", "created_at", "created_by", "disabled_at"])
         for column in ("created_at", "disabled_at"):
@@ -469,30 +472,10 @@ class PostGISStore:
     def audit_log(self, since: pd.Timestamp | None = None, user: str | None = None, action: str | None = None,
                   text: str | None = None) -> pd.DataFrame:
         """Audit entries, newest first, filtered in SQL (as the GeoPackage store's ``audit_log``)."""
-        tests, params = [], []
-        if since is not None:
-            tests.append('"at" >= %s')
-            params.append(time_text(since))
-        if user is not None:
-            tests.append('"user" = %s')
-            params.append(str(user))
-        if action is not None:
-            tests.append('"action" = %s')
-            params.append(str(action))
-        if text:
-            pattern = "%" + str(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            tests.append("""("action" ILIKE %s ESCAPE '\\' OR "detail" ILIKE %s ESCAPE '\\')""")
-            params += [pattern, pattern]
-        where = f"WHERE {' AND '.join(tests)} " if tests else ""
-        rows = self._query(
-            f"""SELECT fid, to_char("at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), "user", "action",
-                       "detail" FROM audit {where}ORDER BY fid DESC""", params)
-        columns = list(zip(*rows)) if rows else [()] * 5
-        return pd.DataFrame({"fid": pd.Series(columns[0], dtype="int64"),
-                             "at": from_sql(columns[1], "datetime"),
-                             "user": pd.Series(columns[2], dtype=object),
-                             "action": pd.Series(columns[3], dtype=object),
-                             "detail": pd.Series(columns[4], dtype=object)})
+        where, params = audit_where(since, user, action, text, mark="%s", like="ILIKE")
+        rows = self._query(f'SELECT fid, {_iso("at")}, "user", "action", "detail" FROM audit {where}ORDER BY fid DESC',
+                           params)
+        return audit_frame(rows)
 
 
 def _audit(con, user: str, action: str, detail: str, at: str | None = None) -> None:

@@ -13,7 +13,8 @@ import shapely
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
-__all__ = ["TIME_FORMAT", "check_bbox", "from_sql", "in_bbox", "time_text", "to_sql", "utc"]
+__all__ = ["TIME_FORMAT", "audit_frame", "audit_where", "check_bbox", "from_sql", "in_bbox", "time_text", "to_sql",
+           "utc"]
 
 
 def utc(ts) -> pd.Timestamp:
@@ -79,3 +80,28 @@ def from_sql(values, kind: str) -> pd.Series:
     if kind == "boolean":
         return pd.Series(values, dtype="float64").fillna(0).astype(bool)
     return pd.Series(values, dtype=object)
+
+
+def audit_where(since=None, user=None, action=None, text=None, mark: str = "?", like: str = "LIKE"
+                ) -> tuple[str, list]:
+    """The ``WHERE`` clause and parameters of an audit-log search, for a backend's placeholder ``mark`` and
+    case-insensitive ``like`` operator: at or after ``since``, exactly ``user`` and ``action``, ``text`` in the
+    action or the detail (``%``, ``_`` and ``\\`` taken literally)."""
+    tests, params = [], []
+    for column, value in (("at", None if since is None else time_text(since)), ("user", user), ("action", action)):
+        if value is not None:
+            tests.append(f'"{column}" {">=" if column == "at" else "="} {mark}')
+            params.append(str(value))
+    if text:
+        pattern = "%" + str(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        tests.append(f"(\"action\" {like} {mark} ESCAPE '\\' OR \"detail\" {like} {mark} ESCAPE '\\')")
+        params += [pattern, pattern]
+    return (f"WHERE {' AND '.join(tests)} " if tests else ""), params
+
+
+def audit_frame(rows: list) -> pd.DataFrame:
+    """Audit rows ``(fid, at as ISO text, user, action, detail)`` as the typed frame both backends return."""
+    columns = list(zip(*rows)) if rows else [()] * 5
+    return pd.DataFrame({"fid": pd.Series(columns[0], dtype="int64"), "at": from_sql(columns[1], "datetime"),
+                         "user": pd.Series(columns[2], dtype=object), "action": pd.Series(columns[3], dtype=object),
+                         "detail": pd.Series(columns[4], dtype=object)})
