@@ -14,7 +14,7 @@ from app_pages import common
 from ewarning.auth import PasswordRefused, SignInRefused, authenticate, change_password
 from ewarning.auth.roles import PERMISSIONS, ROLE_DESCRIPTIONS, ROLE_LABELS, permissions_of
 from ewarning.i18n import LOCALES
-from ewarning.i18n.preferences import locale_of, set_locale
+from ewarning.i18n.preferences import set_locale
 
 user = common.acting_user()
 t = common.translator()
@@ -31,9 +31,10 @@ st.dataframe({t("Permission"): [t(PERMISSIONS[p]) for p in PERMISSIONS],
 
 def _language() -> None:
     set_locale(common.store(), user.name, st.session_state["acct_locale"], by=user)
+    common.remember_locale(user.name, st.session_state["acct_locale"])
 
 
-mine = locale_of(common.store(), user.name)
+mine = t.locale   # this session's language: the store's choice, read once
 st.session_state["acct_locale"] = mine
 st.radio(t("My language"), list(LOCALES), format_func=LOCALES.get, key="acct_locale", horizontal=True,
          on_change=_language)

@@ -501,6 +501,7 @@ def component_labels(codes) -> str:
 
 # -- language (issue #15) ------------------------------------------------------------------------------------------
 LOCALE_KEY = "ui_locale"   # the language chosen on the sign-in form, before anyone is signed in
+USER_LOCALE_KEY = "_ew_user_locale"   # (name, language) of the signed-in user, read once from the store
 
 
 def translator():
@@ -511,5 +512,15 @@ def translator():
 
     session = st.session_state.get(SESSION_KEY)
     if session is not None:
-        return Translator(locale_of(store(), session.user.name))
+        # Read from the store once per signed-in user, not at every call of every run (My account updates it).
+        name, code = st.session_state.get(USER_LOCALE_KEY) or (None, None)
+        if name != session.user.name:
+            name, code = session.user.name, locale_of(store(), session.user.name)
+            st.session_state[USER_LOCALE_KEY] = (name, code)
+        return Translator(code)
     return Translator(st.session_state.get(LOCALE_KEY) or mission_locale())
+
+
+def remember_locale(name: str, code: str) -> None:
+    """The language ``name`` just chose (kept in the store by the caller), for the rest of this session."""
+    st.session_state[USER_LOCALE_KEY] = (name, code)
