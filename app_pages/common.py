@@ -43,7 +43,8 @@ def store_and_token(location: str | None = None) -> tuple[str, str]:
 
 
 def store():
-    return open_store(store_and_token()[0])
+    """The desk's store (``$EWARNING_STORE``), opened once per call (not once more to read its cache key)."""
+    return open_store()
 
 
 @st.cache_resource(show_spinner="Loading layers…", max_entries=4)
