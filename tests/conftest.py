@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,8 +27,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
-from tests.desk import (LOCAL_HOSTS, WARM_UP_DONE, WARM_UP_FAILED, free_port, offline_context,  # noqa: F401
-                        start_streamlit)
+from tests.desk import (LOCAL_HOSTS, WARM_UP_DONE, WARM_UP_FAILED, free_port, main_module_kept,  # noqa: F401
+                        offline_context, start_streamlit)
 from tests.signin import ensure_accounts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,6 +107,13 @@ def _layers(n_alerts: int = 40, seed: int = 7) -> dict:
                                   geometry=[Point(20.68, 4.79), Point(20.67, 5.76), Point(22.0, 6.5)], crs="EPSG:4326"),
     }
     return {"alerts": a, "sites": s, "presence": p, "patrols": t, "basemap": basemap}
+
+
+@pytest.fixture(autouse=True)
+def _main_module_restored():
+    """Each test leaves the worker's ``__main__`` as it found it (see tests.desk.main_module_kept)."""
+    with main_module_kept():
+        yield
 
 
 @pytest.fixture(scope="session")

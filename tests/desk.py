@@ -30,6 +30,22 @@ WARM_UP_DONE, WARM_UP_FAILED = "warm-up done", "warm-up failed"
 
 
 @contextlib.contextmanager
+def main_module_kept():
+    """Put back the process's ``__main__`` module on the way out.
+
+    Streamlit's AppTest runs a page as ``__main__`` and leaves it there. A later
+    test that starts processes with "spawn" then re-ran that page in every child,
+    which failed (nobody signed in) and broke the pool with EOFError.
+    """
+    main = sys.modules.get("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
+@contextlib.contextmanager
 def start_streamlit(store: Path, workdir: Path, user: str = "browser-test", timeout: float = 60,
                     script: str = "serve.py", wait_warm_up: bool = True, env: dict | None = None):
     """``streamlit run serve.py --server.headless true`` on a free port; yields (url, log path).

@@ -221,6 +221,25 @@ def test_a_new_store_is_created_once_when_imports_start_together(tmp_path):
     assert counts["alerts"] == n and counts["imports"] == n
 
 
+def test_processes_still_start_after_a_page_ran_in_this_worker(app_store, tmp_path):
+    # CI failure of 2026-12-03: an AppTest page left as __main__ was re-run in every spawned child.
+    from tests.desk import main_module_kept
+    from tests.signin import signed_in_app
+
+    worker_main = sys.modules["__main__"]
+    with main_module_kept():
+        signed_in_app("lee", script=ROOT / "app_pages" / "briefing.py").run()
+        assert getattr(sys.modules["__main__"], "__file__", "").endswith("briefing.py")  # what AppTest leaves
+    assert sys.modules["__main__"] is worker_main
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Manager() as manager:
+        barrier = manager.Barrier(2)
+        with ctx.Pool(2) as pool:
+            statuses = pool.map(_import_into_new_store,
+                                [(str(tmp_path / "new.gpkg"), str(tmp_path), i, barrier) for i in range(2)])
+    assert statuses == ["imported"] * 2
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60))
 def test_desk_text_is_escaped_exactly_once(value):
