@@ -6,33 +6,22 @@ from __future__ import annotations
 import html
 import re
 import string
-import warnings
 
 import pytest
 
 from ewarning.i18n import LOCALES, TRANSLATED_MODULES, Translator, catalogue_path
 from tests.signin import ROOT, signed_in_app
 
-KEYWORDS = {"t": None, "N_": None}
-
-
 def _marked() -> dict[str, list[str]]:
-    from babel.messages.extract import extract_from_file
+    from ewarning.i18n.catalogue import marked
 
-    found: dict[str, list[str]] = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")   # the f-string fields passed to t() are values, not messages
-        for module in TRANSLATED_MODULES:
-            for lineno, message, _, _ in extract_from_file("python", ROOT / module, keywords=KEYWORDS):
-                found.setdefault(message, []).append(f"{module}:{lineno}")
-    return found
+    return marked()
 
 
 def _catalogue():
-    from babel.messages.pofile import read_po
+    from ewarning.i18n.catalogue import read
 
-    with catalogue_path("fr").open("rb") as po:
-        return read_po(po, locale="fr")
+    return read("fr")
 
 
 def _fields(text: str) -> set[str]:
