@@ -14,18 +14,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .i18n import N_
+
 CATEGORIES = {
-    "killing": "Killing",
-    "armed_attack": "Armed attack",
-    "abduction": "Abduction",
-    "sexual_violence": "Sexual violence",
-    "looting": "Looting",
-    "arson": "Arson",
-    "displacement": "Displacement",
-    "armed_group_movement": "Armed-group movement",
-    "intercommunal_tension": "Intercommunal tension",
-    "threat_or_rumour": "Threat or rumour",
-    "checkpoint_extortion": "Checkpoint or extortion",
+    "killing": N_("Killing"),
+    "armed_attack": N_("Armed attack"),
+    "abduction": N_("Abduction"),
+    "sexual_violence": N_("Sexual violence"),
+    "looting": N_("Looting"),
+    "arson": N_("Arson"),
+    "displacement": N_("Displacement"),
+    "armed_group_movement": N_("Armed-group movement"),
+    "intercommunal_tension": N_("Intercommunal tension"),
+    "threat_or_rumour": N_("Threat or rumour"),
+    "checkpoint_extortion": N_("Checkpoint or extortion"),
 }
 
 CATEGORY_SYNONYMS = {
@@ -77,19 +79,19 @@ CATEGORY_SEVERITY = {
 }
 
 CHANNELS = {
-    "can_call": "Community alert network: call",
-    "can_sms": "Community alert network: SMS",
-    "hotline": "Toll-free hotline",
-    "patrol_report": "Patrol report",
-    "joint_protection_team": "Joint protection team",
-    "liaison_assistant": "Community liaison assistant",
-    "partner_ngo": "Partner NGO",
+    "can_call": N_("Community alert network: call"),
+    "can_sms": N_("Community alert network: SMS"),
+    "hotline": N_("Toll-free hotline"),
+    "patrol_report": N_("Patrol report"),
+    "joint_protection_team": N_("Joint protection team"),
+    "liaison_assistant": N_("Community liaison assistant"),
+    "partner_ngo": N_("Partner NGO"),
     # Community alert networks in areas without phone coverage report by HF/VHF radio
     # (DESIGN.md: "phone, SMS, radio, toll-free lines"): a channel of its own, not media.
-    "radio": "Radio (HF/VHF)",
-    "media": "Media",
-    "other": "Other",
-    "unknown": "Unknown",
+    "radio": N_("Radio (HF/VHF)"),
+    "media": N_("Media"),
+    "other": N_("Other"),
+    "unknown": N_("Unknown"),
 }
 CHANNEL_SYNONYMS = {
     "can": "can_call", "call": "can_call", "phone": "can_call", "can call": "can_call",
@@ -116,7 +118,7 @@ CHANNEL_SYNONYMS = {
     "autre": "other", "inconnu": "unknown",
 }
 
-VERIFICATION = {"unverified": "Unverified", "verified": "Verified", "discounted": "Discounted"}
+VERIFICATION = {"unverified": N_("Unverified"), "verified": N_("Verified"), "discounted": N_("Discounted")}
 VERIFICATION_SYNONYMS = {"confirmed": "verified", "false": "discounted", "rejected": "discounted", "new": "unverified",
                          "pending": "unverified", "verifie": "verified", "confirme": "verified",
                          "non verifie": "unverified", "en attente": "unverified", "rejete": "discounted",
@@ -129,7 +131,7 @@ CREDIBILITY = {c: c for c in "123456"}
 
 #: Location precision and the radius (metres) within which the event lies.
 PRECISION_RADIUS_M = {"exact": 500.0, "village": 5_000.0, "district": 25_000.0, "province": 100_000.0}
-PRECISION = {k: k.capitalize() for k in PRECISION_RADIUS_M}
+PRECISION = {"exact": N_("Exact"), "village": N_("Village"), "district": N_("District"), "province": N_("Province")}
 PRECISION_SYNONYMS = {"gps": "exact", "point": "exact", "town": "village", "locality": "village",
                       "admin2": "district", "prefecture": "province", "admin1": "province", "region": "province",
                       # French
@@ -137,10 +139,10 @@ PRECISION_SYNONYMS = {"gps": "exact", "point": "exact", "town": "village", "loca
                       "quartier": "village", "sous prefecture": "district", "commune": "district"}
 
 SITE_KINDS = {
-    "idp_camp": "IDP camp",
-    "poc_site": "Protection-of-civilians site",
-    "refugee_camp": "Refugee camp",
-    "host_community": "Host community",
+    "idp_camp": N_("IDP camp"),
+    "poc_site": N_("Protection-of-civilians site"),
+    "refugee_camp": N_("Refugee camp"),
+    "host_community": N_("Host community"),
 }
 SITE_KIND_SYNONYMS = {"idp": "idp_camp", "camp": "idp_camp", "idp site": "idp_camp", "poc": "poc_site",
                       "refugees": "refugee_camp", "host": "host_community",
@@ -152,13 +154,13 @@ SITE_KIND_SYNONYMS = {"idp": "idp_camp", "camp": "idp_camp", "idp site": "idp_ca
                       "familles d'accueil": "host_community", "communaute d'accueil": "host_community"}
 
 BASE_KINDS = {
-    "mission_hq": "Mission HQ",
-    "sector_hq": "Sector HQ",
-    "company_base": "Company operating base",
-    "temporary_base": "Temporary operating base",
-    "field_office": "Field office",
-    "police_post": "Police post",
-    "other": "Other",
+    "mission_hq": N_("Mission HQ"),
+    "sector_hq": N_("Sector HQ"),
+    "company_base": N_("Company operating base"),
+    "temporary_base": N_("Temporary operating base"),
+    "field_office": N_("Field office"),
+    "police_post": N_("Police post"),
+    "other": N_("Other"),
 }
 BASE_KIND_SYNONYMS = {"hq": "mission_hq", "cob": "company_base", "tob": "temporary_base",
                       "company operating base": "company_base", "temporary operating base": "temporary_base",
@@ -173,12 +175,12 @@ BASE_KIND_SYNONYMS = {"hq": "mission_hq", "cob": "company_base", "tob": "tempora
 #: Components of a multidimensional presence. ``cla`` (community liaison
 #: assistants) are civilians too, but the design tracks them on their own
 #: because their absence was decisive at Alindao.
-COMPONENTS = {"military": "Military", "police": "Police", "civilian": "Civilian", "cla": "Liaison assistants"}
+COMPONENTS = {"military": N_("Military"), "police": N_("Police"), "civilian": N_("Civilian"), "cla": N_("Liaison assistants")}
 
-PATROL_COMPONENTS = {"military": "Military", "police": "Police", "civilian": "Civilian",
-                     "integrated": "Integrated", "unknown": "Unknown"}
-PATROL_TYPES = {"dismounted": "Dismounted", "vehicle": "Vehicle", "integrated": "Integrated",
-                "air": "Air", "riverine": "Riverine", "unknown": "Unknown"}
+PATROL_COMPONENTS = {"military": N_("Military"), "police": N_("Police"), "civilian": N_("Civilian"),
+                     "integrated": N_("Integrated"), "unknown": N_("Unknown")}
+PATROL_TYPES = {"dismounted": N_("Dismounted"), "vehicle": N_("Vehicle"), "integrated": N_("Integrated"),
+                "air": N_("Air"), "riverine": N_("Riverine"), "unknown": N_("Unknown")}
 PATROL_TYPE_SYNONYMS = {"foot": "dismounted", "mounted": "vehicle", "motorised": "vehicle", "motorized": "vehicle",
                         "helicopter": "air", "boat": "riverine", "joint": "integrated",
                         # French
@@ -193,10 +195,10 @@ PATROL_COMPONENT_SYNONYMS = {"force": "military", "unpol": "police", "fpu": "pol
 
 
 #: Kinds of community engagement in the engagement log (:mod:`ewarning.engagement`).
-ENGAGEMENT_ACTIVITIES = {"community_meeting": "Community meeting", "local_protection_committee":
-                         "Local protection committee", "joint_protection_team": "Joint protection team mission",
-                         "cla_contact": "Liaison-assistant contact", "female_engagement_team":
-                         "Female engagement team contact", "other": "Other engagement"}
+ENGAGEMENT_ACTIVITIES = {"community_meeting": N_("Community meeting"), "local_protection_committee":
+                         N_("Local protection committee"), "joint_protection_team": N_("Joint protection team mission"),
+                         "cla_contact": N_("Liaison-assistant contact"), "female_engagement_team":
+                         N_("Female engagement team contact"), "other": N_("Other engagement")}
 ENGAGEMENT_ACTIVITY_SYNONYMS = {"meeting": "community_meeting", "community engagement": "community_meeting",
                                 "town hall": "community_meeting", "lpc": "local_protection_committee",
                                 "protection committee": "local_protection_committee",
@@ -212,9 +214,9 @@ ENGAGEMENT_ACTIVITY_SYNONYMS = {"meeting": "community_meeting", "community engag
                                 "assistant de liaison communautaire": "cla_contact", "alc": "cla_contact",
                                 "equipe d engagement feminin": "female_engagement_team", "autre": "other"}
 #: Who engaged: the components and the civilian sections that the seed report finds working in silos.
-ENGAGEMENT_COMPONENTS = {"military": "Military", "police": "Police", "civil_affairs": "Civil affairs",
-                         "human_rights": "Human rights", "child_protection": "Child protection",
-                         "cla": "Liaison assistants", "civilian": "Civilian (other)", "integrated": "Integrated"}
+ENGAGEMENT_COMPONENTS = {"military": N_("Military"), "police": N_("Police"), "civil_affairs": N_("Civil affairs"),
+                         "human_rights": N_("Human rights"), "child_protection": N_("Child protection"),
+                         "cla": N_("Liaison assistants"), "civilian": N_("Civilian (other)"), "integrated": N_("Integrated")}
 ENGAGEMENT_COMPONENT_SYNONYMS = {"force": "military", "unpol": "police", "fpu": "police", "ipo": "police",
                                  "civil affairs": "civil_affairs", "ca": "civil_affairs", "cad": "civil_affairs",
                                  "hrd": "human_rights", "human rights division": "human_rights",

@@ -248,3 +248,18 @@ def site(row: dict) -> str:
     if row["gap"]:
         text += f" Missing {missing_phrase(row['gap'])}."
     return text
+
+
+def explanation_in(row, t=None) -> str:
+    """A hotspot's or site's explanation in ``t``'s language (English when ``t`` is None).
+
+    ``row`` is a table row or dict with ``explanation`` (the English) and,
+    from the engine, ``explanation_phrases`` (:mod:`ewarning.i18n.phrases`): the
+    other language is rendered from the same phrases, so it carries the same figures.
+    """
+    from ..i18n.phrases import render
+
+    phrases = row.get("explanation_phrases") if hasattr(row, "get") else None
+    if t is None or getattr(t, "locale", "en") == "en" or not isinstance(phrases, (list, tuple)):
+        return row["explanation"]
+    return render(phrases, t)

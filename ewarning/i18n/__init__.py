@@ -42,8 +42,21 @@ DEFAULT_LOCALE = "en"
 #: The mission's default language for everyone who has not chosen one (a server setting).
 LANGUAGE_ENV = "EWARNING_LANGUAGE"
 #: Modules whose user-facing strings are all marked and translated (the completeness check reads these).
-TRANSLATED_MODULES = ("app_pages/signin.py", "app_pages/account.py", "app_pages/navigation.py",
-                      "app_pages/users.py", "ewarning/auth/roles.py", "ewarning/i18n/preferences.py")
+TRANSLATED_MODULES = (
+    "dashboard.py",
+    "app_pages/signin.py", "app_pages/account.py", "app_pages/navigation.py", "app_pages/users.py",
+    "app_pages/common.py", "app_pages/situation_map.py", "app_pages/hotspots.py", "app_pages/presence.py",
+    "app_pages/replay.py", "app_pages/triage.py", "app_pages/intake.py", "app_pages/data.py",
+    "app_pages/audit.py", "app_pages/engagement.py", "app_pages/handover.py", "app_pages/briefing.py",
+    "ewarning/auth/roles.py", "ewarning/auth/accounts.py", "ewarning/auth/sessions.py",
+    "ewarning/i18n/preferences.py", "ewarning/vocab.py",
+    "ewarning/hotspots/explain.py", "ewarning/forecast/explain.py",
+    "ewarning/views/briefing.py", "ewarning/render/briefing/__init__.py", "ewarning/render/briefing/html.py",
+    "ewarning/render/briefing/pdf.py", "ewarning/render/briefing/slides.py", "ewarning/render/briefing/charts.py",
+    "ewarning/cli/__init__.py", "ewarning/cli/errors.py", "ewarning/cli/engine.py", "ewarning/cli/data.py",
+    "ewarning/cli/brief.py", "ewarning/cli/replay.py", "ewarning/cli/users.py", "ewarning/cli/audit.py",
+    "ewarning/cli/mission.py", "ewarning/cli/patrols.py", "ewarning/cli/secret.py",
+)
 
 __all__ = ["DEFAULT_LOCALE", "LOCALES", "N_", "Translator", "catalogue_path", "mission_locale", "translator"]
 
@@ -120,6 +133,10 @@ class Translator:
         from babel.dates import format_date
 
         return format_date(pd.Timestamp(when).date(), format=style, locale=self.locale)
+
+    def term(self, labels: dict, code) -> str:
+        """The label of a vocabulary code in this language (``t.term(vocab.CATEGORIES, "killing")``)."""
+        return self(labels.get(code, str(code))) if code in labels else str(code)
 
     def time(self, when) -> str:
         """Hours and minutes, 24-hour clock in both languages (UTC is said by the template)."""

@@ -29,7 +29,8 @@ from .replay import check_replay_day, replay_days, replay_engine, replay_picture
 from .situation import MAP_TOP, Situation, situation
 from .watch import SiteWatch, site_watch, site_watch_at
 from .briefing import Briefing, briefing
+from ..hotspots.explain import explanation_in
 
-__all__ = ["Layers", "Picture", "known", "picture", "pictures", "alerts_export", "same_reporter_words", "shown_alerts", "TriageQueue", "triage_queue", "Situation", "situation", "MAP_TOP", "HotspotList",
+__all__ = ["explanation_in", "Layers", "Picture", "known", "picture", "pictures", "alerts_export", "same_reporter_words", "shown_alerts", "TriageQueue", "triage_queue", "Situation", "situation", "MAP_TOP", "HotspotList",
            "hotspot_list", "Dossier", "dossier", "PresencePicture", "presence_picture", "SiteWatch", "site_watch", "site_watch_at",
            "replay_days", "replay_picture", "replay_engine", "check_replay_day", "Briefing", "briefing"]

@@ -1,0 +1,153 @@
+"""Sentences built from translatable templates and typed figures, rendered in any language.
+
+The engine writes an explanation once, as :class:`Phrase` objects: an English
+template marked with :func:`~ewarning.i18n.N_` and the figures it carries,
+typed (:class:`Num`, :class:`Pct`, :class:`Term`, :class:`Listed`, a nested
+:class:`Phrase`, or a plain string kept as written, such as a place name).
+:func:`render` turns them into text with a :class:`~ewarning.i18n.Translator`:
+the French and the English of one hotspot are two renderings of the same
+objects, so they cannot carry different figures.
+
+Examples
+--------
+>>> from ewarning.i18n import N_, Translator
+>>> p = Phrase(N_("{n} alert(s) reported near {place}"), n=Num(6), place="Alindao")
+>>> render([p], Translator("en")), render([p], Translator("fr"))
+('6 alert(s) reported near Alindao', '6 alerte(s) signalée(s) près de Alindao')
+>>> render([Phrase("{who}", who=Listed([Term("COMPONENTS", "police"), Term("COMPONENTS", "cla")]))], Translator("fr"))
+'police et assistants de liaison communautaire'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Listed", "Num", "Pct", "Phrase", "Raw", "Term", "render", "render_one"]
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number: ``digits`` decimals (None: as few as the value needs, whole when whole); ``sign`` prints ``+``."""
+
+    value: float
+    digits: int | None = 0
+    sign: bool = False
+
+
+@dataclass(frozen=True)
+class Pct:
+    """A share (0-1) printed as a percentage by the locale."""
+
+    share: float
+    digits: int = 0
+
+
+@dataclass(frozen=True)
+class Term:
+    """A controlled-vocabulary code shown by its label (:mod:`ewarning.vocab`), lower-case by default."""
+
+    vocabulary: str
+    code: str
+    lower: bool = True
+
+
+@dataclass(frozen=True)
+class Raw:
+    """Text kept exactly as written (a statistic's notation such as ``p<0.001``, an identifier)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Listed:
+    """Items joined as the language joins a list ("a, b and c" / "a, b et c"); ``style="unit"`` for "a, b"."""
+
+    items: tuple
+    style: str = "standard"
+
+    def __init__(self, items, style: str = "standard"):
+        object.__setattr__(self, "items", tuple(items))
+        object.__setattr__(self, "style", style)
+
+
+class Phrase:
+    """An English template (``{name}`` fields) and its figures; immutable and comparable.
+
+    Parameters
+    ----------
+    message : str
+        The template, marked with :func:`~ewarning.i18n.N_` where written, so the
+        catalogue check finds it.
+    **fields
+        The values of its fields.
+    """
+
+    __slots__ = ("message", "fields")
+
+    def __init__(self, message: str, **fields):
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "fields", tuple(sorted(fields.items())))
+
+    def __setattr__(self, name, value):
+        raise AttributeError("a Phrase is immutable")
+
+    def __eq__(self, other):
+        return isinstance(other, Phrase) and (self.message, self.fields) == (other.message, other.fields)
+
+    def __hash__(self):
+        return hash((self.message, self.fields))
+
+    def __repr__(self):
+        args = "".join(f", {k}={v!r}" for k, v in self.fields)
+        return f"Phrase({self.message!r}{args})"
+
+    def __reduce__(self):
+        return (_phrase, (self.message, self.fields))
+
+
+def _phrase(message, fields):
+    return Phrase(message, **dict(fields))
+
+
+def _value(value, t) -> str:
+    if isinstance(value, Phrase):
+        return render_one(value, t)
+    if isinstance(value, Num):
+        v = float(value.value)
+        digits = value.digits
+        if digits is None:
+            digits = 0 if abs(v - round(v)) < 0.05 else 1
+        text = t.number(round(v, digits), digits)
+        return ("+" + text) if value.sign and v >= 0 else text.replace("-", "\u2212") if v < 0 else text
+    if isinstance(value, Pct):
+        return t.percent(value.share, value.digits)
+    if isinstance(value, Term):
+        from .. import vocab
+
+        label = getattr(vocab, value.vocabulary).get(value.code, value.code)
+        word = t(label)
+        return word[:1].lower() + word[1:] if value.lower and not word[:2].isupper() else word
+    if isinstance(value, Listed):
+        from babel.lists import format_list
+
+        items = [_value(v, t) for v in value.items]
+        return format_list(items, style=value.style, locale=t.locale) if items else ""
+    if isinstance(value, Raw):
+        return value.text
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int):
+        return t.number(value)
+    if isinstance(value, float):
+        return t.number(value, None)
+    return str(value)
+
+
+def render_one(phrase: Phrase, t) -> str:
+    """One phrase in ``t``'s language."""
+    return t(phrase.message, **{k: _value(v, t) for k, v in phrase.fields}) if phrase.fields else t(phrase.message)
+
+
+def render(phrases, t, sep: str = " ") -> str:
+    """Phrases in ``t``'s language, joined by ``sep``."""
+    return sep.join(render_one(p, t) for p in phrases)
