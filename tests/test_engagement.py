@@ -15,6 +15,9 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
+from ewarning.i18n import Translator
+from ewarning.i18n.phrases import render_one
+
 from ewarning.auth import PermissionDenied, User
 from ewarning.engagement import log as elog
 from ewarning.engagement import views as ev
@@ -205,9 +208,13 @@ def test_presence_gap_and_explanation_say_the_last_engagement(log):
     assert row["dismounted_hours"] == pytest.approx(3.5)                         # P1 declared dismounted
     measured = patrols.assign(dismounted_min=[30.0, 45.0])
     assert presence_gap.assess([place], None, measured, crs, WHEN, cfg)["dismounted_hours"].iloc[0] == 1.25
-    text = explain.engagement_phrase(dict(row), cfg)
-    assert text == ("Last engagement with the communities here 8 day(s) ago (joint protection team mission, "
-                    "human rights); 1 logged in the last 14 days.")
+    phrase = explain.engagement_phrase(dict(row), cfg)
+    assert render_one(phrase, Translator("en")) == ("Last engagement with the communities here 8 day(s) ago (joint "
+                                                     "protection team mission, human rights); 1 logged in the last 14 "
+                                                     "days.")
+    assert render_one(phrase, Translator("fr")) == ("Dernier engagement avec les communautés d’ici il y a 8 jour(s) "
+                                                     "(mission d’équipe conjointe de protection, droits de l’homme)"
+                                                     "\u00a0; 1 enregistré(s) au cours des 14 derniers jours.")
     without = presence_gap.assess([place], None, patrols, crs, WHEN, cfg)
     assert not without["engagements_known"].iloc[0] and np.isnan(without["last_engagement_days"].iloc[0])
 

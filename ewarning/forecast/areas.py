@@ -51,6 +51,8 @@ import numpy as np
 import shapely
 
 from .discs import DiscConfig, Sources, sources
+from ..i18n import N_, Translator
+from ..i18n.phrases import Num, Phrase, render_one
 from .explain import ExpectedExplanation, amount_words, explain_disc
 from .hawkes import Events, FitConfig, HawkesFit, fit
 
@@ -110,17 +112,22 @@ class AreaForecast:
         return [float(f) for f in self.figures]
 
 
+def model_phrase(f: HawkesFit) -> Phrase:
+    """Which model a figure comes from, as a phrase (any language)."""
+    if f.source == "fitted":
+        return Phrase(N_("fitted on {n} serious events"), n=int(f.n_events))
+    return Phrase(N_("default parameters: only {n} serious events"), n=int(f.n_events))
+
+
 def model_words(f: HawkesFit) -> str:
-    """Which model a figure comes from, in words.
+    """Which model a figure comes from, in (English) words.
 
     Examples
     --------
     >>> model_words(HawkesFit(None, 0.0, "defaults", "", n_events=3))
     'default parameters: only 3 serious events'
     """
-    if f.source == "fitted":
-        return f"fitted on {f.n_events} serious events"
-    return f"default parameters: only {f.n_events} serious events"
+    return render_one(model_phrase(f), Translator("en"))
 
 
 def events_of(ix, serious_killed: int = 5) -> Events:
@@ -172,6 +179,6 @@ def expected_in_areas(ix, t_end: float, polys_km: list, config: AreaConfig | Non
     discs = [_disc_of(p) for p in polys_km]
     for x, y, r in discs:
         expl.append(explain_disc(src, x, y, r, horizon_days=cfg.horizon_days, recent_days=cfg.recent_days,
-                                 near_km=cfg.near_km, model_source=f.source, model_words=words,
-                                 where=f"within {r:.0f} km of the area's centre"))
+                                 near_km=cfg.near_km, model_source=f.source, model_words=model_phrase(f),
+                                 where=Phrase(N_("within {km} km of the area's centre"), km=Num(r, 0))))
     return AreaForecast(t_end, f, f.source, words, expl, [amount_words(e.expected) for e in expl], discs)

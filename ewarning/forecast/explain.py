@@ -12,8 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import N_, Translator
+from ..i18n.phrases import Num, Pct, Phrase, Raw, render_one
 from .discs import Sources
 from .kernels import disc_mass
+
+_ENGLISH = Translator("en")
 
 __all__ = ["ExpectedExplanation", "explain_disc", "amount_words"]
 
@@ -34,6 +38,9 @@ class ExpectedExplanation:
     model_source : str
         ``"fitted"`` or ``"defaults"``.
     text : str
+        The English of ``phrase``.
+    phrase : Phrase
+        The same sentence in any language (:func:`ewarning.i18n.phrases.render`).
     """
 
     expected: float
@@ -45,14 +52,28 @@ class ExpectedExplanation:
     horizon_days: float
     model_source: str
     text: str
+    phrase: Phrase | None = None
 
 
-def _days_words(d: float) -> str:
+_WEEKS = {2: N_("the last two weeks'"), 3: N_("the last three weeks'"), 4: N_("the last four weeks'"),
+          5: N_("the last five weeks'"), 6: N_("the last six weeks'")}
+
+
+def _days_words(d: float) -> Phrase:
+    if d % 7 == 0 and d >= 14 and int(d // 7) in _WEEKS:
+        return Phrase(_WEEKS[int(d // 7)])
     if d % 7 == 0 and d >= 14:
-        words = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
-        n = int(d // 7)
-        return f"the last {words.get(n, str(n))} weeks'"
-    return f"the last {d:g} days'"
+        return Phrase(N_("the last {weeks} weeks'"), weeks=int(d // 7))
+    return Phrase(N_("the last {days} days'"), days=Num(d, None))
+
+
+def amount_digits(total: float) -> int:
+    """Decimals of :func:`amount_words`: none from 10, two from 0.1, two significant digits below."""
+    if total >= 10 or total <= 0:
+        return 0
+    if total >= 0.1:
+        return 2
+    return max(0, 1 - int(np.floor(np.log10(float(f"{total:.2g}")))))
 
 
 def amount_words(total: float) -> str:
@@ -86,9 +107,9 @@ def explain_disc(src: Sources, x: float, y: float, radius_km: float, horizon_day
     >>> e = explain_disc(s, 0.0, 0.0, 10.0)
     >>> print(*e.text.replace("; ", ", ").split(", "), sep=chr(10))
     0.65 serious events expected in the next 14 days
-    94 % from the last three weeks' reports within 5 km
-    0 % from older or farther reports
-    6 % from the long-run background
+    94% from the last three weeks' reports within 5 km
+    0% from older or farther reports
+    6% from the long-run background
     """
     d = np.hypot(src.x - x, src.y - y)
     part = np.zeros(len(d))
@@ -99,14 +120,24 @@ def explain_disc(src: Sources, x: float, y: float, radius_km: float, horizon_day
     rn = trig & (src.age_days <= recent_days) & (d <= near_km)
     shares = [float(part[rn].sum()), float(part[trig & ~rn].sum()), float(part[~trig].sum())]
     shares = [s / total if total > 0 else 0.0 for s in shares]
-    amount = amount_words(total)
-    text = (f"{amount} serious events expected in the next {horizon_days:g} days{' ' + where if where else ''}; "
-            f"{100 * shares[0]:.0f} % from "
-            f"{_days_words(recent_days)} reports within {near_km:g} km, {100 * shares[1]:.0f} % from older or "
-            f"farther reports, {100 * shares[2]:.0f} % from the long-run background")
+    where_phrase = where if isinstance(where, Phrase) else (Phrase(N_("{where}"), where=Raw(where)) if where else None)
+    fields = dict(amount=Num(total, amount_digits(total)), days=Num(horizon_days, None),
+                  recent=Pct(round(shares[0], 2)), span=_days_words(recent_days), near=Num(near_km, None),
+                  older=Pct(round(shares[1], 2)), background=Pct(round(shares[2], 2)))
+    if where_phrase is not None:
+        phrase = Phrase(N_("{amount} serious events expected in the next {days} days {where}; {recent} from {span} "
+                           "reports within {near} km, {older} from older or farther reports, {background} from the "
+                           "long-run background"), where=where_phrase, **fields)
+    else:
+        phrase = Phrase(N_("{amount} serious events expected in the next {days} days; {recent} from {span} reports "
+                           "within {near} km, {older} from older or farther reports, {background} from the long-run "
+                           "background"), **fields)
     if model_words:
-        text += f" (model {model_words})" if model_source == "fitted" else f" ({model_words})"
+        words = model_words if isinstance(model_words, Phrase) else Phrase(N_("{where}"), where=Raw(model_words))
+        phrase = (Phrase(N_("{forecast} (model {model})"), forecast=phrase, model=words) if model_source == "fitted"
+                  else Phrase(N_("{forecast} ({model})"), forecast=phrase, model=words))
     elif model_source != "fitted":
-        text += " (default model parameters: too few serious events to fit)"
+        phrase = Phrase(N_("{forecast} (default model parameters: too few serious events to fit)"), forecast=phrase)
+    text = render_one(phrase, _ENGLISH)
     return ExpectedExplanation(total, shares[0], shares[1], shares[2], recent_days, near_km, horizon_days,
-                               model_source, text)
+                               model_source, text, phrase)

@@ -58,7 +58,7 @@ HOTSPOT_COLUMNS = ["hotspot_id", "as_of", "rank", "score", "flagged", "presence"
                    "spread", "severity", "exposure",
                    "rate_ratio", "p_rise", "tau", "p_trend", "killed", "exposed_population",
                    "last_dismounted_days", "engagements", "expected_events", "expected_recent_near",
-                   "forecast_model"]
+                   "forecast_model", "explanation_phrases"]
 
 
 @dataclass
@@ -389,8 +389,9 @@ class HotspotEngine:
                         cla_patrols=int(pres.at[k, "cla_patrols"]), by_road=self.roads is not None,
                         hours={c: pres.at[k, f"hours_{c}"] for c in presence_gap.COMPONENT_NAMES},
                         flagged=flagged, rising=rising_k, tested_areas=n_tested,
-                        expected_text=outlook.explanations[k].text,
+                        expected_phrase=outlook.explanations[k].phrase,
                         persistent_days=cfg.persistent_days if cfg.persistent_days > 0 else cfg.window_days)
+            phrases = tuple(explain.hotspot_phrases(info, cfg))
             rows.append({
                 "hotspot_id": f"H-{as_of_tag(when)}-{k + 1}", "as_of": when, "rank": k + 1,
                 "score": round(float(t["score"]), 1), "flagged": flagged,
@@ -401,7 +402,8 @@ class HotspotEngine:
                 # while its 8 weekly counts fall)
                 "trend": "rising" if rising_k else "persistent, not rising", "rising": rising_k,
                 "persistence": round(float(t.get("persistence", 0.0)), 3),
-                "explanation": explain.hotspot(info, cfg),
+                # the English, and the phrases any other language is rendered from (the same figures)
+                "explanation": explain.render(phrases, explain.ENGLISH), "explanation_phrases": phrases,
                 "place": places[k], "alert_ids": ix.ids[members].tolist(),
                 # the reports of the baseline the area was compared with, and its length (shorter than
                 # HotspotConfig.baseline_days when the history is): what a dossier's chart shows

@@ -38,7 +38,7 @@ from .config import HotspotConfig
 from .prepare import AlertIndex, days, incident_severity, incidents, slice_weights
 
 WATCH_COLUMNS = ["site_id", "name", "as_of", "rank", "risk", "presence", "presence_gap", "nearby_alerts",
-                 "explanation", "population", "activity", "killed"]
+                 "explanation", "population", "activity", "killed", "explanation_phrases"]
 ARMED = ("killing", "armed_attack", "abduction", "sexual_violence", "looting", "arson", "armed_group_movement",
          "checkpoint_extortion")
 
@@ -155,7 +155,8 @@ def watch(alerts: gpd.GeoDataFrame, sites: gpd.GeoDataFrame | None, presence: gp
                      "presence": {c: bool(pres.at[s, c]) for c in presence_gap.COMPONENT_NAMES},
                      "presence_gap": list(pres.at[s, "gap"]), "nearby_alerts": int(count[s]),
                      "explanation": explain.site(info), "population": site.get("population"),
-                     "activity": float(activity[s]), "killed": float(killed[s])})
+                     "activity": float(activity[s]), "killed": float(killed[s]),
+                     "explanation_phrases": tuple(explain.site_phrases(info))})
     frame = gpd.GeoDataFrame(rows, geometry=open_sites.geometry.iloc[order].to_numpy(), crs="EPSG:4326") \
         if rows else empty
     return WatchResult(when, frame, notes)

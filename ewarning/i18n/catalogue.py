@@ -100,6 +100,10 @@ def add(translations: dict[str, str], locale: str = "fr", replace: bool = False)
             if current is not None and current.string and not replace:
                 kept += 1
                 continue
+            if current is not None:   # Catalog.add would merge into it and keep the old string
+                current.string = text
+                added += 1
+                continue
             flags = ("python-brace-format",) if "{" in english else ()
             locations = [(w.rsplit(":", 1)[0], int(w.rsplit(":", 1)[1])) for w in where.get(english, [])]
             catalogue.add(english, text, locations=locations, flags=flags)

@@ -11,10 +11,13 @@ objects, so they cannot carry different figures.
 Examples
 --------
 >>> from ewarning.i18n import N_, Translator
->>> p = Phrase(N_("{n} alert(s) reported near {place}"), n=Num(6), place="Alindao")
->>> render([p], Translator("en")), render([p], Translator("fr"))
-('6 alert(s) reported near Alindao', '6 alerte(s) signalée(s) près de Alindao')
->>> render([Phrase("{who}", who=Listed([Term("COMPONENTS", "police"), Term("COMPONENTS", "cla")]))], Translator("fr"))
+>>> p = Phrase(N_("{people} people in IDP sites nearby ({sites})."), people=18000, sites="Alindao")
+>>> render([p], Translator("en"))
+'18,000 people in IDP sites nearby (Alindao).'
+>>> render([p], Translator("fr")) == '18\u202f000 personnes dans des sites de déplacés à proximité (Alindao).'
+True
+>>> render([Phrase("{where}", where=Listed([Term("COMPONENTS", "police"), Term("COMPONENTS", "cla")]))],
+...        Translator("fr"))
 'police et assistants de liaison communautaire'
 """
 
@@ -60,7 +63,8 @@ class Raw:
 
 @dataclass(frozen=True)
 class Listed:
-    """Items joined as the language joins a list ("a, b and c" / "a, b et c"); ``style="unit"`` for "a, b"."""
+    """Items joined as the language joins a list: ``"standard"`` ("a, b and c" / "a, b et c"), ``"comma"``
+    ("a, b, c") or ``"semicolon"`` (clauses of one sentence: "a; b")."""
 
     items: tuple
     style: str = "standard"
@@ -109,16 +113,21 @@ def _phrase(message, fields):
     return Phrase(message, **dict(fields))
 
 
+#: Joiners by style and language (French sets a no-break space before a semicolon).
+_JOINERS = {"comma": {"en": ", ", "fr": ", "}, "semicolon": {"en": "; ", "fr": "\u00a0; "}}
+
+
 def _value(value, t) -> str:
     if isinstance(value, Phrase):
-        return render_one(value, t)
+        fields = {k: _value(v, t) for k, v in value.fields}
+        return t(value.message, **fields) if fields else t(value.message)
     if isinstance(value, Num):
         v = float(value.value)
         digits = value.digits
         if digits is None:
             digits = 0 if abs(v - round(v)) < 0.05 else 1
         text = t.number(round(v, digits), digits)
-        return ("+" + text) if value.sign and v >= 0 else text.replace("-", "\u2212") if v < 0 else text
+        return ("+" + text) if value.sign and v >= 0 else text
     if isinstance(value, Pct):
         return t.percent(value.share, value.digits)
     if isinstance(value, Term):
@@ -131,7 +140,10 @@ def _value(value, t) -> str:
         from babel.lists import format_list
 
         items = [_value(v, t) for v in value.items]
-        return format_list(items, style=value.style, locale=t.locale) if items else ""
+        if value.style in _JOINERS:
+            return _JOINERS[value.style].get(t.locale, _JOINERS[value.style]["en"]).join(items)
+        # British English lists (no comma before "and"), as UN English writes them
+        return format_list(items, style=value.style, locale="en_GB" if t.locale == "en" else t.locale) if items else ""
     if isinstance(value, Raw):
         return value.text
     if isinstance(value, bool) or value is None:
@@ -143,9 +155,9 @@ def _value(value, t) -> str:
     return str(value)
 
 
-def render_one(phrase: Phrase, t) -> str:
-    """One phrase in ``t``'s language."""
-    return t(phrase.message, **{k: _value(v, t) for k, v in phrase.fields}) if phrase.fields else t(phrase.message)
+def render_one(phrase, t) -> str:
+    """One phrase (or any typed value of one: a list, a term, a number) in ``t``'s language."""
+    return _value(phrase, t)
 
 
 def render(phrases, t, sep: str = " ") -> str:
