@@ -106,18 +106,34 @@ def as_of_day(value) -> date:
     return (ts - pd.Timedelta(days=1)).date() if _is_midnight(ts) else ts.date()
 
 
-def as_of_words(value) -> str:
-    """``T`` in words: "as of end of 14 Nov 2018 (UTC)" at midnight, else "as of 14 Nov 2018 14:30 UTC".
+def as_of_phrase(value):
+    """``T`` in words as a phrase (:mod:`ewarning.i18n.phrases`), for any language."""
+    from .i18n import N_
+    from .i18n.phrases import Day, Phrase, Raw
+
+    ts = parse_as_of(value)
+    day = as_of_day(ts)
+    if _is_midnight(ts):
+        return Phrase(N_("as of end of {day} (UTC)"), day=Day(day))
+    return Phrase(N_("as of {day} {time} UTC"), day=Day(day), time=Raw(f"{ts:%H:%M}"))
+
+
+def as_of_words(value, t=None) -> str:
+    """``T`` in words: "as of end of 14 Nov 2018 (UTC)" at midnight, else "as of 14 Nov 2018 14:30 UTC";
+    in ``t``'s language when given.
 
     >>> as_of_words("2018-11-15")
     'as of end of 14 Nov 2018 (UTC)'
     >>> as_of_words("2018-11-14T14:30")
     'as of 14 Nov 2018 14:30 UTC'
+    >>> from ewarning.i18n import Translator
+    >>> as_of_words("2018-11-15", Translator("fr"))
+    'au 14 nov. 2018 en fin de journée (UTC)'
     """
-    ts = parse_as_of(value)
-    day = as_of_day(ts)
-    text = f"{day.day} {day:%b %Y}"
-    return f"as of end of {text} (UTC)" if _is_midnight(ts) else f"as of {text} {ts:%H:%M} UTC"
+    from .i18n import Translator
+    from .i18n.phrases import render_one
+
+    return render_one(as_of_phrase(value), t or Translator("en"))
 
 
 def as_of_tag(value) -> str:

@@ -58,6 +58,8 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.spatial import cKDTree
 
+from ..i18n import N_
+from ..i18n.phrases import Num, Phrase, Said
 from .kernels import SpaceKernel, TimeKernel, gaussian_pdf
 
 __all__ = ["HawkesParams", "HawkesFit", "Events", "fit", "simulate", "FitConfig"]
@@ -397,15 +399,17 @@ def fit(ev: Events, t_end: float, config: FitConfig | None = None, start: Hawkes
     params = HawkesParams(mu=mu, theta=theta, beta=beta, time=tk, space=sk, background_km=p.background_km)
     if rates_only:
         return HawkesFit(params, t_end, "defaults",
-                         f"default parameters: only {len(resp_all)} serious events in the fitting window, at least "
-                         f"{cfg.min_events} needed to fit the kernels (kernels at their defaults; background, "
-                         f"triggering and casualty term fitted on the {len(resp_all)} events over the "
-                         f"{t_win:.0f} days of data)",
+                         Said(Phrase(N_("default parameters: only {n} serious events in the fitting window, at "
+                                        "least {needed} needed to fit the kernels (kernels at their defaults; "
+                                        "background, triggering and casualty term fitted on the {n} events over "
+                                        "the {days} days of data)"), n=len(resp_all), needed=int(cfg.min_events),
+                                     days=Num(t_win, 0))),
                          n_events=len(resp_all), n_pairs=len(i), iterations=it, converged=converged, loglik=ll,
                          background_share=n_bg / len(resp_all))
     return HawkesFit(params, t_end, "fitted",
-                     f"fitted on {len(resp_all)} serious events of the {cfg.fit_days / 365:.0f} years before the "
-                     f"as-of time ({len(resp)} in the E step) and {len(trig)} earlier reports",
+                     Said(Phrase(N_("fitted on {n} serious events of the {years} years before the as-of time "
+                                    "({e_step} in the E step) and {earlier} earlier reports"), n=len(resp_all),
+                                 years=Num(cfg.fit_days / 365, 0), e_step=len(resp), earlier=len(trig))),
                      n_events=len(resp_all), n_pairs=len(i), iterations=it, converged=converged, loglik=ll,
                      background_share=n_bg / len(resp_all), at_bounds=sorted(bounds_hit))
 
@@ -440,7 +444,7 @@ def _defaults(ev: Events, t_end: float, cfg: FitConfig, known: np.ndarray, resp_
     n_known = int((known & ev.serious).sum())
     p = cfg.defaults
     mu = max(n_known, 1) / max(cfg.fit_days, 1.0) * 0.5
-    how = f"background rate set from the {n_known} known"
+    how = Phrase(N_("background rate set from the {n} known"), n=n_known)
     # no serious event at all: the rates as if half of one had happened (the raw defaults would expect
     # several serious events a fortnight from a store of threats and rumours)
     n_match = len(resp_all) if len(resp_all) > 0 else 0.5
@@ -456,12 +460,14 @@ def _defaults(ev: Events, t_end: float, cfg: FitConfig, known: np.ndarray, resp_
         mu = 0.5 * n_match / span
         theta = min(0.5 * n_match / pushed, 1.0) if pushed > 0 else p.theta
         p = replace(p, theta=theta)
-        how = (f"background and triggering scaled to reproduce them over the {span:.0f} days of data, half each"
-               if len(resp_all) else f"background and triggering scaled to half an event over the {span:.0f} "
-                                     "days of data")
+        how = (Phrase(N_("background and triggering scaled to reproduce them over the {days} days of data, half "
+                         "each"), days=Num(span, 0)) if len(resp_all) else
+               Phrase(N_("background and triggering scaled to half an event over the {days} days of data"),
+                      days=Num(span, 0)))
     return HawkesFit(replace(p, mu=mu), t_end, "defaults",
-                     f"default parameters: only {len(resp_all)} serious events in the fitting window, at least "
-                     f"{cfg.min_events} needed to fit ({how})", n_events=len(resp_all))
+                     Said(Phrase(N_("default parameters: only {n} serious events in the fitting window, at least "
+                                    "{needed} needed to fit ({how})"), n=len(resp_all), needed=int(cfg.min_events),
+                                 how=how)), n_events=len(resp_all))
 
 
 def _clip(name, value, lo, hi, hit: set) -> float:

@@ -45,6 +45,8 @@ from ..forecast.areas import AreaConfig, expected_in_areas
 from . import clustering, explain, presence_gap, tension
 from .config import HotspotConfig
 from .prepare import AlertIndex, days, slice_weights
+from ..i18n import N_
+from ..i18n.phrases import Phrase, Raw, Said
 
 __all__ = ["HotspotConfig", "HotspotEngine", "HotspotResult", "score_hotspots", "AlertIndex"]
 
@@ -120,6 +122,11 @@ def _features(frame: gpd.GeoDataFrame, props: list[str]) -> list[dict]:
             p[k] = v
         out.append({"type": "Feature", "geometry": shapely.geometry.mapping(row.geometry), "properties": p})
     return out
+
+
+def _phrase_of(text) -> Phrase | Raw:
+    """The phrase a :class:`~ewarning.i18n.phrases.Said` note was made from (any other text as it is)."""
+    return getattr(text, "phrase", None) or Raw(str(text))
 
 
 def _component_column(name: str) -> str:
@@ -220,7 +227,7 @@ class HotspotEngine:
         notes: list[str] = []
         hi = ix.upto(t_end)
         if len(ix) == 0:
-            return [], tension.score(ix, 0, 0, np.zeros(0), [], t_end, cfg), ["no alerts at all: nothing to score"]
+            return [], tension.score(ix, 0, 0, np.zeros(0), [], t_end, cfg), [Said(Phrase(N_("no alerts at all: nothing to score")))]
         if hi == 0:
             first = pd.Timestamp(ix.frame["reported_at"].iloc[0])
             return [], tension.score(ix, 0, 0, np.zeros(0), [], t_end, cfg), [
@@ -257,7 +264,8 @@ class HotspotEngine:
                 cand = [c for i, c in enumerate(cand) if i not in near]
             polys = polys + cand
         if not polys:
-            notes.append("recent alerts are too few, duplicated or too coarsely located to form a hotspot")
+            notes.append(Said(Phrase(N_("recent alerts are too few, duplicated or too coarsely located to form a "
+                                        "hotspot"))))
         pop = None
         if exposure and self.sites is not None and polys:
             open_sites = as_of_view({"alerts": None, "sites": self.sites}, when).sites
@@ -347,9 +355,9 @@ class HotspotEngine:
         cfg = self.config
         polys, table, notes = self.areas(when)
         if self.presence is None:
-            notes.append("no presence layer: presence gaps not assessed, nothing flagged")
+            notes.append(Said(Phrase(N_("no presence layer: presence gaps not assessed, nothing flagged"))))
         if self.sites is None:
-            notes.append("no sites layer: IDP exposure not assessed")
+            notes.append(Said(Phrase(N_("no sites layer: IDP exposure not assessed"))))
         if not polys:
             return HotspotResult(when, empty_hotspots(), notes, cfg)
         order = self.ranking(table)
@@ -370,7 +378,7 @@ class HotspotEngine:
         # expected serious events in each drawn area: one figure for the table and the explanation
         outlook = expected_in_areas(ix, days(when), drawn, self.forecast)
         if outlook.source != "fitted":
-            notes.append(f"Expected serious events: {outlook.fit.note}.")
+            notes.append(Said(Phrase(N_("Expected serious events: {note}."), note=_phrase_of(outlook.fit.note))))
         rows = []
         for k in range(len(polys)):
             t = table.iloc[k]

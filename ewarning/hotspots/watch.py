@@ -32,9 +32,11 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from ..asof import as_of as as_of_view
-from ..asof import as_of_words, parse_as_of
+from ..asof import as_of_phrase, parse_as_of
 from . import explain, presence_gap
 from .config import HotspotConfig
+from ..i18n import N_
+from ..i18n.phrases import Num, Phrase, Said
 from .prepare import AlertIndex, days, incident_severity, incidents, slice_weights
 
 WATCH_COLUMNS = ["site_id", "name", "as_of", "rank", "risk", "presence", "presence_gap", "nearby_alerts",
@@ -101,9 +103,9 @@ def watch(alerts: gpd.GeoDataFrame, sites: gpd.GeoDataFrame | None, presence: gp
     then = as_of_view({"alerts": None, "sites": sites, "presence": presence}, when)
     open_sites = then.sites.reset_index(drop=True)
     if open_sites.empty:
-        return WatchResult(when, empty, [f"no IDP site open {as_of_words(when)}"])
+        return WatchResult(when, empty, [Said(Phrase(N_("no IDP site open {as_of}"), as_of=as_of_phrase(when)))])
     if presence is None:
-        notes.append("no presence layer: presence gaps not assessed")
+        notes.append(Said(Phrase(N_("no presence layer: presence gaps not assessed"))))
     ix = AlertIndex.from_frame(alerts if alerts is not None else open_sites.iloc[0:0].assign(
         reported_at=pd.to_datetime([], utc=True), category=[]), cfg,
         crs=None if alerts is not None and len(alerts) else None)
@@ -111,7 +113,8 @@ def watch(alerts: gpd.GeoDataFrame, sites: gpd.GeoDataFrame | None, presence: gp
     t_end = days(when)
     lo, hi = ix.upto(t_end - watch_days), ix.upto(t_end)
     if hi == lo:
-        notes.append(f"no alerts reported in the {watch_days:g} days up to {as_of_words(when)}")
+        notes.append(Said(Phrase(N_("no alerts reported in the {days} days up to {as_of}"), days=Num(watch_days, None),
+                                 as_of=as_of_phrase(when))))
     w = slice_weights(ix, lo, hi, t_end, cfg) if hi > lo else np.zeros(0)
     armed = np.isin(ix.category[lo:hi], ARMED) & (w > 0)
     site_km = presence_gap._km_geoms(open_sites, crs)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Listed", "Num", "Pct", "Phrase", "Raw", "Term", "render", "render_one"]
+__all__ = ["Day", "Listed", "Num", "Pct", "Phrase", "Raw", "Said", "Term", "render", "render_one", "said_in"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,13 @@ class Term:
     vocabulary: str
     code: str
     lower: bool = True
+
+
+@dataclass(frozen=True)
+class Day:
+    """A calendar day, day first: "14 Nov 2018" / "14 nov. 2018"."""
+
+    day: object
 
 
 @dataclass(frozen=True)
@@ -146,6 +153,10 @@ def _value(value, t) -> str:
         return format_list(items, style=value.style, locale="en_GB" if t.locale == "en" else t.locale) if items else ""
     if isinstance(value, Raw):
         return value.text
+    if isinstance(value, Day):
+        from babel.dates import format_date
+
+        return format_date(value.day, format="d MMM y", locale="en_GB" if t.locale == "en" else t.locale)
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, int):
@@ -163,3 +174,36 @@ def render_one(phrase, t) -> str:
 def render(phrases, t, sep: str = " ") -> str:
     """Phrases in ``t``'s language, joined by ``sep``."""
     return sep.join(render_one(p, t) for p in phrases)
+
+
+class Said(str):
+    """English text that keeps the phrase it was rendered from, so a page can show it in another language.
+
+    It *is* the English string (printed, joined, compared and written to files as before); :func:`said_in`
+    renders its phrase for another language. Engine and view notes are made of these.
+
+    Examples
+    --------
+    >>> from ewarning.i18n import N_, Translator
+    >>> note = Said(Phrase(N_("Presence within reach: {present}."), present=Phrase(N_("none"))))
+    >>> note, said_in(note, Translator("fr")), said_in("plain text", Translator("fr"))
+    ('Presence within reach: none.', 'Présence à portée\\xa0: aucune.', 'plain text')
+    """
+
+    def __new__(cls, phrase):
+        from . import Translator
+
+        text = super().__new__(cls, render_one(phrase, Translator("en")))
+        text.phrase = phrase
+        return text
+
+    def __reduce__(self):
+        return (Said, (self.phrase,))
+
+
+def said_in(text, t=None) -> str:
+    """``text`` in ``t``'s language when it is :class:`Said`; any other text as it is."""
+    phrase = getattr(text, "phrase", None)
+    if t is None or phrase is None:
+        return str(text)
+    return render_one(phrase, t)

@@ -31,6 +31,8 @@ from .. import filters as flt
 from ..asof import AsOfView, as_of, as_of_words, triaged_as_of
 from ..auth.roles import Redaction
 from ..hotspots import HotspotConfig, HotspotEngine
+from ..i18n import N_
+from ..i18n.phrases import Phrase, Said
 from ..store.errors import acting_user
 from .redact import OPERATOR, redact_alerts, redaction_of
 
@@ -184,8 +186,9 @@ def _engine_alerts(layers: Layers, f: flt.Filters) -> gpd.GeoDataFrame:
 
 def later_edits_note(later: int, known_then: bool) -> str:
     """What every screen and command says of triage edits made after the as-of time."""
-    return (f"{later} triage edit(s) were made after the as-of time: "
-            + ("undone, as known then." if known_then else "applied (hindsight)."))
+    if known_then:
+        return Said(Phrase(N_("{n} triage edit(s) were made after the as-of time: undone, as known then."), n=later))
+    return Said(Phrase(N_("{n} triage edit(s) were made after the as-of time: applied (hindsight)."), n=later))
 
 
 def _notes(result_notes, layers: Layers, f: flt.Filters) -> tuple[list[str], int]:
