@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .i18n import N_
+
 #: Words that make a column an identity wherever they appear in its name
 #: (after accents and case are folded and the name split on non-letters),
 #: most stable identity first: a phone number keys a reporter best.
@@ -212,11 +214,18 @@ class Protection:
         return out  # what was scrubbed from the text is counted in the import's summary line
 
 
-def count_words(counts: Counter) -> str:
-    """``Counter(phone=2, e-mail=1)`` -> '1 e-mail address, 2 phone numbers'."""
-    words = {"phone": ("phone number", "phone numbers"), "e-mail": ("e-mail address", "e-mail addresses"),
-             "handle": ("account handle", "account handles")}
-    return ", ".join(f"{n} {words[k][n != 1]}" for k, n in sorted(counts.items()) if n)
+#: What was removed from free text, one and several (every count said is at least 1).
+_REMOVED = {"phone": (N_("{n} phone number"), N_("{n} phone numbers")),
+            "e-mail": (N_("{n} e-mail address"), N_("{n} e-mail addresses")),
+            "handle": (N_("{n} account handle"), N_("{n} account handles"))}
+
+
+def count_words(counts: Counter, t=None) -> str:
+    """``Counter(phone=2, e-mail=1)`` -> '1 e-mail address, 2 phone numbers' (in ``t``'s language when given)."""
+    from .i18n import Translator
+
+    t = t or Translator("en")
+    return ", ".join(t(_REMOVED[k][n != 1], n=t.number(n)) for k, n in sorted(counts.items()) if n)
 
 
 #: The layers' own free-text columns: scrubbed of phone numbers, e-mail

@@ -35,9 +35,11 @@ from typing import Callable
 import geopandas as gpd
 import pandas as pd
 
-from . import alerts, identities, patrols, presence, sites
+from . import alerts, identities, patrols, presence, sites, vocab
 from .engagement import log as engagement_log
 from .config import MISSION_LOCALE_SETTING, secret_file
+from .i18n import N_, Translator
+from .i18n.phrases import Phrase, Raw, Said, phrase_of, said_in
 from .io import RawTable, ReadError, mapping, read
 from .security import load_secret
 from .store.errors import ImportRaced, StoreError, acting_user
@@ -61,6 +63,9 @@ OWN_COLUMNS = {
     # Participants are counts; a column naming people is dropped by identity protection.
     "engagements": set(engagement_log.COLUMNS) | {"lat", "lon", "occurred_at", "reported_at"},
 }
+
+
+_ENGLISH = Translator("en")
 
 
 @dataclass
@@ -95,19 +100,33 @@ class ImportReport:
     def n_linked(self) -> int:
         return sum(v.get("linked", 0) for v in self.by_layer.values())
 
-    def summary(self) -> str:
-        """One line of counts, then a line saying what each column found was read as."""
+    def summary(self, t=None) -> str:
+        """One line of counts (in ``t``'s language when given), then a line saying what each column found was
+        read as (English: it quotes the command line's ``--map``)."""
+        return self.headline(t) + self._columns_line()
+
+    def headline(self, t=None) -> str:
+        """The line of counts: what was read, stored, quarantined and linked, per layer."""
+        t = t or _ENGLISH
+        reason = said_in(self.reason, t)
         if self.status == "refused":
-            return f"{self.source}: REFUSED, nothing stored: {self.reason}" + self._columns_line()
+            return t("{source}: REFUSED, nothing stored: {reason}", source=self.source, reason=reason)
         if self.status == "unchanged":
-            return f"{self.source}: already imported, nothing stored again: {self.reason}"
-        verb = "stored" if self.status == "imported" else "valid"
-        parts = [f"{layer}: {c['read']} read, {c['stored']} {verb}, {c['quarantined']} quarantined"
-                 + (f", {c['linked']} linked as duplicates" if c.get("linked") else "")
-                 for layer, c in self.by_layer.items()]
+            return t("{source}: already imported, nothing stored again: {reason}", source=self.source,
+                     reason=reason)
+        parts = []
+        for layer, c in self.by_layer.items():
+            fields = dict(layer=t.term(vocab.LAYERS, layer), read=t.number(c["read"]),
+                          stored=t.number(c["stored"]), quarantined=t.number(c["quarantined"]))
+            parts.append(t("{layer}: {read} read, {stored} stored, {quarantined} quarantined", **fields)
+                         if self.status == "imported" else
+                         t("{layer}: {read} read, {stored} valid, {quarantined} quarantined", **fields))
+            if c.get("linked"):
+                parts[-1] += t(", {linked} linked as duplicates", linked=t.number(c["linked"]))
         if self.scrubbed:
-            parts.append(identities.count_words(self.scrubbed) + " removed from report text")
-        return f"{self.source}: " + "; ".join(parts) + self._columns_line()
+            parts.append(t("{what} removed from report text", what=identities.count_words(self.scrubbed, t)))
+        joiner = "\u00a0; " if t.locale == "fr" else "; "
+        return f"{self.source}: " + joiner.join(parts)
 
     def _columns_line(self) -> str:
         """``\n  columns: 'Report ID' read as id (its name); ...``: every column found, none left unsaid."""
@@ -189,9 +208,11 @@ def import_files(store, paths, layer: str | None = None, format: str | None = No
                 continue
             _mapping_done(store, path, plan, report)
             if earlier:
-                report.notes.append(f"this file was already imported ({earlier})")
+                report.notes.append(Said(Phrase(N_("this file was already imported ({earlier})"),
+                                                earlier=phrase_of(earlier))))
             elif digest and report.import_id is not None:  # the same file twice in one batch
-                imported[digest] = f"import #{report.import_id}, a moment ago in this batch"
+                imported[digest] = Said(Phrase(N_("import #{id}, a moment ago in this batch"),
+                                               id=Raw(str(report.import_id))))
             reports.append(report)
         except (ReadError, StoreError) as exc:
             # A reader's words may quote the file's content: no phone number or e-mail in them.
@@ -293,7 +314,8 @@ def _remap(table: RawTable, plan: _Plan) -> RawTable:
         return table
     if not table.columns:
         if plan.user:
-            table.notes.append(f"mapping: not applied to this {table.format} table (the format fixes its columns)")
+            table.notes.append(Said(Phrase(N_("mapping: not applied to this {format} table (the format fixes its "
+                                              "columns)"), format=Raw(str(table.format)))))
         return table
     from .io.own import canonical_columns
 
@@ -315,8 +337,8 @@ def _mapping_done(store, path: Path, plan: _Plan, report: ImportReport) -> None:
     if not plan.user or report.import_id is None:
         return
     if plan.key is None:
-        report.notes.append("mapping: not saved, the file's name is only a date or a number (no source to "
-                            "save it under)")
+        report.notes.append(Said(Phrase(N_("mapping: not saved, the file's name is only a date or a number (no "
+                                           "source to save it under)"))))
         return
     chosen = {c.header: mapping.IGNORE if c.action == "ignored" else c.target for c in report.columns
               if c.why in (plan.label, plan.saved_label) and (c.target or c.action == "ignored")}
@@ -324,7 +346,8 @@ def _mapping_done(store, path: Path, plan: _Plan, report: ImportReport) -> None:
     chosen = {h: t for h, t in {**plan.saved, **chosen}.items() if identities.scrub_text(h)[0] == h}
     store.set_setting(plan.key, json.dumps({"columns": chosen, "import_id": report.import_id,
                                             "source": identities.scrub_text(path.name)[0]}, ensure_ascii=False))
-    report.notes.append(f"mapping saved for the files of this source (import #{report.import_id})")
+    report.notes.append(Said(Phrase(N_("mapping saved for the files of this source (import #{id})"),
+                                    id=Raw(str(report.import_id)))))
 
 
 def preview_mapping(store, path, layer: str | None = None, format: str | None = None,
@@ -348,8 +371,9 @@ def _failed(source: str, exc: Exception) -> ImportReport:
     """A refusal for an unexpected error: type and where, never the values that caused it."""
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     where = f" in {Path(frame.filename).name}:{frame.lineno}" if frame else ""
-    return ImportReport(source, "refused", reason=f"the file could not be imported ({type(exc).__name__}{where}); "
-                        "nothing of it was stored. Please report this file to the administrator.")
+    return ImportReport(source, "refused", reason=Said(Phrase(
+        N_("the file could not be imported ({error}); nothing of it was stored. Please report this file to the "
+           "administrator."), error=Raw(f"{type(exc).__name__}{where}"))))
 
 
 def _imported_files(store) -> dict[str, str]:
@@ -359,7 +383,9 @@ def _imported_files(store) -> dict[str, str]:
     for row in log.itertuples():
         for digest in str(row.sha256 or "").split(","):
             if digest:
-                out.setdefault(digest, f"import #{row.fid} on {row.finished_at:%Y-%m-%d %H:%M} UTC by {row.user}")
+                out.setdefault(digest, Said(Phrase(N_("import #{id} on {when} UTC by {user}"), id=Raw(str(row.fid)),
+                                                   when=Raw(f"{row.finished_at:%Y-%m-%d %H:%M}"),
+                                                   user=str(row.user))))
     return out
 
 

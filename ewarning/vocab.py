@@ -172,6 +172,10 @@ BASE_KIND_SYNONYMS = {"hq": "mission_hq", "cob": "company_base", "tob": "tempora
                       "bureau": "field_office", "bureau de terrain": "field_office",
                       "poste de police": "police_post", "autre": "other"}
 
+#: The store's layers as a sentence names them.
+LAYERS = {"alerts": N_("alerts"), "sites": N_("sites"), "presence": N_("presence"), "patrols": N_("patrols"),
+          "patrol_points": N_("patrol route points"), "engagements": N_("engagements")}
+
 #: Components of a multidimensional presence. ``cla`` (community liaison
 #: assistants) are civilians too, but the design tracks them on their own
 #: because their absence was decisive at Alindao.

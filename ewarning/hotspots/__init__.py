@@ -46,7 +46,7 @@ from . import clustering, explain, presence_gap, tension
 from .config import HotspotConfig
 from .prepare import AlertIndex, days, slice_weights
 from ..i18n import N_
-from ..i18n.phrases import Phrase, Raw, Said
+from ..i18n.phrases import Phrase, Said, phrase_of
 
 __all__ = ["HotspotConfig", "HotspotEngine", "HotspotResult", "score_hotspots", "AlertIndex"]
 
@@ -122,11 +122,6 @@ def _features(frame: gpd.GeoDataFrame, props: list[str]) -> list[dict]:
             p[k] = v
         out.append({"type": "Feature", "geometry": shapely.geometry.mapping(row.geometry), "properties": p})
     return out
-
-
-def _phrase_of(text) -> Phrase | Raw:
-    """The phrase a :class:`~ewarning.i18n.phrases.Said` note was made from (any other text as it is)."""
-    return getattr(text, "phrase", None) or Raw(str(text))
 
 
 def _component_column(name: str) -> str:
@@ -378,7 +373,7 @@ class HotspotEngine:
         # expected serious events in each drawn area: one figure for the table and the explanation
         outlook = expected_in_areas(ix, days(when), drawn, self.forecast)
         if outlook.source != "fitted":
-            notes.append(Said(Phrase(N_("Expected serious events: {note}."), note=_phrase_of(outlook.fit.note))))
+            notes.append(Said(Phrase(N_("Expected serious events: {note}."), note=phrase_of(outlook.fit.note))))
         rows = []
         for k in range(len(polys)):
             t = table.iloc[k]

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Day", "Listed", "Num", "Pct", "Phrase", "Raw", "Said", "Term", "render", "render_one", "said_in"]
+__all__ = ["Day", "Listed", "Num", "Pct", "Phrase", "Raw", "Said", "Term", "phrase_of", "render", "render_one", "said_in"]
 
 
 @dataclass(frozen=True)
@@ -199,6 +199,11 @@ class Said(str):
 
     def __reduce__(self):
         return (Said, (self.phrase,))
+
+
+def phrase_of(text):
+    """The phrase a :class:`Said` text was made from; any other text kept as written (:class:`Raw`)."""
+    return getattr(text, "phrase", None) or Raw(str(text))
 
 
 def said_in(text, t=None) -> str:
