@@ -47,7 +47,8 @@ class Pct:
 
 @dataclass(frozen=True)
 class Term:
-    """A controlled-vocabulary code shown by its label (:mod:`ewarning.vocab`), lower-case by default."""
+    """A controlled-vocabulary code shown by its label, lower-case by default: ``vocabulary`` names a table of
+    :mod:`ewarning.vocab` (``"CATEGORIES"``) or of another module (``"training.scenarios:TOPICS"``)."""
 
     vocabulary: str
     code: str
@@ -124,6 +125,14 @@ def _phrase(message, fields):
 _JOINERS = {"comma": {"en": ", ", "fr": ", "}, "semicolon": {"en": "; ", "fr": "\u00a0; "}}
 
 
+def _vocabulary(name: str) -> dict:
+    """``"CATEGORIES"`` (of :mod:`ewarning.vocab`) or ``"module:NAME"`` (of ``ewarning.module``)."""
+    import importlib
+
+    module, _, attr = name.rpartition(":")
+    return getattr(importlib.import_module("ewarning." + module if module else "ewarning.vocab"), attr)
+
+
 def _value(value, t) -> str:
     if isinstance(value, Phrase):
         fields = {k: _value(v, t) for k, v in value.fields}
@@ -138,9 +147,7 @@ def _value(value, t) -> str:
     if isinstance(value, Pct):
         return t.percent(value.share, value.digits)
     if isinstance(value, Term):
-        from .. import vocab
-
-        label = getattr(vocab, value.vocabulary).get(value.code, value.code)
+        label = _vocabulary(value.vocabulary).get(value.code, value.code)
         word = t(label)
         return word[:1].lower() + word[1:] if value.lower and not word[:2].isupper() else word
     if isinstance(value, Listed):

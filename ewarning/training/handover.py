@@ -46,6 +46,8 @@ from ..filters import Filters
 from ..geo import metric_crs
 from ..presence import components
 from ..security import escape
+from ..i18n import N_
+from ..i18n.phrases import Day, Listed, Num, Phrase, Said, Term
 from .scenarios import TOPICS
 
 __all__ = ["FOCAL_POINT_CHANNELS", "HandoverNotes", "handover_notes"]
@@ -54,6 +56,8 @@ __all__ = ["FOCAL_POINT_CHANNELS", "HandoverNotes", "handover_notes"]
 FOCAL_POINT_CHANNELS = ("can_call", "can_sms", "radio", "hotline")
 SERIOUS = ("killing", "armed_attack", "abduction", "sexual_violence")
 _HISTORY_WEEKS = (3, 2, 1)
+#: The engine's trend labels as a sentence says them.
+_TREND = {"rising": N_("rising"), "persistent, not rising": N_("persistent, not rising")}
 
 
 @dataclass(frozen=True)
@@ -281,7 +285,7 @@ def handover_notes(layers, as_of, user, *, centre, radius_km: float = 30.0, name
             if not len(recent) and not len(before):
                 continue
             focal_rows.append({
-                "channel": vocab.CHANNELS.get(channel, channel),
+                "code": channel, "channel": vocab.CHANNELS.get(channel, channel),
                 "reporters (last 30 days)": int(recent[key].dropna().nunique()) if key else 0,
                 "reports (last 30 days)": int(len(recent)),
                 "reporters (30 days before)": int(before[key].dropna().nunique()) if key else 0,
@@ -298,37 +302,44 @@ def handover_notes(layers, as_of, user, *, centre, radius_km: float = 30.0, name
             open_ = open_[open_["duplicate_of"].isna()]
         for cat, n in open_["category"].value_counts().items():
             last = open_.loc[open_["category"] == cat, "reported_at"].max()
-            concerns.append(f"{n} unverified report(s) of {vocab.CATEGORIES.get(cat, cat).lower()} in the last 14 days "
-                            f"(latest {last:%d %b %Y})")
+            concerns.append(Said(Phrase(N_("{n} unverified report(s) of {category} in the last 14 days (latest "
+                                           "{latest})"), n=int(n), category=Term("CATEGORIES", str(cat)),
+                                        latest=Day(pd.Timestamp(last).date()))))
     for h in hot[hot["flagged"].astype(bool)].itertuples() if len(hot) else ():
-        concerns.append(f"{h.place}: flagged (score {float(h.score):.0f}, {h.trend}), missing "
-                        + ", ".join(vocab.COMPONENTS.get(c, c).lower() for c in h.presence_gap))
-    for row in focal.itertuples(index=False):
-        if row[3] >= 3 and row[1] <= row[3] / 2:
-            concerns.append(f"{row[0]}: {row[1]} focal point(s) reported in the last 30 days against {row[3]} in "
-                            "the 30 "
-                            "days before: find out why the network went quiet (a silent network is not calm)")
+        concerns.append(Said(Phrase(N_("{place}: flagged (score {score}, {trend}), missing {missing}"),
+                                    place=str(h.place), score=Num(float(h.score), 0), trend=Phrase(_TREND[h.trend]),
+                                    missing=Listed([Term("COMPONENTS", c) for c in h.presence_gap], style="comma"))))
+    for row in focal_rows:
+        recent, before = row["reporters (last 30 days)"], row["reporters (30 days before)"]
+        if before >= 3 and recent <= before / 2:
+            concerns.append(Said(Phrase(N_("{channel}: {recent} focal point(s) reported in the last 30 days against "
+                                           "{before} in the 30 days before: find out why the network went quiet (a "
+                                           "silent network is not calm)"), channel=Term("CHANNELS", row["code"], lower=False),
+                                        recent=int(recent), before=int(before))))
 
     q_rows = []
     if eng is not None and len(eng):
         for (community, ), g in eng.explode("topics").groupby(["place"], sort=True):
             for topic, tg in g.groupby("topics", sort=True):
                 comps = sorted(set(tg["component"]))
-                q_rows.append({"community": community, "topic": TOPICS.get(topic, topic), "times asked": int(len(tg)),
+                q_rows.append({"community": community, "topic": TOPICS.get(topic, topic), "topic_code": topic,
+                               "times asked": int(len(tg)),
                                "by": ", ".join(sorted(set(tg["unit"].astype(str)))),
                                "components": len(comps),
                                "last asked": pd.Timestamp(tg["date"].max()).strftime("%Y-%m-%d")})
         for r in q_rows:
             if r["times asked"] >= 3:
-                concerns.append(f"{r['community']}: asked about {r['topic']} {r['times asked']} times by "
-                                f"{r['components']} component(s) in 90 days: coordinate before the next visit")
+                concerns.append(Said(Phrase(N_("{community}: asked about {topic} {times} times by {components} "
+                                               "component(s) in 90 days: coordinate before the next visit"),
+                                            community=str(r["community"]), topic=Term("training.scenarios:TOPICS", str(r["topic_code"])),
+                                            times=int(r["times asked"]), components=int(r["components"]))))
     questions = pd.DataFrame(q_rows, columns=["community", "topic", "times asked", "components", "by", "last asked"])
     if len(questions):
         questions = questions.sort_values(["community", "times asked"], ascending=[True, False]).reset_index(drop=True)
     notes = list(p.notes)
     if engagements is None:
-        notes.append("The store records how many engagements each patrol made, not the questions asked: "
-                     "'questions already asked' needs engagement records.")
+        notes.append(Said(Phrase(N_("The store records how many engagements each patrol made, not the questions "
+                                    "asked: 'questions already asked' needs engagement records."))))
     return HandoverNotes(name=name, as_of=t, radius_km=float(radius_km), hotspots=hotspots, history=history,
                          presence=presence, engaged=engaged, focal_points=focal, concerns=concerns,
                          questions=questions, notes=notes)

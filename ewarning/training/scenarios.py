@@ -55,6 +55,7 @@ import pandas as pd
 
 from ..asof import as_of_words, parse_as_of
 from ..config import GEODATA
+from ..i18n import N_
 from ..store.errors import acting_user
 
 __all__ = ["SCENARIO_DIR", "TOPICS", "Scenario", "list_scenarios", "load_scenario", "load_layers",
@@ -70,14 +71,14 @@ PARTS = {"synthetic": "invented for training", "real": "real data (see the sourc
          "illustrative": "placeholder, not the real situation of that time"}
 #: Questions a component can ask a community (codes only: an engagement record holds no free text).
 TOPICS = {
-    "security_concerns": "security concerns",
-    "armed_group_presence": "armed-group presence and movements",
-    "protection_needs": "protection needs",
-    "humanitarian_needs": "humanitarian needs",
-    "early_warning_contacts": "early-warning focal points and contacts",
-    "returns": "return intentions",
-    "child_protection": "children associated with armed groups",
-    "sexual_violence": "sexual and gender-based violence",
+    "security_concerns": N_("security concerns"),
+    "armed_group_presence": N_("armed-group presence and movements"),
+    "protection_needs": N_("protection needs"),
+    "humanitarian_needs": N_("humanitarian needs"),
+    "early_warning_contacts": N_("early-warning focal points and contacts"),
+    "returns": N_("return intentions"),
+    "child_protection": N_("children associated with armed groups"),
+    "sexual_violence": N_("sexual and gender-based violence"),
 }
 #: The secret scenario reporters are pseudonymised with on loading (the shipped reporters are invented,
 #: and a saved period's reporters are already scenario-local keys, see :func:`save_scenario`).
