@@ -53,7 +53,7 @@ TRANSLATED_MODULES = (
     "ewarning/hotspots/explain.py", "ewarning/forecast/explain.py", "ewarning/forecast/areas.py",
     "ewarning/forecast/hawkes.py", "ewarning/hotspots/__init__.py", "ewarning/hotspots/watch.py",
     "ewarning/views/picture.py", "ewarning/asof.py", "ewarning/importing.py", "ewarning/identities.py",
-    "ewarning/training/handover.py", "ewarning/training/scenarios.py",
+    "ewarning/training/handover.py", "ewarning/training/scenarios.py", "ewarning/training/exercises.py",
     "ewarning/views/briefing.py", "ewarning/render/briefing/__init__.py", "ewarning/render/briefing/html.py",
     "ewarning/render/briefing/pdf.py", "ewarning/render/briefing/slides.py", "ewarning/render/briefing/charts.py",
     "ewarning/cli/__init__.py", "ewarning/cli/errors.py", "ewarning/cli/engine.py", "ewarning/cli/data.py",

@@ -53,15 +53,16 @@ from shapely.geometry.base import BaseGeometry
 
 from ..asof import as_of_tag, as_of_words, parse_as_of
 from ..geo import metric_crs
+from ..i18n import N_, Translator
 from ..store.errors import acting_user
 
 __all__ = ["ACTIONS", "ENGINE_TOP", "SERIOUS", "Answer", "Exercise", "Pick", "Reveal", "candidates", "engine_picks",
            "incidents_after", "load_exercise", "load_results", "results_dir", "reveal", "save_exercise", "save_result"]
 
 #: What a trainee can send to a place they flag.
-ACTIONS = {"joint_protection_team": "Joint protection team", "liaison_assistant": "Community liaison assistant",
-           "dismounted_patrol": "Dismounted patrol", "formed_police_unit": "Formed police unit",
-           "none": "None (watch only)"}
+ACTIONS = {"joint_protection_team": N_("Joint protection team"),
+           "liaison_assistant": N_("Community liaison assistant"), "dismounted_patrol": N_("Dismounted patrol"),
+           "formed_police_unit": N_("Formed police unit"), "none": N_("None (watch only)")}
 #: Incidents the reveal scores: violence against people.
 SERIOUS = ("killing", "armed_attack", "abduction", "sexual_violence")
 #: The engine's picks: every hotspot flagged at the decision point, and the top ``ENGINE_TOP`` listed.
@@ -182,6 +183,10 @@ class Pick:
     @property
     def action_words(self) -> str:
         return ACTIONS[self.action]
+
+    def action_in(self, t=None) -> str:
+        """The action in ``t``'s language (English when None)."""
+        return t(ACTIONS[self.action]) if t is not None else ACTIONS[self.action]
 
 
 @dataclass(frozen=True)
@@ -499,12 +504,13 @@ def load_results(exercise_id: str, folder: Path | str | None = None) -> pd.DataF
 
 
 def reveal_map(result: Reveal, basemap=None, asset_base_url: str | None = None, width_px: int = 900,
-               height_px: int = 460):
+               height_px: int = 460, t=None):
     """The reveal on a map (a folium map, offline like the situation map): the incidents that followed, and
     each pick's reach (``tolerance_km`` around it), the trainee's in blue, the engine's in grey.
 
     Built on :func:`ewarning.render.maps.situation_map` (the incidents as its alerts layer); every label is
     escaped. The view is set on the incidents and the picks for a frame of about ``width_px`` x ``height_px``.
+    Labels in ``t``'s language (English when None).
     """
     import folium
 
@@ -519,19 +525,21 @@ def reveal_map(result: Reveal, basemap=None, asset_base_url: str | None = None, 
                                    "killed": inc["killed"].to_numpy(),
                                    "severity": np.where(inc["killed"].to_numpy() > 0, 5, 4)},
                                   geometry=inc.geometry.to_numpy(), crs="EPSG:4326")
-    m = maps.situation_map(alerts=alerts, basemap=basemap, asset_base_url=asset_base_url, cluster_above=10_000)
+    t = t or Translator("en")
+    m = maps.situation_map(alerts=alerts, basemap=basemap, asset_base_url=asset_base_url, cluster_above=10_000, t=t)
     tol = float(result.exercise.tolerance_km) * 1000.0
-    engine = folium.FeatureGroup(name="Engine's picks (hotspot areas)")
+    engine = folium.FeatureGroup(name=t("Engine's picks (hotspot areas)"))
     for p in result.engine:
         folium.GeoJson(p.geometry.__geo_interface__, style_function=lambda _: {
             "color": "#57606a", "weight": 2, "dashArray": "6 4", "fillOpacity": 0.05},
-            tooltip=escape(f"Engine: {p.place}")).add_to(engine)
+            tooltip=escape(t("Engine: {place}", place=p.place))).add_to(engine)
     engine.add_to(m)
-    mine = folium.FeatureGroup(name=f"Your picks ({result.exercise.tolerance_km:g} km around each)")
+    mine = folium.FeatureGroup(name=t("Your picks ({km} km around each)",
+                                      km=t.number(float(result.exercise.tolerance_km))))
     for p in result.answer.picks:
         c = p.geometry.representative_point()
         folium.Circle([c.y, c.x], radius=tol, color="#1f6feb", weight=3, fill=True, fill_opacity=0.1,
-                      tooltip=escape(f"You: {p.place}: {p.action_words}")).add_to(mine)
+                      tooltip=escape(t("You: {place}: {action}", place=p.place, action=p.action_in(t)))).add_to(mine)
     mine.add_to(m)
     # A fixed view on the incidents and the picks (fitting the bounds in the browser depends on the frame's
     # size when the map loads, which a page section below the fold does not have yet).
