@@ -192,3 +192,20 @@ def test_the_users_page_adds_refuses_and_disables_in_the_supervisors_language(ap
     assert status == t("disabled {date} {time} UTC", date=t.date(when), time=t.time(when))
     log = store.audit_log(user="sam", text=new_name)       # the audit log is in the store's words, one language
     assert list(log["action"]) == ["user disabled", "user added"]
+
+
+def test_no_message_is_built_inside_a_translation_call():
+    """t(f"...") or t("a" + b) can never be in the catalogue: every message is a literal template."""
+    from ewarning.i18n.catalogue import unmarkable
+
+    assert not unmarkable()
+
+
+def test_the_extractor_reads_past_a_variable_named_like_the_keyword(tmp_path, monkeypatch):
+    # Babel's token extractor stopped at "ev.t[i]" and silently skipped the rest of ewarning/forecast/hawkes.py
+    import ewarning.i18n.catalogue as catalogue
+
+    (tmp_path / "m.py").write_text('x = ev.t[i] + t[0]\ny = N_("after the variable")\nz = t(f"{y}")\n')
+    monkeypatch.setattr(catalogue, "ROOT", tmp_path)
+    assert list(catalogue.marked(("m.py",))) == ["after the variable"]
+    assert catalogue.unmarkable(("m.py",)) == ["m.py:3"]

@@ -376,16 +376,16 @@ class HotspotEngine:
             notes.append(Said(Phrase(N_("Expected serious events: {note}."), note=phrase_of(outlook.fit.note))))
         rows = []
         for k in range(len(polys)):
-            t = table.iloc[k]
-            members = t["members"]
+            area = table.iloc[k]
+            members = area["members"]
             present = [c for c in presence_gap.COMPONENT_NAMES if pres.at[k, c]]
             gap = pres.at[k, "gap"]
-            flagged = bool(pres.at[k, "presence_known"] and gap and t["score"] >= cfg.flag_score)
-            info = dict(t)
-            rising_k = bool(t.get("rising", True))
+            flagged = bool(pres.at[k, "presence_known"] and gap and area["score"] >= cfg.flag_score)
+            info = dict(area)
+            rising_k = bool(area.get("rising", True))
             info.update({c: pres.at[k, c] for c in presence_gap.ENGAGEMENT_FACTS})   # dismounted time, engagements
             info.update(place=places[k], n_alerts=len(members), categories=ix.category[members],
-                        killed=float(t["killed_count"]), exposed_sites=site_names[k],
+                        killed=float(area["killed_count"]), exposed_sites=site_names[k],
                         exposed_pop=pop[k], presence_known=bool(pres.at[k, "presence_known"]), present=present,
                         gap=gap, last_dismounted_days=pres.at[k, "last_dismounted_days"],
                         engagements=pres.at[k, "engagements"], patrols_known=bool(pres.at[k, "patrols_known"]),
@@ -397,23 +397,23 @@ class HotspotEngine:
             phrases = tuple(explain.hotspot_phrases(info, cfg))
             rows.append({
                 "hotspot_id": f"H-{as_of_tag(when)}-{k + 1}", "as_of": when, "rank": k + 1,
-                "score": round(float(t["score"]), 1), "flagged": flagged,
+                "score": round(float(area["score"]), 1), "flagged": flagged,
                 "presence": {c: bool(pres.at[k, c]) for c in presence_gap.COMPONENT_NAMES},
                 "presence_gap": list(gap), "exposed_sites": list(site_names[k]), "n_alerts": int(len(members)),
                 # the word says why the place is listed: the engine's rising label (under false-discovery
                 # control), never the weekly trend test alone (a place can rise confidently over 21 days
                 # while its 8 weekly counts fall)
                 "trend": "rising" if rising_k else "persistent, not rising", "rising": rising_k,
-                "persistence": round(float(t.get("persistence", 0.0)), 3),
+                "persistence": round(float(area.get("persistence", 0.0)), 3),
                 # the English, and the phrases any other language is rendered from (the same figures)
                 "explanation": explain.render(phrases, explain.ENGLISH), "explanation_phrases": phrases,
                 "place": places[k], "alert_ids": ix.ids[members].tolist(),
                 # the reports of the baseline the area was compared with, and its length (shorter than
                 # HotspotConfig.baseline_days when the history is): what a dossier's chart shows
-                "baseline_ids": ix.ids[t["base_members"]].tolist(), "baseline_days": float(t["baseline_days"]),
-                **{_component_column(c): round(float(t[c]), 3) for c in tension.COMPONENTS},
-                "rate_ratio": float(t["rate_ratio"]), "p_rise": float(t["p_rise"]), "tau": float(t["tau"]),
-                "p_trend": float(t["p_trend"]), "killed": float(t["killed_count"]),
+                "baseline_ids": ix.ids[area["base_members"]].tolist(), "baseline_days": float(area["baseline_days"]),
+                **{_component_column(c): round(float(area[c]), 3) for c in tension.COMPONENTS},
+                "rate_ratio": float(area["rate_ratio"]), "p_rise": float(area["p_rise"]), "tau": float(area["tau"]),
+                "p_trend": float(area["p_trend"]), "killed": float(area["killed_count"]),
                 "exposed_population": float(pop[k]), "last_dismounted_days": pres.at[k, "last_dismounted_days"],
                 "engagements": int(pres.at[k, "engagements"]),
                 # the figure the explanation says, as it says it ("0.80"): the table cannot disagree

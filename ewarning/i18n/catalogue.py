@@ -20,7 +20,6 @@ import argparse
 import fcntl
 import json
 import sys
-import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,22 +29,50 @@ ROOT = Path(__file__).resolve().parents[2]
 #: The call names whose first literal argument is a message.
 KEYWORDS = {"t": None, "N_": None}
 
-__all__ = ["KEYWORDS", "add", "marked", "missing", "read", "stale"]
+__all__ = ["KEYWORDS", "add", "marked", "missing", "read", "stale", "unmarkable"]
 
 
 def marked(modules=TRANSLATED_MODULES) -> dict[str, list[str]]:
-    """Every marked message -> where it is marked (``"module:line"``)."""
-    from babel.messages.extract import extract_from_file
+    """Every marked message -> where it is marked (``"module:line"``).
+
+    Read from each module's syntax tree (parsed, never run): a call ``t("...")``, ``N_("...")`` or
+    ``anything.t("...")`` whose first argument is a literal string. Babel's token-based extractor is not
+    used: it loses track after ``ev.t[i]`` (a variable named like the keyword) and silently skips the
+    rest of the file.
+    """
+    import ast
 
     found: dict[str, list[str]] = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")   # the f-string fields passed to t() are values, not messages
-        for module in modules:
-            for lineno, message, _, _ in extract_from_file("python", ROOT / module, keywords=KEYWORDS):
-                if isinstance(message, tuple):
-                    message = message[0]
-                found.setdefault(message, []).append(f"{module}:{lineno}")
+    for module in modules:
+        tree = ast.parse((ROOT / module).read_text(encoding="utf-8"), filename=module)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and node.args and _keyword(node.func)):
+                continue
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                found.setdefault(first.value, []).append(f"{module}:{node.lineno}")
     return found
+
+
+def unmarkable(modules=TRANSLATED_MODULES) -> list[str]:
+    """Calls of ``t``/``N_`` whose message is built (an f-string, a sum): never translated, listed with where."""
+    import ast
+
+    out = []
+    for module in modules:
+        tree = ast.parse((ROOT / module).read_text(encoding="utf-8"), filename=module)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and node.args and _keyword(node.func)
+                    and isinstance(node.args[0], (ast.JoinedStr, ast.BinOp))):
+                out.append(f"{module}:{node.lineno}")
+    return out
+
+
+def _keyword(func) -> bool:
+    import ast
+
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+    return name in KEYWORDS
 
 
 def read(locale: str = "fr"):

@@ -494,10 +494,10 @@ def load_results(exercise_id: str, folder: Path | str | None = None) -> pd.DataF
     rows = []
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         data = json.loads(path.read_text(encoding="utf-8"))
-        t, e = data["summary"]["trainee"], data["summary"]["engine"]
+        mine, e = data["summary"]["trainee"], data["summary"]["engine"]
         rows.append({"trainee": data["answer"]["trainee"], "revealed_at": data.get("revealed_at"),
-                     "hits": t["hits"], "incidents": t["incidents"], "false_alarms": t["false_alarms"],
-                     "lead_days_median": t["lead_days_median"], "engine_hits": e["hits"],
+                     "hits": mine["hits"], "incidents": mine["incidents"], "false_alarms": mine["false_alarms"],
+                     "lead_days_median": mine["lead_days_median"], "engine_hits": e["hits"],
                      "engine_false_alarms": e["false_alarms"], "file": path.name})
     return pd.DataFrame(rows, columns=["trainee", "revealed_at", "hits", "incidents", "false_alarms",
                                        "lead_days_median", "engine_hits", "engine_false_alarms", "file"])
