@@ -8,6 +8,12 @@ a dry run), one selectbox per column to change it or ignore the column; the
 import uses the choices and saves them for the next files of the same source.
 Exports drop reporter keys and neutralise spreadsheet formulas; every export
 is recorded in the audit log with who and what.
+
+In the analyst's language (:mod:`ewarning.i18n`): the page's words, the tables' headers, and what the
+importer says of a file (its counts line and notes, :meth:`ewarning.importing.ImportReport.headline`,
+:func:`ewarning.i18n.phrases.said_in`). The reasons a row was quarantined are stored in the store's words
+(English), and the column names a column is read as, and every download's columns, stay as they are: files
+exchanged between offices keep one schema.
 """
 
 from __future__ import annotations
@@ -22,13 +28,27 @@ import streamlit as st
 from app_pages import common
 from app_pages.common import html_block, text_html
 from ewarning import views
+from ewarning.i18n import N_
+from ewarning.i18n.phrases import said_in
 from ewarning.importing import import_files, preview_mapping
 from ewarning.security import SecretUnavailable
 from ewarning.io import mapping
 from ewarning.io.writers import export_quarantine, withhold_free_text
 
-LAYER_CHOICES = {"": "detect from the columns", "alerts": "alerts", "sites": "IDP sites", "presence": "presence",
-                 "patrols": "patrols", "engagements": "engagement log"}
+LAYER_CHOICES = {"": N_("detect from the columns"), "alerts": N_("alerts"), "sites": N_("IDP sites"),
+                 "presence": N_("presence"), "patrols": N_("patrols"), "engagements": N_("engagement log")}
+#: What the import is told a choice on this page is (kept in the import's notes, in the store's words).
+MAPPING_LABEL = N_("your choice on this page")
+#: The mapping step's choices that are not a column name, in words (the value stays the importer's).
+MAPPING_WORDS = {mapping.IGNORE: N_("ignore"), mapping.NOT_READ: N_("(not read)"),
+                 mapping.DROPPED: N_("(dropped: identifies people)")}
+#: Headers of the quarantine's and the import log's tables, as shown (the data keeps its column names).
+TABLE_HEADERS = {"import_id": N_("Import"), "layer": N_("Layer"), "source": N_("Source"), "source_row": N_("Row"),
+                 "reason": N_("Reason"), "raw": N_("Row as read"), "fid": N_("Import"),
+                 "started_at": N_("Started (UTC)"), "finished_at": N_("Finished (UTC)"), "user": N_("User"),
+                 "sha256": N_("SHA-256"), "format": N_("Format"), "layers": N_("Layers"), "n_read": N_("Read"),
+                 "n_stored": N_("Stored"), "n_quarantined": N_("Quarantined"), "n_linked": N_("Linked"),
+                 "notes": N_("Notes")}
 
 
 def _uploads(files) -> list[tuple[str, bytes]]:
@@ -59,82 +79,103 @@ def _label(header: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~:$])", r"\\\1", header)
 
 
+def _reason(why) -> str:
+    """The importer's reason for a column (its words), this page's choice in the user's language."""
+    return t(MAPPING_LABEL) if why == MAPPING_LABEL else said_in(why, t)
+
+
 def _why(column) -> str:
-    return {"reporter": "pseudonymised: only a key is stored, never the value",
-            "dropped": column.why, "ignored": f"ignored ({column.why})"}.get(column.action, column.why)
+    if column.action == "reporter":
+        return t("pseudonymised: only a key is stored, never the value")
+    if column.action == "ignored":
+        return t("ignored ({why})", why=_reason(column.why))
+    return _reason(column.why)
+
+
+def _headers(frame):
+    """``frame`` with its known columns' headers in the user's language (for display only)."""
+    return frame.rename(columns={c: t(TABLE_HEADERS[c]) for c in frame.columns if c in TABLE_HEADERS})
 
 
 def _columns_table(columns) -> str:
     """Every column found and what became of it, as an escaped HTML table."""
     rows = "".join(f"<tr><td>{text_html(c.label)}</td><td>{text_html(_read_as(c))}</td>"
                    f"<td>{text_html(_why(c))}</td></tr>" for c in columns)
-    return ("<table class='ew-map-table'><thead><tr><th>Column found</th><th>Read as</th><th>Why</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+    head = "".join(f"<th>{text_html(h)}</th>" for h in (t("Column found"), t("Read as"), t("Why")))
+    return f"<table class='ew-map-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def _read_as(column) -> str:
-    return {"reporter": "reporter key", "dropped": "dropped", "ignored": "ignored",
-            "not read": "not read"}.get(column.action, column.target or "not read")
+    words = {"reporter": t("reporter key"), "dropped": t("dropped"), "ignored": t("ignored"),
+             "not read": t("not read")}
+    return words.get(column.action, column.target or t("not read"))   # a column name stays as it is
 
 
 user = common.require_page("view_desk")
+t = common.translator()
 f = common.current_filters()
 store = common.store()
 common.record_view("data", f)
-st.subheader("Data")
-imp, quar, exp, logs = st.tabs(["Import", "Quarantine", "Export", "Logs"])
+st.subheader(t("Data"))
+imp, quar, exp, logs = st.tabs([t("Import"), t("Quarantine"), t("Export"), t("Logs")])
 
 with imp:
-    st.caption("CSV, Excel, GeoJSON, GeoPackage, GPX, KML, KoBo, HXL, ACLED or UCDP files. Each file is stored "
-               "whole or not at all; rows that fail a check go to the quarantine with the reason.")
-    files = st.file_uploader("Files to import", accept_multiple_files=True, key="data_files")
-    layer = st.selectbox("Layer", list(LAYER_CHOICES), format_func=LAYER_CHOICES.get, key="data_layer")
+    st.caption(t("CSV, Excel, GeoJSON, GeoPackage, GPX, KML, KoBo, HXL, ACLED or UCDP files. Each file is stored "
+                 "whole or not at all; rows that fail a check go to the quarantine with the reason."))
+    files = st.file_uploader(t("Files to import"), accept_multiple_files=True, key="data_files")
+    layer = st.selectbox(t("Layer"), list(LAYER_CHOICES), format_func=lambda k: t(LAYER_CHOICES[k]), key="data_layer")
     uploads = _uploads(files or [])
     mappings: dict[int, dict[str, str]] = {}
     if uploads:
-        st.markdown("**Columns** — what each column found will be read as. Change a choice to read a column "
-                    "as another, or ignore it; your choices are saved for the next files of the same source.")
+        st.markdown("**" + t("Columns") + "** — " + t("what each column found will be read as. Change a choice to "
+                    "read a column as another, or ignore it; your choices are saved for the next files of the same "
+                    "source.") + " " + t("The choices are the desk's column names (one schema for every office)."))
     for n, (name, data) in enumerate(uploads):
         preview = _preview(name, data, layer or None)
-        html_block(f"<div class='ew-map-file'><b>Preview</b> (nothing stored yet): "
-                   f"{text_html(preview.summary().splitlines()[0])}</div>")
+        # the preview's summary is the importer's (its words)
+        html_block("<div class='ew-map-file'><b>" + text_html(t("Preview")) + "</b> "
+                   + text_html(t("(nothing stored yet):")) + f" {text_html(preview.headline(t))}</div>")
         if not preview.columns:
             continue
         found_layer = preview.columns[0].layer or None
-        for col, title in zip(st.columns([2, 2, 3]), ("Column found", "Read as", "Why")):
+        for col, title in zip(st.columns([2, 2, 3]), (t("Column found"), t("Read as"), t("Why"))):
             with col:
-                html_block(f"<b>{title}</b>")
+                html_block(f"<b>{text_html(title)}</b>")
         picks = []
         for j, column in enumerate(preview.columns):
             name_col, pick_col, why_col = st.columns([2, 2, 3])
             with name_col:
                 html_block(f"<span class='ew-map-header'>{text_html(column.label)}</span>")
             with pick_col:
-                picks.append(st.selectbox(f"Read {_label(column.label)} as", mapping.choices(column, found_layer),
+                picks.append(st.selectbox(t("Read {column} as", column=_label(column.label)),
+                                          mapping.choices(column, found_layer),
+                                          format_func=lambda c: t(MAPPING_WORDS[c]) if c in MAPPING_WORDS else c,
                                           key=f"data_map_{n}_{j}", label_visibility="collapsed"))
             with why_col:
                 html_block(f"<span class='ew-map-why'>{text_html(_why(column))}</span>")
         mappings[n] = mapping.chosen(preview.columns, picks, found_layer)
-    if st.button("Import", type="primary", disabled=not files, key="data_import"):
+    if st.button(t("Import"), type="primary", disabled=not files, key="data_import"):
         with tempfile.TemporaryDirectory(prefix="ewarning-upload-") as tmp:
             paths = [_saved(Path(tmp), n, name, data) for n, (name, data) in enumerate(uploads)]
-            with st.spinner(f"Importing {len(paths)} file(s)…"):
+            with st.spinner(t("Importing {n} file(s)…", n=t.number(len(paths)))):
                 try:
                     reports = import_files(store, paths, layer=layer or None, user=user,
                                            file_mappings={str(p): mappings.get(n, {}) for n, p in enumerate(paths)},
-                                           mapping_label="your choice on this page")
+                                           mapping_label=MAPPING_LABEL)   # recorded in the store's words
                 except SecretUnavailable as refused:   # the secret is kept from the web process
-                    st.error(f"Nothing imported: {refused}.")
+                    st.error(t("Nothing imported: {reason}.", reason=str(refused)))
                     reports = []
         st.session_state.pop("data_previews", None)  # a saved mapping or a stored id changes the next preview
-        for report in reports:
-            {"refused": st.error, "unchanged": st.info}.get(report.status, st.success)(report.summary().splitlines()[0])
+        for report in reports:   # the importer's words in the analyst's language where it has them (said_in)
+            {"refused": st.error, "unchanged": st.info}.get(report.status, st.success)(report.headline(t))
             if report.columns:
                 html_block(_columns_table(report.columns))
             for note in report.notes:
-                st.caption(note)
+                st.caption(said_in(note, t))
             if report.n_quarantined:
-                st.dataframe(report.quarantine[["source_row", "reason"]], hide_index=True, width="stretch")
+                rows = report.quarantine[["source_row", "reason"]].copy()
+                rows["reason"] = [said_in(r, t) for r in rows["reason"]]
+                st.dataframe(_headers(rows), hide_index=True, width="stretch")
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _workbook(token: str, rows_key: tuple, include_text: bool, _rows) -> bytes:
@@ -154,24 +195,26 @@ def _quarantine_workbook(rows, include_text: bool) -> bytes:
 
 with quar:
     q = store.read("quarantine")
-    st.caption(f"{len(q):,} row(s) refused at import. Fix them in the source file and import it again.")
+    st.caption(t("{n} row(s) refused at import. Fix them in the source file and import it again.",
+                 n=t.number(len(q))) + " " + t("The reasons are the importer's; the workbook keeps the file's "
+                                                "own columns."))
     if len(q):
         layers = sorted(q["layer"].dropna().unique())
-        pick = st.multiselect("Layer", layers, key="q_layers", placeholder="all layers")
+        pick = st.multiselect(t("Layer"), layers, key="q_layers", placeholder=t("all layers"))
         shown = q[q["layer"].isin(pick)] if pick else q
-        q_text = st.checkbox("Show and export the reports' free text", key="q_text",
-                             help="Phone numbers and e-mail addresses were removed on import, but free text "
-                                  "can still name people. Viewing and exporting it is recorded.")
+        q_text = st.checkbox(t("Show and export the reports' free text"), key="q_text",
+                             help=t("Phone numbers and e-mail addresses were removed on import, but free text "
+                                    "can still name people. Viewing and exporting it is recorded."))
         chosen = shown
         if q_text:
             common.record_view("quarantine free text", f)
         else:
             shown = withhold_free_text(shown)
-        st.dataframe(shown[["import_id", "layer", "source", "source_row", "reason", "raw"]], hide_index=True,
-                     width="stretch", height=420)
+        st.dataframe(_headers(shown[["import_id", "layer", "source", "source_row", "reason", "raw"]]),
+                     hide_index=True, width="stretch", height=420)
         # What the command line's `export --layer quarantine` gives: one sheet per layer with the original
         # columns and the reasons, to fix in place and import again.
-        st.download_button("Download the quarantine to fix (Excel, one sheet per layer)",
+        st.download_button(t("Download the quarantine to fix (Excel, one sheet per layer)"),
                            _quarantine_workbook(chosen, q_text), file_name="quarantine-to-fix.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key="q_download", on_click=common.record_export,
@@ -179,24 +222,26 @@ with quar:
 
 with exp:
     if not user.can("export"):
-        st.info("Exports take the analyst or supervisor role.")
+        st.info(t("Exports take the analyst or supervisor role."))
     else:
         alerts = views.shown_alerts(common.layers(), f)
-        st.caption(f"{len(alerts):,} alert(s) under the filters ({f.describe()}). Reporter keys are left out; "
-                   "cells that a spreadsheet would run as formulas are neutralised.")
-        with_text = st.checkbox("Include the reports' free text", key="export_text",
+        st.caption(t("{n} alert(s) under the filters ({filters}). Reporter keys are left out; cells that a "
+                     "spreadsheet would run as formulas are neutralised.", n=t.number(len(alerts)),
+                     filters=common.filters_words(f, t))
+                   + " " + t("The file's columns and codes are the desk's own, in every language."))
+        with_text = st.checkbox(t("Include the reports' free text"), key="export_text",
                                 disabled=not user.can("export_free_text"),
-                                help="Left out by default: free text can name people. The export is recorded "
-                                     "with this choice.")
+                                help=t("Left out by default: free text can name people. The export is recorded "
+                                       "with this choice."))
         out = common.guarded(views.alerts_export, common.layers(), f, user, include_text=with_text)
-        st.download_button("Download alerts (CSV)", out.to_csv(index=False), file_name="alerts.csv",
+        st.download_button(t("Download alerts (CSV)"), out.to_csv(index=False), file_name="alerts.csv",
                            mime="text/csv", key="alerts_download", on_click=common.record_export,
                            args=("alerts CSV" + (" with free text" if with_text else " without free text"), f,
                                  len(out)))
 
 with logs:
-    st.markdown("**Imports**")
-    st.dataframe(store.read("imports").sort_values("fid", ascending=False), hide_index=True,
+    st.markdown("**" + t("Imports") + "**")
+    st.dataframe(_headers(store.read("imports").sort_values("fid", ascending=False)), hide_index=True,
                  width="stretch", height=220)
-    st.caption(f"Every view, import, triage action and export is recorded under your name ({user.name}) in "
-               "the audit log, which supervisors read on the Audit log page.")
+    st.caption(t("Every view, import, triage action and export is recorded under your name ({name}) in the audit "
+                 "log, which supervisors read on the Audit log page.", name=user.name))

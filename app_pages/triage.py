@@ -5,7 +5,8 @@ Thin page over :mod:`ewarning.triage`. The version of an alert the analyst
 version, so if a colleague changed the alert in the meantime the store
 refuses the edit ("alert X was changed by Y at T; reload and try again")
 instead of silently overwriting it. Every action is recorded with who and
-when (``alert_edits`` and the audit log).
+when (``alert_edits`` and the audit log). In the analyst's language (:mod:`ewarning.i18n`); the edits
+and the audit log keep the store's words (codes and column names, one schema for every office).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import streamlit as st
 
 from app_pages import common
 from ewarning import triage, views, vocab
+from ewarning.i18n import N_
 
 SELECT_KEY = "triage_select"
 TABLE_KEY = "triage_table"
@@ -22,8 +24,15 @@ SEEN_KEY = "triage_seen"       # alert id -> version the analyst saw
 FLASH_KEY = "triage_flash"
 ERROR_KEY = "triage_error"
 QUEUE_ROWS = 500
+#: The actions' labels (the codes of :data:`ewarning.triage.ACTIONS`), translated where shown.
+ACTION_LABELS = {"verify": N_("Verify"), "discount": N_("Discount"), "link_duplicate": N_("Link as duplicate"),
+                 "correct_location": N_("Correct location")}
+#: The triage log's columns as shown (the data keeps its own names).
+EDIT_COLUMNS = {"at": N_("At (UTC)"), "user": N_("User"), "alert_id": N_("Alert"), "version": N_("Version"),
+                "action": N_("Action"), "changes": N_("Changes"), "note": N_("Note")}
 
 user = common.require_page("triage")
+t = common.translator()
 f = common.current_filters()
 location, token = common.store_and_token()
 data = common.load_layers(location, token)
@@ -33,31 +42,36 @@ q = views.triage_queue(data, f, user)   # the queue as triage had left it at the
 alerts, todo = q.alerts, q.queue
 common.record_view("alerts triage", f)
 
-st.subheader("Alerts triage")
+st.subheader(t("Alerts triage"))
 if f.triage_as_known:
-    st.info("Triage as known then: the queue and the alert show triage as it stood at the as-of time; "
-            "an action you take now applies to the alert's current version.")
+    st.info(t("Triage as known then: the queue and the alert show triage as it stood at the as-of time; "
+              "an action you take now applies to the alert's current version."))
 flash = st.session_state.pop(FLASH_KEY, None)
 if flash:
     st.success(flash)
 
 a, b, c, d = st.columns(4)
-a.metric("In the queue (unverified, not duplicates)", f"{q.counts['queue']:,}")
-b.metric("Alerts under the filters", f"{q.counts['alerts']:,}")
-c.metric("Verified", f"{q.counts['verified']:,}")
-d.metric("Discounted", f"{q.counts['discounted']:,}")
+a.metric(t("In the queue (unverified, not duplicates)"), t.number(q.counts["queue"]))
+b.metric(t("Alerts under the filters"), t.number(q.counts["alerts"]))
+c.metric(t("Verified"), t.number(q.counts["verified"]))
+d.metric(t("Discounted"), t.number(q.counts["discounted"]))
 
 if todo.empty:
-    st.info("The queue is empty under these filters.")
+    st.info(t("The queue is empty under these filters."))
     st.stop()
 
 shown = todo.head(QUEUE_ROWS)
 ids = shown["id"].tolist()
-st.caption(f"Newest first{'; showing the first ' + str(QUEUE_ROWS) if len(todo) > QUEUE_ROWS else ''}. "
-           "Select a row to triage it. Signed in as " + user.name + ".")
+st.caption((t("Newest first; showing the first {n}.", n=t.number(QUEUE_ROWS)) if len(todo) > QUEUE_ROWS
+            else t("Newest first.")) + " " + t("Select a row to triage it. Signed in as {name}.", name=user.name))
 
 
 seen = st.session_state.setdefault(SEEN_KEY, {})
+
+
+def _precision(code) -> str:
+    """A location precision in words, lower-case as the codes read ("village", "exact")."""
+    return t.term(vocab.PRECISION, code).lower() if code in vocab.PRECISION else str(code)
 seen_versions_ids = set(seen)
 
 
@@ -68,14 +82,14 @@ def _from_table() -> None:
 
 
 st.dataframe(pd.DataFrame({
-    "Reported": shown["reported_at"].dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
-    "Category": shown["category"].map(vocab.CATEGORIES).to_numpy(),
-    "Sev.": shown["severity"].to_numpy(),
-    "Channel": shown["channel"].map(vocab.CHANNELS).to_numpy(),
-    "Source/info": (shown["reliability"].astype(str) + shown["credibility"].astype(str)).to_numpy(),
-    "Precision": shown["location_precision"].to_numpy(),
-    "Text": shown["text"].fillna("").astype(str).str.slice(0, 160).to_numpy(),
-    "Id": ids,
+    t("Reported"): shown["reported_at"].dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
+    t("Category"): [t.term(vocab.CATEGORIES, c) for c in shown["category"]],
+    t("Sev."): shown["severity"].to_numpy(),
+    t("Channel"): [t.term(vocab.CHANNELS, c) for c in shown["channel"]],
+    t("Source/info"): (shown["reliability"].astype(str) + shown["credibility"].astype(str)).to_numpy(),
+    t("Precision"): [_precision(c) for c in shown["location_precision"]],
+    t("Text"): shown["text"].fillna("").astype(str).str.slice(0, 160).to_numpy(),
+    t("Id"): ids,
 }), key=TABLE_KEY, on_select=_from_table, selection_mode="single-row", hide_index=True,
     width="stretch", height=260)
 
@@ -89,46 +103,55 @@ if selected not in ids:
     else:
         st.session_state[SELECT_KEY] = ids[0]
 listed = pd.concat([stored[stored["id"] == selected], shown]) if options[0] != ids[0] else shown
-labels = {r.id: f"{r.id} · {vocab.CATEGORIES.get(r.category, r.category)} · {r.reported_at:%Y-%m-%d %H:%M}"
-          + ("" if r.id in ids else " · no longer in the queue") for r in listed.itertuples()}
-alert_id = st.selectbox("Alert to triage", options, format_func=labels.get, key=SELECT_KEY)
+labels = {r.id: f"{r.id} · {t.term(vocab.CATEGORIES, r.category)} · {r.reported_at:%Y-%m-%d %H:%M}"
+          + ("" if r.id in ids else " · " + t("no longer in the queue")) for r in listed.itertuples()}
+alert_id = st.selectbox(t("Alert to triage"), options, format_func=labels.get, key=SELECT_KEY)
 row = listed[listed["id"] == alert_id].iloc[0]
 ver = versions.loc[alert_id]
 seen.setdefault(alert_id, int(ver["version"]))
 
 # -- the alert, as text (every value escaped) -----------------------------------------
-t = common.text_html
+esc = common.text_html
 # plain text here: escaped once, where it is put into the card
-edited = (f"version {int(ver['version'])}, last edited by {ver['edited_by']} at {ver['edited_at']:%Y-%m-%d %H:%M:%S} UTC"
-          if int(ver["version"]) else "version 0, never edited")
+edited = (t("version {version}, last edited by {user} at {at} UTC", version=int(ver["version"]),
+            user=ver["edited_by"], at=f"{ver['edited_at']:%Y-%m-%d %H:%M:%S}")
+          if int(ver["version"]) else t("version 0, never edited"))
+status = t.term(vocab.VERIFICATION, row["verification"])
 cells = [
-    ("Category", vocab.CATEGORIES.get(row["category"], row["category"])),
-    ("Reported", f"{row['reported_at']:%Y-%m-%d %H:%M} UTC"),
-    ("Occurred", "" if pd.isna(row["occurred_at"]) else f"{row['occurred_at']:%Y-%m-%d %H:%M} UTC"),
-    ("Severity", f"{int(row['severity'])} / 5"),
-    ("Casualties", f"{int(row['killed'])} killed, {int(row['injured'])} injured"),
-    ("Channel", vocab.CHANNELS.get(row["channel"], row["channel"])),
-    ("Verification", vocab.VERIFICATION.get(row["verification"], row["verification"])
-     + (" (as known then)" if f.triage_as_known else "")),
-    ("Source / information", f"{row['reliability']}{row['credibility']} (Admiralty)"),
-    ("Location", f"{row.geometry.y:.5f}, {row.geometry.x:.5f} ({row['location_precision']})"),
-    ("Reporter", views.same_reporter_words(stored, alert_id)),
-    ("Origin", row["origin"]),
+    (t("Category"), t.term(vocab.CATEGORIES, row["category"])),
+    (t("Reported"), f"{row['reported_at']:%Y-%m-%d %H:%M} UTC"),
+    (t("Occurred"), "" if pd.isna(row["occurred_at"]) else f"{row['occurred_at']:%Y-%m-%d %H:%M} UTC"),
+    (t("Severity"), f"{int(row['severity'])} / 5"),
+    (t("Casualties"), t("{killed} killed, {injured} injured", killed=t.number(int(row["killed"])),
+                        injured=t.number(int(row["injured"])))),
+    (t("Channel"), t.term(vocab.CHANNELS, row["channel"])),
+    (t("Verification"), t("{status} (as known then)", status=status) if f.triage_as_known else status),
+    (t("Source / information"), t("{code} (Admiralty)", code=f"{row['reliability']}{row['credibility']}")),
+    (t("Location"), t("{lat}, {lon} ({precision})", lat=f"{row.geometry.y:.5f}", lon=f"{row.geometry.x:.5f}",
+                      precision=_precision(row["location_precision"]))),
+    (t("Reporter"), views.same_reporter_words(stored, alert_id, t=t)),
+    (t("Origin"), row["origin"]),
 ]
 common.html_block(
-    f'<div class="ew-card ew-triage-card" data-alert="{t(alert_id)}"><b>{t(alert_id)}</b> '
-    f'<span class="ew-muted">{t(edited)}</span><table>'
-    + "".join(f"<tr><td>{t(k)}</td><td>{t(v)}</td></tr>" for k, v in cells)
-    + f'</table><div class="ew-text ew-alert-text">{t(row["text"] or "(no text)")}</div></div>')
+    f'<div class="ew-card ew-triage-card" data-alert="{esc(alert_id)}"><b>{esc(alert_id)}</b> '
+    f'<span class="ew-muted">{esc(edited)}</span><table>'
+    + "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in cells)
+    + '</table><div class="ew-text ew-alert-text">' + esc(row["text"] or t("(no text)")) + "</div></div>")
 
 if int(ver["version"]) != seen[alert_id]:
-    st.warning(f"Alert {alert_id} was changed by {ver['edited_by']} at {ver['edited_at']:%Y-%m-%d %H:%M:%S} UTC "
-               "since you opened it. Read it again, then reload to act on the new version.")
-    if st.button("Reload this alert", key="triage_reload"):
+    st.warning(t("Alert {alert} was changed by {user} at {at} UTC since you opened it. Read it again, then reload "
+                 "to act on the new version.", alert=alert_id, user=ver["edited_by"],
+                 at=f"{ver['edited_at']:%Y-%m-%d %H:%M:%S}"))
+    if st.button(t("Reload this alert"), key="triage_reload"):
         seen[alert_id] = int(ver["version"])
         st.rerun()
 
 # -- the actions ---------------------------------------------------------------------
+def _shown(value) -> str:
+    """A changed value as the triage log writes it (codes and numbers as stored)."""
+    return t("none") if value is None else str(value)
+
+
 def _act(alert_id: str, action: str, user, f) -> None:
     """Apply the form's action to ``alert_id`` (the version the analyst saw), before the next page run."""
     state = st.session_state
@@ -143,49 +166,58 @@ def _act(alert_id: str, action: str, user, f) -> None:
         elif action == "link_duplicate":
             of = (state.get("triage_dup_id") or state.get("triage_dup_pick") or "").strip()
             if not of:
-                raise triage.TriageError("choose the original report")
+                raise triage.TriageError(t("choose the original report"))
             edit = triage.link_duplicate(current, alert_id, of, based_on=base, user=user, note=note)
         else:
             edit = triage.correct_location(current, alert_id, state["triage_lat"], state["triage_lon"], based_on=base,
                                            precision=state["triage_precision"], user=user, note=note)
         new_version = triage.apply(common.store(), edit)
-    except (triage.EditConflict, triage.TriageError) as exc:
+    except triage.EditConflict as exc:
+        state[ERROR_KEY] = t("alert {alert} was changed by {user} at {at}; reload and try again",
+                             alert=exc.alert_id, user=exc.user, at=exc.at)
+        return
+    except triage.TriageError as exc:   # the engine's own words (English until ewarning.triage is translated)
         state[ERROR_KEY] = str(exc)
         return
     state[SEEN_KEY][alert_id] = new_version
-    state[FLASH_KEY] = f"{edit.summary} (version {new_version}, by {user.name})"
+    changes = "; ".join(f"{k} {_shown(old)} -> {_shown(new)}" for k, (old, new) in edit.changes.items())
+    state[FLASH_KEY] = t("{action} {alert}: {changes} (version {version}, by {name})", action=t(ACTION_LABELS[action]),
+                         alert=alert_id, changes=changes, version=new_version, name=user.name)
     common.warm_after_edit(f)   # the map and hotspots the analyst goes back to, built meanwhile
 
 
-action = st.radio("Action", list(triage.ACTIONS), format_func=triage.ACTIONS.get, horizontal=True, key="triage_action")
+action = st.radio(t("Action"), list(triage.ACTIONS), format_func=lambda a: t(ACTION_LABELS[a]), horizontal=True,
+                  key="triage_action")
 with st.form("triage_form", clear_on_submit=False, border=True):
     if action == "link_duplicate":
         cands = triage.duplicate_candidates(stored, alert_id)
         if cands.empty:
-            st.caption("No other report within 25 km and 72 hours; type the original's id.")
+            st.caption(t("No other report within 25 km and 72 hours; type the original's id."))
         options = cands["id"].tolist()
-        cand_labels = {r.id: f"{r.id} · {vocab.CATEGORIES.get(r.category, r.category)} · {r.km} km, {r.hours:+} h"
+        cand_labels = {r.id: f"{r.id} · {t.term(vocab.CATEGORIES, r.category)} · "
+                             + t("{km} km, {hours} h", km=t.number(r.km), hours=f"{r.hours:+}")
                        for r in cands.itertuples()}
-        st.selectbox("Original report", [""] + options, format_func=lambda i: cand_labels.get(i, "—"),
+        st.selectbox(t("Original report"), [""] + options, format_func=lambda i: cand_labels.get(i, "—"),
                      key="triage_dup_pick")
-        st.text_input("…or its id", key="triage_dup_id")
+        st.text_input(t("…or its id"), key="triage_dup_id")
     elif action == "correct_location":
         c1, c2, c3 = st.columns(3)
-        c1.number_input("Latitude", value=float(row.geometry.y), format="%.5f", key="triage_lat")
-        c2.number_input("Longitude", value=float(row.geometry.x), format="%.5f", key="triage_lon")
-        c3.selectbox("Precision", list(vocab.PRECISION), format_func=vocab.PRECISION.get,
+        c1.number_input(t("Latitude"), value=float(row.geometry.y), format="%.5f", key="triage_lat")
+        c2.number_input(t("Longitude"), value=float(row.geometry.x), format="%.5f", key="triage_lon")
+        c3.selectbox(t("Precision"), list(vocab.PRECISION), format_func=lambda c: t.term(vocab.PRECISION, c),
                      index=list(vocab.PRECISION).index(row["location_precision"])
                      if row["location_precision"] in vocab.PRECISION else 0, key="triage_precision")
-    st.text_input("Note (optional, kept in the log)", key="triage_note")
+    st.text_input(t("Note (optional, kept in the log)"), key="triage_note")
     # The action runs in the button's callback, before the page runs again: one page run shows the edit.
-    st.form_submit_button(triage.ACTIONS[action], type="primary", on_click=_act, args=(alert_id, action, user, f))
+    st.form_submit_button(t(ACTION_LABELS[action]), type="primary", on_click=_act, args=(alert_id, action, user, f))
 
 error = st.session_state.pop(ERROR_KEY, None)
 if error:
     st.error(error)
 
 # -- what happened recently ------------------------------------------------------------
-with st.expander("Recent triage edits", expanded=False):
+with st.expander(t("Recent triage edits"), expanded=False):
+    st.caption(t("As the triage log records them: actions and changes in the store's codes."))
     log = common.store().read("alert_edits").sort_values("at", ascending=False).head(50)
-    st.dataframe(log[["at", "user", "alert_id", "version", "action", "changes", "note"]], hide_index=True,
-                 width="stretch")
+    st.dataframe(log[list(EDIT_COLUMNS)].rename(columns={c: t(label) for c, label in EDIT_COLUMNS.items()}),
+                 hide_index=True, width="stretch")

@@ -5,7 +5,8 @@ with tooltips, no plugin and no folium popup, whose template needs jQuery,
 which the offline desk does not ship). Every text is escaped before it
 reaches the tooltip HTML, backticks, dollar signs and backslashes included
 (folium writes the tooltip into a JavaScript template literal). Tested by
-rendering to HTML.
+rendering to HTML. The words are in the language of the :class:`~ewarning.i18n.Translator` given as ``t``
+(English by default); names of places and units are shown as they are.
 
 Examples
 --------
@@ -26,13 +27,16 @@ import folium
 import pandas as pd
 
 from .. import vocab
+from ..i18n import N_, Translator
 from ..security import escape
 
 __all__ = ["add_layers", "focus_bounds", "engagement_layer", "silence_layer", "stops_layer", "recency_colour", "RECENCY_BANDS"]
 
 #: (up to days, colour, words): the recency legend.
-RECENCY_BANDS = [(14, "#1a9850", "engaged in the last 14 days"), (30, "#fdae61", "15-30 days ago"),
-                 (float("inf"), "#d73027", "more than 30 days ago")]
+RECENCY_BANDS = [(14, "#1a9850", N_("engaged in the last 14 days")), (30, "#fdae61", N_("15-30 days ago")),
+                 (float("inf"), "#d73027", N_("more than 30 days ago"))]
+#: The kinds of place the silence table names (:func:`ewarning.engagement.views.silence`), in words.
+PLACE_KINDS = {"community": N_("community"), "IDP site": N_("IDP site")}
 
 
 def recency_colour(days: float) -> str:
@@ -59,39 +63,55 @@ def _safe(value) -> str:
     return "".join(_JS_LITERAL.get(c, c) for c in escape(value))
 
 
-def _label(codes: dict, value) -> str:
-    return codes.get(value, str(value) if value is not None else "")
+def _label(codes: dict, value, t) -> str:
+    return t.term(codes, value) if value in codes else (str(value) if value is not None else "")
 
 
-def _share(v) -> str:
-    return "unknown" if v is None or v != v else f"{100 * float(v):.0f} %"
+def _share(v, t) -> str:
+    return t("unknown") if v is None or v != v else t.percent(float(v))
 
 
-def engagement_layer(recency: pd.DataFrame, name: str = "Engagement recency", show: bool = True
+def _components(codes, t) -> str:
+    """The engagement components of a ``"a, b"`` list of codes, in words."""
+    names = [t.term(vocab.ENGAGEMENT_COMPONENTS, c.strip()).lower() if c.strip() in vocab.ENGAGEMENT_COMPONENTS
+             else c.strip() for c in str(codes or "").split(",") if c.strip()]
+    return ", ".join(names) or t("none")
+
+
+def engagement_layer(recency: pd.DataFrame, name: str | None = None, show: bool = True, t=None
                      ) -> folium.FeatureGroup:
-    """One circle per community of the log, coloured by the days since its last engagement."""
-    group = folium.FeatureGroup(name=f"{name} ({len(recency):,})", show=show)
+    """One circle per community of the log, coloured by the days since its last engagement (``name``: the
+    layer's, "Engagement recency" in ``t``'s language by default)."""
+    t = t or Translator("en")
+    name = name or t("Engagement recency")
+    group = folium.FeatureGroup(name=f"{name} ({t.number(len(recency))})", show=show)
     for r in recency.itertuples(index=False):
         days = float(r.days_ago)
-        when = pd.Timestamp(r.last_date).strftime("%Y-%m-%d") if pd.notna(r.last_date) else "never"
-        text = (f"<b>{_safe(r.community)}</b><br>last engaged {_safe(when)} ({days:.0f} day(s) ago): "
-                 f"{_safe(_label(vocab.ENGAGEMENT_ACTIVITIES, r.last_activity).lower())} by "
-                 f"{_safe(_label(vocab.ENGAGEMENT_COMPONENTS, r.last_component).lower())}<br>"
-                 f"{int(r.engagements)} engagement(s) in 30 days ({_safe(r.components or 'none')}); "
-                 f"women {_safe(_share(r.women_share))} of participants")
+        when = pd.Timestamp(r.last_date).strftime("%Y-%m-%d") if pd.notna(r.last_date) else t("never")
+        text = (f"<b>{_safe(r.community)}</b><br>"
+                + _safe(t("last engaged {date} ({days} day(s) ago): {activity} by {component}", date=when,
+                          days=t.number(round(days)), activity=_label(vocab.ENGAGEMENT_ACTIVITIES, r.last_activity,
+                                                                      t).lower(),
+                          component=_label(vocab.ENGAGEMENT_COMPONENTS, r.last_component, t).lower()))
+                + "<br>"
+                + _safe(t("{n} engagement(s) in 30 days ({components}); women {share} of participants",
+                          n=t.number(int(r.engagements)), components=_components(r.components, t),
+                          share=_share(r.women_share, t))))
         folium.CircleMarker([float(r.lat), float(r.lon)], radius=7, color=recency_colour(days), weight=2,
                             fill=True, fill_opacity=0.75, tooltip=folium.Tooltip(text)).add_to(group)
     return group
 
 
-def silence_layer(silence: pd.DataFrame, places: pd.DataFrame | None = None, name: str = "Silent near rising tension",
-                  show: bool = True) -> folium.FeatureGroup:
+def silence_layer(silence: pd.DataFrame, places: pd.DataFrame | None = None, name: str | None = None,
+                  show: bool = True, t=None) -> folium.FeatureGroup:
     """Rings around the communities and IDP sites gone silent near a rising hotspot.
 
     ``places`` gives their positions (``community`` or ``name``, ``lat``, ``lon``):
-    the recency table and the sites.
+    the recency table and the sites. ``name``: "Silent near rising tension" in ``t``'s language by default.
     """
-    group = folium.FeatureGroup(name=f"{name} ({len(silence):,})", show=show)
+    t = t or Translator("en")
+    name = name or t("Silent near rising tension")
+    group = folium.FeatureGroup(name=f"{name} ({t.number(len(silence))})", show=show)
     if places is None or silence.empty:
         return group
     pos = {}
@@ -102,20 +122,25 @@ def silence_layer(silence: pd.DataFrame, places: pd.DataFrame | None = None, nam
         at = pos.get(vocab.normalise_code(r.community))
         if at is None:
             continue
-        days = "never engaged" if r.days_silent != r.days_silent else f"no engagement for {r.days_silent:.0f} days"
-        text = (f"<b>{_safe(r.community)}</b> ({_safe(r.kind)})<br>{_safe(days)}<br>"
-                 f"{float(r.km):.0f} km from the rising hotspot {_safe(r.hotspot)}")
+        days = t("never engaged") if r.days_silent != r.days_silent else \
+            t("no engagement for {days} days", days=t.number(round(float(r.days_silent))))
+        kind = t(PLACE_KINDS[r.kind]) if r.kind in PLACE_KINDS else str(r.kind)
+        text = (f"<b>{_safe(r.community)}</b> ({_safe(kind)})<br>{_safe(days)}<br>"
+                + _safe(t("{km} km from the rising hotspot {place}", km=t.number(round(float(r.km))), place=r.hotspot)))
         folium.CircleMarker(list(at), radius=14, color="#7b3294", weight=3, dash_array="4 4", fill=False,
                             tooltip=folium.Tooltip(text)).add_to(group)
     return group
 
 
-def stops_layer(stops: pd.DataFrame, name: str = "Patrol stops", show: bool = False) -> folium.FeatureGroup:
-    """Where patrols stopped (from GPS tracks), sized by minutes."""
-    group = folium.FeatureGroup(name=f"{name} ({len(stops):,})", show=show)
+def stops_layer(stops: pd.DataFrame, name: str | None = None, show: bool = False, t=None) -> folium.FeatureGroup:
+    """Where patrols stopped (from GPS tracks), sized by minutes (``name``: "Patrol stops" in ``t``'s language)."""
+    t = t or Translator("en")
+    name = name or t("Patrol stops")
+    group = folium.FeatureGroup(name=f"{name} ({t.number(len(stops))})", show=show)
     for r in stops.itertuples(index=False):
-        text = (f"<b>{_safe(r.patrol_id)}</b><br>stopped {float(r.minutes):.0f} min from "
-                 f"{_safe(pd.Timestamp(r.start).strftime('%Y-%m-%d %H:%M'))} UTC")
+        text = (f"<b>{_safe(r.patrol_id)}</b><br>"
+                + _safe(t("stopped {minutes} min from {start} UTC", minutes=t.number(round(float(r.minutes))),
+                          start=pd.Timestamp(r.start).strftime("%Y-%m-%d %H:%M"))))
         folium.CircleMarker([float(r.lat), float(r.lon)], radius=max(3.0, min(12.0, float(r.minutes) / 5)),
                             color="#2b8cbe", weight=1, fill=True, fill_opacity=0.5,
                             tooltip=folium.Tooltip(text)).add_to(group)

@@ -87,19 +87,27 @@ def triage_queue(layers: Layers, f: flt.Filters, user) -> TriageQueue:
     return TriageQueue(filters=f, user=name, alerts=alerts, queue=triage.queue(alerts))
 
 
-def same_reporter_words(alerts: gpd.GeoDataFrame, alert_id: str) -> str:
-    """How many other stored reports came from the same reporter as ``alert_id``, in words: what triage needs
-    of the pseudonymous key (a reporter heard often, or once) without showing the key to anyone.
+def same_reporter_words(alerts: gpd.GeoDataFrame, alert_id: str, t=None) -> str:
+    """How many other stored reports came from the same reporter as ``alert_id``, in words (``t``'s language,
+    a :class:`~ewarning.i18n.Translator`; English by default): what triage needs of the pseudonymous key (a
+    reporter heard often, or once) without showing the key to anyone.
 
     >>> import geopandas as gpd
     >>> a = gpd.GeoDataFrame({"id": ["A", "B", "C"], "reporter_key": ["k1", "k1", None]}, geometry=[None] * 3)
     >>> same_reporter_words(a, "A"), same_reporter_words(a, "C")
     ('1 other report from the same reporter (keys are shown to no one)', 'no reporter recorded')
+    >>> from ewarning.i18n import Translator
+    >>> same_reporter_words(a, "A", t=Translator("fr"))
+    '1 autre signalement du même informateur (les clés ne sont montrées à personne)'
     """
+    from ..i18n import Translator
+
+    t = t or Translator("en")
     keys = alerts["reporter_key"] if "reporter_key" in alerts.columns else None
     mine = None if keys is None else keys[alerts["id"] == alert_id]
     if mine is None or not len(mine) or mine.isna().all() or str(mine.iloc[0]).strip() == "":
-        return "no reporter recorded"
+        return t("no reporter recorded")
     others = int((keys == mine.iloc[0]).sum()) - 1
-    return (f"{others} other report{'' if others == 1 else 's'} from the same reporter "
-            "(keys are shown to no one)")
+    if others == 1:
+        return t("1 other report from the same reporter (keys are shown to no one)")
+    return t("{n} other reports from the same reporter (keys are shown to no one)", n=t.number(others))

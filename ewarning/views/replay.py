@@ -58,9 +58,32 @@ from ..store.errors import acting_user
 from .picture import Layers, Picture, _picture
 from .redact import redaction_of
 
-__all__ = ["replay_days", "replay_picture", "replay_engine", "check_replay_day", "data_span"]
+__all__ = ["replay_days", "replay_picture", "replay_engine", "check_replay_day", "data_span", "as_of_in", "day_in"]
 
 _DAY = pd.Timedelta(days=1)
+
+
+def day_in(value, t=None) -> str:
+    """A day as the replay's cursor shows it ("14 Nov 2018" / "14 nov. 2018"), in ``t``'s language.
+
+    >>> from ewarning.i18n import Translator
+    >>> day_in("2018-11-14"), day_in("2018-11-14", Translator("fr"))
+    ('14 Nov 2018', '14 nov. 2018')
+    """
+    from ..i18n import Translator
+
+    return (t or Translator("en")).date(value, "d MMM y")
+
+
+def as_of_in(value, t=None) -> str:
+    """:func:`ewarning.asof.as_of_words` in ``t``'s language (a :class:`~ewarning.i18n.Translator`; English,
+    word for word the same, by default): the replay's and the training pages' dates.
+
+    >>> from ewarning.i18n import Translator
+    >>> as_of_in("2018-11-15"), as_of_in("2018-11-14T14:30", Translator("fr"))
+    ('as of end of 14 Nov 2018 (UTC)', 'au 14 nov. 2018 à 14:30 UTC')
+    """
+    return as_of_words(value, t)
 
 
 def data_span(layers: Layers) -> tuple[pd.Timestamp, pd.Timestamp] | None:
