@@ -176,8 +176,8 @@ def _act(alert_id: str, action: str, user, f) -> None:
         state[ERROR_KEY] = t("alert {alert} was changed by {user} at {at}; reload and try again",
                              alert=exc.alert_id, user=exc.user, at=exc.at)
         return
-    except triage.TriageError as exc:   # the engine's own words (English until ewarning.triage is translated)
-        state[ERROR_KEY] = str(exc)
+    except triage.TriageError as exc:
+        state[ERROR_KEY] = exc.in_language(t)
         return
     state[SEEN_KEY][alert_id] = new_version
     changes = "; ".join(f"{k} {_shown(old)} -> {_shown(new)}" for k, (old, new) in edit.changes.items())

@@ -44,18 +44,31 @@ import pandas as pd
 from shapely.geometry import Point
 
 from . import vocab
+from .i18n import N_
+from .i18n.phrases import Phrase, Raw, Said, Term, said_in
 from .store.errors import EditConflict, acting_user
 
 __all__ = ["ACTIONS", "Edit", "EditConflict", "TriageError", "apply", "correct_location", "discount",
            "duplicate_candidates", "link_duplicate", "queue", "verify", "versions"]
 
 #: Actions and their labels, in the order pages offer them.
-ACTIONS = {"verify": "Verify", "discount": "Discount", "link_duplicate": "Link as duplicate",
-           "correct_location": "Correct location"}
+ACTIONS = {"verify": N_("Verify"), "discount": N_("Discount"), "link_duplicate": N_("Link as duplicate"),
+           "correct_location": N_("Correct location")}
 
 
 class TriageError(ValueError):
-    """An edit that makes no sense (unknown alert, self-link, impossible coordinates...)."""
+    """An edit that makes no sense (unknown alert, self-link, impossible coordinates...).
+
+    Made from a phrase (:mod:`ewarning.i18n.phrases`): ``str(error)`` is the English,
+    :meth:`in_language` any other language.
+    """
+
+    def __init__(self, phrase: Phrase):
+        super().__init__(Said(phrase))
+        self.phrase = phrase
+
+    def in_language(self, t=None) -> str:
+        return said_in(self.args[0], t)
 
 
 @dataclass(frozen=True)
@@ -101,11 +114,11 @@ def _show(value) -> str:
 
 def _row(alerts: gpd.GeoDataFrame, alert_id: str) -> gpd.GeoDataFrame:
     if alerts is None or "id" not in alerts.columns:
-        raise TriageError("no alerts layer")
+        raise TriageError(Phrase(N_("no alerts layer")))
     row = alerts[alerts["id"] == alert_id]
     if len(row) != 1:
-        raise TriageError(f"alert {alert_id} is not in the store" if len(row) == 0
-                          else f"alert id {alert_id} is not unique")
+        raise TriageError(Phrase(N_("alert {alert} is not in the store"), alert=Raw(str(alert_id))) if len(row) == 0
+                          else Phrase(N_("alert id {alert} is not unique"), alert=Raw(str(alert_id))))
     return row.copy()
 
 
@@ -127,7 +140,8 @@ def _edit(alerts, alert_id, action, based_on, updates: dict, user: str, at, note
             changes["lat/lon"] = [old_xy, new_xy]
         row = row.set_geometry(gpd.GeoSeries([geometry], index=row.index, crs="EPSG:4326"))
     if not changes:
-        raise TriageError(f"alert {alert_id}: nothing to change ({ACTIONS[action].lower()} is already its state)")
+        raise TriageError(Phrase(N_("alert {alert}: nothing to change ({action} is already its state)"),
+                                 alert=Raw(str(alert_id)), action=Term("triage:ACTIONS", action)))
     return Edit(alert_id=alert_id, action=action, row=row, based_on=int(based_on), changes=changes,
                 user=user, at=at or pd.Timestamp.now(tz="UTC"), note=str(note or "").strip())
 
@@ -153,7 +167,7 @@ def link_duplicate(alerts: gpd.GeoDataFrame, alert_id: str, of: str, based_on: i
     one of its own duplicates' root being itself) is refused.
     """
     if alerts is None or not (alerts["id"] == of).any():
-        raise TriageError(f"alert {of} (the original) is not in the store")
+        raise TriageError(Phrase(N_("alert {alert} (the original) is not in the store"), alert=Raw(str(of))))
     by_id = alerts.set_index("id")["duplicate_of"] if "duplicate_of" in alerts.columns else pd.Series(dtype=object)
     root, seen = of, {of}
     while True:
@@ -163,7 +177,7 @@ def link_duplicate(alerts: gpd.GeoDataFrame, alert_id: str, of: str, based_on: i
         seen.add(parent)
         root = parent
     if root == alert_id:
-        raise TriageError(f"alert {alert_id} cannot be a duplicate of itself")
+        raise TriageError(Phrase(N_("alert {alert} cannot be a duplicate of itself"), alert=Raw(str(alert_id))))
     return _edit(alerts, alert_id, "link_duplicate", based_on, {"duplicate_of": root}, user, at, note)
 
 
@@ -174,13 +188,14 @@ def correct_location(alerts: gpd.GeoDataFrame, alert_id: str, lat: float, lon: f
     try:
         lat, lon = float(lat), float(lon)
     except (TypeError, ValueError):
-        raise TriageError("latitude and longitude must be numbers") from None
+        raise TriageError(Phrase(N_("latitude and longitude must be numbers"))) from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
-        raise TriageError(f"impossible location (lat {lat}, lon {lon})")
+        raise TriageError(Phrase(N_("impossible location (lat {lat}, lon {lon})"), lat=Raw(str(lat)), lon=Raw(str(lon))))
     updates = {}
     if precision is not None:
         if precision not in vocab.PRECISION:
-            raise TriageError(f"unknown location precision {precision!r}; expected one of {', '.join(vocab.PRECISION)}")
+            raise TriageError(Phrase(N_("unknown location precision {value}; expected one of {allowed}"),
+                                     value=Raw(repr(precision)), allowed=Raw(", ".join(vocab.PRECISION))))
         updates["location_precision"] = precision
     return _edit(alerts, alert_id, "correct_location", based_on, updates, user, at, note, geometry=Point(lon, lat))
 

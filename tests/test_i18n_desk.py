@@ -141,6 +141,24 @@ def test_a_refused_triage_edit_is_said_in_french(app_store):
     assert at.button(key="triage_reload").label == "Recharger cette alerte"
 
 
+def test_the_engines_triage_refusals_are_said_in_french():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from ewarning import triage
+
+    alerts = gpd.GeoDataFrame({"id": ["A1"], "verification": ["verified"]}, geometry=[Point(20.68, 4.79)],
+                              crs="EPSG:4326")
+    with pytest.raises(triage.TriageError) as refused:
+        triage.verify(alerts, "A1", based_on=0, user="ana")
+    assert str(refused.value) == "alert A1: nothing to change (verify is already its state)"
+    assert refused.value.in_language(Translator("fr")) == ("alerte A1\u00a0: rien à changer (l’état est déjà "
+                                                          "«\u00a0vérifier\u00a0»)")
+    with pytest.raises(triage.TriageError) as impossible:
+        triage.correct_location(alerts, "A1", 95, 20, based_on=0, user="ana")
+    assert impossible.value.in_language(Translator("fr")) == "localisation impossible (lat 95.0, lon 20.0)"
+
+
 # -- Alert intake -----------------------------------------------------------------------------------------------
 def test_intake_form_in_french(app_store):
     at = _open("ana", "app_pages/intake.py", "fr")
