@@ -34,6 +34,7 @@ from ewarning.importing import import_files, preview_mapping
 from ewarning.security import SecretUnavailable
 from ewarning.io import mapping
 from ewarning.io.writers import export_quarantine, withhold_free_text
+from ewarning.reasons import reason_in
 
 LAYER_CHOICES = {"": N_("detect from the columns"), "alerts": N_("alerts"), "sites": N_("IDP sites"),
                  "presence": N_("presence"), "patrols": N_("patrols"), "engagements": N_("engagement log")}
@@ -174,7 +175,7 @@ with imp:
                 st.caption(said_in(note, t))
             if report.n_quarantined:
                 rows = report.quarantine[["source_row", "reason"]].copy()
-                rows["reason"] = [said_in(r, t) for r in rows["reason"]]
+                rows["reason"] = [reason_in(r, t) for r in rows["reason"]]
                 st.dataframe(_headers(rows), hide_index=True, width="stretch")
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -210,6 +211,7 @@ with quar:
             common.record_view("quarantine free text", f)
         else:
             shown = withhold_free_text(shown)
+        shown = shown.assign(reason=[reason_in(r, t) for r in shown["reason"]])   # stored in English
         st.dataframe(_headers(shown[["import_id", "layer", "source", "source_row", "reason", "raw"]]),
                      hide_index=True, width="stretch", height=420)
         # What the command line's `export --layer quarantine` gives: one sheet per layer with the original

@@ -28,7 +28,7 @@ import streamlit as st
 from app_pages import common, map_component
 from ewarning import intake, views, vocab
 from ewarning.i18n import N_
-from ewarning.i18n.phrases import said_in
+from ewarning.reasons import reason_in
 from ewarning.security import SecretUnavailable
 
 RESULT_KEY = "intake_result"
@@ -167,7 +167,7 @@ if result and not result["stored"]:
     common.html_block(
         '<div class="ew-card ew-intake-error" role="alert" style="border-left:4px solid #b42318">'
         "<b>" + esc(t("Not stored.")) + "</b> " + esc(t("Correct the form and enter it again:")) + "<ul>"
-        + "".join(f"<li>{esc(said_in(reason, t))}</li>" for reason in result["reasons"]) + "</ul></div>")
+        + "".join(f"<li>{esc(reason_in(reason, t))}</li>" for reason in result["reasons"]) + "</ul></div>")
 elif result:
     when = result["reported_at"]
     shown = when is None or ((f.start is None or when >= f.start) and when < f.end)   # in the sidebar's window?

@@ -141,7 +141,7 @@ def _phone_like(match: str) -> bool:
     digits = sum(c.isdigit() for c in match)
     if not 8 <= digits <= 15:
         return False
-    stripped = match.strip()
+    stripped = match.strip().lstrip("(").strip()   # "(2018-11-16 00:00" in a sentence is a date in brackets
     # Dates, times, decimals and coordinate pairs ("4.791234 20.682112") are not phone numbers.
     return not (_DATE_LIKE.search(stripped) or _DECIMAL.match(stripped) or _COORDINATE.search(stripped))
 

@@ -221,6 +221,14 @@ def test_a_new_store_is_created_once_when_imports_start_together(tmp_path):
     assert counts["alerts"] == n and counts["imports"] == n
 
 
+def test_a_date_in_brackets_is_not_taken_for_a_phone_number():
+    # found by tests/test_reasons.py: the reason "occurred_at: after reported_at (2018-11-16 00:00 > ...)" was
+    # stored as "... [phone removed]:00 > ...", losing the date the analyst needs
+    text = "occurred_at: after reported_at (2018-11-16 00:00 > 2018-11-15 00:00)"
+    assert identities.scrub_text(text) == (text, identities.Counter())
+    assert identities.scrub_text("call (236) 7512 3456 now")[0] == "call [phone removed] now"
+
+
 def test_processes_still_start_after_a_page_ran_in_this_worker(app_store, tmp_path):
     # CI failure of 2026-12-03: an AppTest page left as __main__ was re-run in every spawned child.
     from tests.desk import main_module_kept

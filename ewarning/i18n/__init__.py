@@ -54,7 +54,7 @@ TRANSLATED_MODULES = (
     "ewarning/forecast/hawkes.py", "ewarning/hotspots/__init__.py", "ewarning/hotspots/watch.py",
     "ewarning/views/picture.py", "ewarning/asof.py", "ewarning/views/alerts.py", "ewarning/render/engagement.py",
     "ewarning/render/maps.py", "ewarning/views/situation.py", "ewarning/views/dossier.py", "ewarning/views/presence.py",
-    "app_pages/map_component.py", "ewarning/triage.py", "ewarning/importing.py", "ewarning/identities.py",
+    "app_pages/map_component.py", "ewarning/triage.py", "ewarning/reasons.py", "ewarning/importing.py", "ewarning/identities.py",
     "ewarning/training/handover.py", "ewarning/training/scenarios.py", "ewarning/training/exercises.py",
     "ewarning/views/briefing.py", "ewarning/render/briefing/__init__.py", "ewarning/render/briefing/html.py",
     "ewarning/render/briefing/pdf.py", "ewarning/render/briefing/slides.py", "ewarning/render/briefing/charts.py",
