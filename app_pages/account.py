@@ -12,6 +12,7 @@ import streamlit as st
 
 from app_pages import common
 from ewarning.auth import PasswordRefused, SignInRefused, authenticate, change_password
+from ewarning.auth.errors import in_language
 from ewarning.auth.roles import PERMISSIONS, ROLE_DESCRIPTIONS, ROLE_LABELS, permissions_of
 from ewarning.i18n import LOCALES
 from ewarning.i18n.preferences import set_locale
@@ -55,8 +56,8 @@ def _change() -> None:
     except SignInRefused:   # the current one was wrong (or throttled)
         st.session_state["acct_result"] = ("error", t("Not changed: the current password is wrong."))
     except (PasswordRefused, ValueError) as refused:
-        # The policy's own words say which rule; in English until the policy messages are translated.
-        st.session_state["acct_result"] = ("error", t("Not changed: {reason}", reason=str(refused)))
+        # The policy's own words say which rule, in the user's language.
+        st.session_state["acct_result"] = ("error", t("Not changed: {reason}", reason=in_language(refused, t)))
 
 
 with st.form("account_password"):

@@ -65,9 +65,10 @@ def show_form() -> None:
             return
         note = st.session_state.pop(common.SIGN_IN_NOTE_KEY, None)
         if note:
-            # The engine's reason is in English; in French the page says it in general words.
-            reason = note if t.locale == "en" else t("the session ended (idle too long or at its time limit): "
-                                                      "sign in again")
+            # The session's own reason in this language when the desk kept the exception; a kept English
+            # text is said in general words in French.
+            reason = (note.in_language(t) if hasattr(note, "in_language") else note if t.locale == "en"
+                      else t("the session ended (idle too long or at its time limit): sign in again"))
             st.warning(t("Signed out: {reason}.", reason=reason))
         with st.form("signin", enter_to_submit=True, border=True):
             st.text_input(t("Name"), key="signin_name", autocomplete="username")

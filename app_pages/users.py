@@ -13,6 +13,7 @@ import streamlit as st
 
 from app_pages import common
 from ewarning.auth import PasswordRefused, add_user, disable_user
+from ewarning.auth.errors import in_language
 from ewarning.auth.roles import ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES
 from ewarning.store import StoreError
 
@@ -42,8 +43,8 @@ def _add() -> None:
         st.session_state["users_result"] = ("success", t("{name} added ({role}).", name=added.name,
                                                          role=t(ROLE_LABELS[added.role])))
     except (PasswordRefused, ValueError, StoreError) as refused:
-        # The account rules' own words (in English until they are translated) inside a translated sentence.
-        st.session_state["users_result"] = ("error", t("Not added: {reason}", reason=str(refused)))
+        # The account rules' own words, in the supervisor's language (English for a store error).
+        st.session_state["users_result"] = ("error", t("Not added: {reason}", reason=in_language(refused, t)))
 
 
 def _disable() -> None:
@@ -52,7 +53,7 @@ def _disable() -> None:
         disable_user(store, name, by=user, now=common._now())
         st.session_state["users_result"] = ("success", t("{name} disabled.", name=name))
     except (KeyError, ValueError, StoreError) as refused:
-        st.session_state["users_result"] = ("error", t("Not disabled: {reason}", reason=str(refused)))
+        st.session_state["users_result"] = ("error", t("Not disabled: {reason}", reason=in_language(refused, t)))
 
 
 add, disable = st.columns(2)

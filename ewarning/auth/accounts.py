@@ -42,8 +42,10 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from .errors import PasswordRefused, PermissionDenied, SignInRefused
-from .roles import check_role, require
+from ..i18n import N_
+from ..i18n.phrases import Num, Phrase
+from .errors import AccountRefused, PasswordRefused, PermissionDenied, SignInRefused, UnknownUser, worded
+from .roles import ROLE_LABELS, check_role, require
 
 __all__ = ["COMMON_PASSWORDS", "FAILURE_WINDOW", "LOCKOUT", "MAX_FAILURES", "MIN_PASSWORD_LENGTH", "User",
            "add_user", "authenticate", "change_password", "check_name", "check_password", "disable_user",
@@ -74,7 +76,18 @@ COMMON_PASSWORDS = frozenset({
 # argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB, p=4).
 _HASHER = PasswordHasher()
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
-_REFUSED = "sign-in refused: unknown name or wrong password"
+_REFUSED = N_("sign-in refused: unknown name or wrong password")
+_THROTTLED = N_("sign-in refused: too many failed attempts for this name; try again after {time} UTC")
+#: The password policy's refusals (English templates, translated where shown: ``exc.in_language(t)``).
+NO_PASSWORD = N_("password refused: no password given")
+TOO_SHORT = N_("password refused: it has {n} characters, at least {minimum} are needed (a phrase of four or five "
+               "words is easy to remember)")
+TOO_LONG = N_("password refused: more than {maximum} characters")
+HAS_NAME = N_("password refused: it contains the user name; choose one that does not")
+COMMON = N_("password refused: it is one of the passwords attackers try first; choose a phrase of your own")
+NAME_REFUSED = N_("user name {name} refused: use 1 to 64 letters a-z, digits, '.', '_' or '-', starting with a "
+                  "letter or digit (for example ana.lopez)")
+NO_SUCH_USER = N_("no user named {name}")
 _UNKNOWN = "(unknown name)"  # the audit log's user for attempts at a name that has no account
 
 
@@ -120,8 +133,7 @@ def check_name(name) -> str:
     """
     value = str(name or "").strip().lower()
     if not _NAME.fullmatch(value):
-        raise ValueError(f"user name {str(name)!r} refused: use 1 to 64 letters a-z, digits, '.', '_' or '-', "
-                         "starting with a letter or digit (for example ana.lopez)")
+        raise worded(AccountRefused, Phrase(NAME_REFUSED, name=repr(str(name))))
     return value
 
 
@@ -141,18 +153,16 @@ def check_password(password: str, name: str) -> None:
     ewarning.auth.errors.PasswordRefused: password refused: it has 5 characters, at least 12 are needed (...)
     """
     if not isinstance(password, str):
-        raise PasswordRefused("password refused: no password given")
+        raise worded(PasswordRefused, Phrase(NO_PASSWORD))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise PasswordRefused(f"password refused: it has {len(password)} characters, at least "
-                              f"{MIN_PASSWORD_LENGTH} are needed (a phrase of four or five words is easy to remember)")
+        raise worded(PasswordRefused, Phrase(TOO_SHORT, n=Num(len(password)), minimum=Num(MIN_PASSWORD_LENGTH)))
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise PasswordRefused(f"password refused: more than {MAX_PASSWORD_LENGTH} characters")
+        raise worded(PasswordRefused, Phrase(TOO_LONG, maximum=str(MAX_PASSWORD_LENGTH)))
     squeezed, who = _squeezed(password), _squeezed(name or "")
     if who and (squeezed == who or (len(who) >= 3 and who in squeezed)):
-        raise PasswordRefused("password refused: it contains the user name; choose one that does not")
+        raise worded(PasswordRefused, Phrase(HAS_NAME))
     if squeezed in COMMON_PASSWORDS or len(set(squeezed)) <= 2:
-        raise PasswordRefused("password refused: it is one of the passwords attackers try first; "
-                              "choose a phrase of your own")
+        raise worded(PasswordRefused, Phrase(COMMON))
 
 
 def hash_password(password: str) -> str:
@@ -218,12 +228,16 @@ def add_user(store, name: str, role: str, password: str, *, by: User | None, now
     check_password(password, name)
     if by is None:
         if _has_users(store):
-            raise PermissionDenied(f"only a supervisor may add users: {name!r} not added", user=None, role=None,
-                                   permission="manage_users", what="add users", allowed_roles=("supervisor",))
+            raise worded(PermissionDenied, Phrase(N_("only a supervisor may add users: {name} not added"),
+                                                  name=repr(name)),
+                         user=None, role=None, permission="manage_users", what="add users",
+                         allowed_roles=("supervisor",))
         if role != "supervisor":
-            raise PermissionDenied(f"the first user of a store must be a supervisor (who then adds the others): "
-                                   f"{name!r} not added as {role}", user=None, role=None,
-                                   permission="manage_users", what="add users", allowed_roles=("supervisor",))
+            raise worded(PermissionDenied, Phrase(N_("the first user of a store must be a supervisor (who then adds "
+                                                     "the others): {name} not added as {role}"),
+                                                  name=repr(name), role=Phrase(ROLE_LABELS[role])),
+                         user=None, role=None, permission="manage_users", what="add users",
+                         allowed_roles=("supervisor",))
         store.add_user(name, role, hash_password(password), created_by="(first user)", at=now, first_only=True)
         store.record("user added", f"{name} ({role}), the store's first user", user=name)
     else:
@@ -239,15 +253,17 @@ def disable_user(store, name: str, *, by: User, now) -> None:
     name, now = check_name(name), _now(now)
     row = store.get_user(name)
     if row is None:
-        raise KeyError(f"no user named {name!r}")
+        raise worded(UnknownUser, Phrase(NO_SUCH_USER, name=repr(name)))
     if row["disabled_at"] is not None:
-        raise ValueError(f"{name} is already disabled (since {row['disabled_at']:%Y-%m-%d %H:%M} UTC)")
+        raise worded(AccountRefused, Phrase(N_("{name} is already disabled (since {when} UTC)"), name=name,
+                                            when=f"{row['disabled_at']:%Y-%m-%d %H:%M}"))
     if row["role"] == "supervisor":
         users = store.list_users()
         others = users[(users["role"] == "supervisor") & users["disabled_at"].isna() & (users["name"] != name)]
         if others.empty:
-            raise ValueError(f"{name} is the last active supervisor: add another supervisor before disabling "
-                             "this account (nobody could manage users otherwise)")
+            raise worded(AccountRefused, Phrase(N_("{name} is the last active supervisor: add another supervisor "
+                                                   "before disabling this account (nobody could manage users "
+                                                   "otherwise)"), name=name))
     store.disable_user(name, now)
     store.record("user disabled", f"{name} ({row['role']})", user=by.name)
 
@@ -258,7 +274,7 @@ def change_password(store, name: str, new_password: str, *, by: User, now) -> No
     if by.name != name or not by.active:
         require(by, "manage_users", f"change the password of {name}")
     if store.get_user(name) is None:
-        raise KeyError(f"no user named {name!r}")
+        raise worded(UnknownUser, Phrase(NO_SUCH_USER, name=repr(name)))
     check_password(new_password, name)
     store.set_password(name, hash_password(new_password))
     store.record("password changed", f"password of {name} changed" + ("" if by.name == name else " by a supervisor"),
@@ -308,8 +324,7 @@ def authenticate(store, name: str, password: str, now) -> User:
     if until is not None:
         store.record("sign-in throttled", f"attempt refused: too many failed sign-ins for this name; refused until "
                                           f"{until:%Y-%m-%d %H:%M:%S} UTC", user=who)
-        raise SignInRefused(f"sign-in refused: too many failed attempts for this name; try again after "
-                            f"{until:%H:%M} UTC", throttled_until=until)
+        raise worded(SignInRefused, Phrase(_THROTTLED, time=f"{until:%H:%M}"), throttled_until=until)
     ok = verify_password(row["password_hash"] if row else _dummy_hash(), str(password or ""))  # same work either way
     if ok and row["disabled_at"] is None:
         store.clear_sign_in_failures(key)
@@ -324,4 +339,4 @@ def authenticate(store, name: str, password: str, now) -> User:
         store.record("sign-in throttled", f"{MAX_FAILURES} failed sign-ins within "
                                           f"{int(FAILURE_WINDOW.total_seconds() // 60)} min: further attempts "
                                           f"refused until {until:%Y-%m-%d %H:%M:%S} UTC", user=who)
-    raise SignInRefused(_REFUSED)
+    raise worded(SignInRefused, Phrase(_REFUSED))

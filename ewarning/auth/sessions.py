@@ -25,9 +25,18 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from .errors import SessionExpired
+from ..i18n import N_
+from ..i18n.phrases import Num, Phrase
+from .errors import SessionExpired, worded
 
-__all__ = ["ABSOLUTE_TIMEOUT", "IDLE_TIMEOUT", "Session", "SessionPolicy", "open_session", "touch"]
+__all__ = ["ABSOLUTE_TIMEOUT", "IDLE_TIMEOUT", "Session", "SessionPolicy", "account_disabled", "open_session",
+           "touch"]
+
+#: Why a session ended (English templates, translated where shown: ``exc.in_language(t)``).
+ENDED_IDLE = N_("the session of {name} was idle for more than {minutes} minutes: sign in again")
+ENDED_LIMIT = N_("the session of {name} reached its {hours}-hour limit: sign in again")
+ENDED_DISABLED = N_("the account of {name} was disabled: ask a supervisor")
+NO_SESSION = N_("no session for a disabled or missing account")
 
 IDLE_TIMEOUT = pd.Timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = pd.Timedelta(hours=12)
@@ -110,7 +119,7 @@ class Session:
 def open_session(user, now, policy: SessionPolicy | None = None) -> Session:
     """A new session for ``user`` (from :func:`ewarning.auth.accounts.authenticate`) starting at ``now``."""
     if user is None or not getattr(user, "active", False):
-        raise SessionExpired("no session for a disabled or missing account")
+        raise worded(SessionExpired, Phrase(NO_SESSION))
     now = _utc(now)
     return Session(user, now, now, policy or SessionPolicy())
 
@@ -124,7 +133,17 @@ def touch(session: Session, now) -> Session:
     if session.is_expired(now):
         hours = session.policy.absolute.total_seconds() / 3600
         minutes = session.policy.idle.total_seconds() / 60
-        why = (f"reached its {hours:g}-hour limit" if now >= session.absolute_end
-               else f"was idle for more than {minutes:g} minutes")
-        raise SessionExpired(f"the session of {session.user.name} {why}: sign in again")
+        raise worded(SessionExpired, Phrase(ENDED_LIMIT, name=session.user.name, hours=_amount(hours))
+                     if now >= session.absolute_end else
+                     Phrase(ENDED_IDLE, name=session.user.name, minutes=_amount(minutes)))
     return replace(session, last_seen=max(session.last_seen, now))
+
+
+def _amount(value: float):
+    """An amount of hours or minutes as ``:g`` writes it in English (``30``, ``7.5``), by the locale otherwise."""
+    return Num(value, 0) if float(value).is_integer() else Num(value, len(f"{value:g}".partition(".")[2]))
+
+
+def account_disabled(name: str) -> SessionExpired:
+    """The :class:`SessionExpired` that ends the session of an account disabled meanwhile (raised by the desk)."""
+    return worded(SessionExpired, Phrase(ENDED_DISABLED, name=name))

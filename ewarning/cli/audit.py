@@ -37,9 +37,10 @@ from ..asof import parse_as_of
 from ..auth import accounts
 from ..auth import audit as audit_log
 from ..auth.errors import PermissionDenied
+from ..i18n import Translator
 from ..io.writers import export
 from ..store import open_store
-from .errors import EXIT_OK, InputError
+from .errors import EXIT_OK, InputError, translator
 
 #: Rows ``audit show`` prints unless ``--limit`` says otherwise.
 DEFAULT_LIMIT = 50
@@ -54,51 +55,54 @@ def _positive(text: str) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+        t = translator()
+        raise argparse.ArgumentTypeError(t("{text} is not a whole number of at least 1", text=repr(text)))
     return value
 
 
-def add_commands(sub, store_help: str) -> None:
+def add_commands(sub, store_help: str, t: Translator | None = None) -> None:
     """Register the ``audit`` commands on ``sub`` (an argparse sub-parser object)."""
-    p = sub.add_parser("audit", help="the audit log (supervisors): show, export")
+    t = t or Translator("en")
+    p = sub.add_parser("audit", help=t("the audit log (supervisors): show, export"))
     actions = p.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
 
-    s = actions.add_parser("show", help="show the audit log, newest first (supervisors)")
-    _common(s, store_help)
+    s = actions.add_parser("show", help=t("show the audit log, newest first (supervisors)"))
+    _common(s, store_help, t)
     s.add_argument("--limit", type=_positive, default=DEFAULT_LIMIT, metavar="N",
-                   help=f"show at most N entries, the newest (default {DEFAULT_LIMIT})")
+                   help=t("show at most N entries, the newest (default {n})", n=DEFAULT_LIMIT))
     s.set_defaults(func=cmd_show)
 
-    e = actions.add_parser("export", help="write the (filtered) audit log to CSV or Excel (supervisors)")
-    _common(e, store_help)
-    e.add_argument("--out", required=True, metavar="PATH", help="the file to write")
+    e = actions.add_parser("export", help=t("write the (filtered) audit log to CSV or Excel (supervisors)"))
+    _common(e, store_help, t)
+    e.add_argument("--out", required=True, metavar="PATH", help=t("the file to write"))
     e.add_argument("--format", choices=FORMATS,
-                   help="csv or xlsx (default: from the --out file name's suffix, else csv)")
+                   help=t("csv or xlsx (default: from the --out file name's suffix, else csv)"))
     e.set_defaults(func=cmd_export)
 
 
-def _common(p: argparse.ArgumentParser, store_help: str) -> None:
+def _common(p: argparse.ArgumentParser, store_help: str, t: Translator) -> None:
     p.add_argument("--as", dest="acting", required=True, metavar="NAME",
-                   help="the supervisor reading the log (their password is asked for)")
+                   help=t("the supervisor reading the log (their password is asked for)"))
     p.add_argument("--password-stdin", action="store_true",
-                   help="read the password from the first line of standard input (default: ask on the terminal)")
-    p.add_argument("--since", metavar="DATE", help="entries at or after DATE (a bare date = start of day UTC)")
-    p.add_argument("--user", dest="who", metavar="WHO", help="entries of exactly this user")
+                   help=t("read the password from the first line of standard input (default: ask on the terminal)"))
+    p.add_argument("--since", metavar="DATE", help=t("entries at or after DATE (a bare date = start of day UTC)"))
+    p.add_argument("--user", dest="who", metavar="WHO", help=t("entries of exactly this user"))
     p.add_argument("--action", metavar="ACTION",
-                   help="entries of exactly this action, e.g. 'sign-in', 'sign-in refused', 'sign-in throttled', "
-                        "'view', 'export', 'intake', 'triage:verify', 'user added', 'user disabled', "
-                        "'viewed the audit log', 'permission refused' (--text matches part of an action)")
+                   help=t("entries of exactly this action, e.g. 'sign-in', 'sign-in refused', 'sign-in throttled', "
+                          "'view', 'export', 'intake', 'triage:verify', 'user added', 'user disabled', "
+                          "'viewed the audit log', 'permission refused' (--text matches part of an action)"))
     p.add_argument("--text", metavar="WORDS",
-                   help="entries whose action or detail contains WORDS (any case; the words are not recorded)")
+                   help=t("entries whose action or detail contains WORDS (any case; the words are not recorded)"))
     p.add_argument("--store", help=store_help)
 
 
 def _password(args) -> str:
+    t = translator()
     if not args.password_stdin:
-        return getpass.getpass(f"password of {args.acting}: ")
+        return getpass.getpass(t("password of {name}: ", name=args.acting))
     lines = sys.stdin.read().splitlines()
     if not lines:
-        raise InputError(f"--password-stdin: standard input ended before the password of {args.acting}")
+        raise InputError(t("--password-stdin: standard input ended before the password of {name}", name=args.acting))
     return lines[0]
 
 
@@ -109,7 +113,8 @@ def _filters(args) -> dict:
         try:
             since = parse_as_of(args.since)
         except ValueError as exc:
-            raise InputError(f"--since {args.since!r} refused: {exc}") from None
+            t = translator()
+            raise InputError(t("--since {value} refused: {reason}", value=repr(args.since), reason=exc)) from None
     who = args.who.strip() if args.who and args.who.strip() else None
     action = args.action.strip() if args.action and args.action.strip() else None
     return {"since": since, "who": who, "action": action, "text": args.text or None}
@@ -137,14 +142,15 @@ def _printable(value) -> str:
 
 
 def cmd_show(args) -> int:
+    t = translator()
     _, _, log, _ = _read(args)
     if log.empty:
-        print("no audit entries match")
+        print(t("no audit entries match"))
         return EXIT_OK
     shown = log.head(args.limit)
     rows = [(f"{at:%Y-%m-%d %H:%M:%S}", _printable(user), _printable(action), _printable(detail))
             for at, user, action, detail in zip(shown["at"], shown["user"], shown["action"], shown["detail"])]
-    head = ("time (UTC)", "user", "action", "detail")
+    head = (t("time (UTC)"), t("user"), t("action"), t("detail"))
     widths = [max(len(head[i]), *(len(r[i]) for r in rows)) for i in range(3)]
 
     def line(cells):
@@ -156,9 +162,12 @@ def cmd_show(args) -> int:
         print(line(row).rstrip())
     print()
     if len(shown) < len(log):
-        print(f"{len(shown)} of {len(log)} entries, newest first (--limit N for more, or audit export)")
+        print(t("{n} of {total} entries, newest first (--limit N for more, or audit export)",
+                n=t.number(len(shown)), total=t.number(len(log))))
+    elif len(log) == 1:
+        print(t("1 entry, newest first"))
     else:
-        print(f"{len(log)} entr{'y' if len(log) == 1 else 'ies'}, newest first")
+        print(t("{n} entries, newest first", n=t.number(len(log))))
     return EXIT_OK
 
 
@@ -184,5 +193,6 @@ def cmd_export(args) -> int:
         kept["text search"] = True
     store.record("export", json.dumps({"layer": "audit log", "format": fmt, "rows": n, "out": str(args.out),
                                        "filters": kept}), user=user.name)
-    print(f"{n} audit entries written to {args.out}")
+    t = translator()
+    print(t("{n} audit entries written to {path}", n=t.number(n), path=args.out))
     return EXIT_OK

@@ -5,16 +5,41 @@ one-line message on stderr: bad input, unreadable file, store error), 1 on
 an unexpected failure (a message and an error id, never a traceback; the
 traceback goes to ``errors.log`` in the user's data directory when it can be
 written).
+
+Every message is in the command line's language (:func:`translator`: the
+``--language`` option, else ``$EWARNING_LANGUAGE``, else English); a refusal
+that carries its words as a phrase (:mod:`ewarning.auth.errors`) is said in
+it too, others keep their English words inside the translated line.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 import sys
 import traceback
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
+from ..i18n import Translator, mission_locale
+
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
+_SPOKEN: list[Translator] = []   # the language of the command running (innermost last)
+
+
+def translator() -> Translator:
+    """The running command's :class:`~ewarning.i18n.Translator` (outside :func:`speaking`: the mission's)."""
+    return _SPOKEN[-1] if _SPOKEN else Translator(mission_locale())
+
+
+@contextmanager
+def speaking(t: Translator):
+    """Every message of the command line in ``t``'s language while the block runs."""
+    _SPOKEN.append(t)
+    try:
+        yield t
+    finally:
+        _SPOKEN.pop()
 
 
 class InputError(Exception):
@@ -34,23 +59,30 @@ def refusals() -> tuple[type[BaseException], ...]:
     return (InputError, ReadError, StoreError, ValueError, KeyError, OSError, NotImplementedError)
 
 
-def _one_line(exc: BaseException) -> str:
-    text = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-    return " ".join(text.split()) or type(exc).__name__
+def _one_line(exc: BaseException, t: Translator | None = None) -> str:
+    from ..auth.errors import in_language
+
+    text = in_language(exc, t)
+    # runs of white space as one space, but the no-break spaces of French typography kept
+    return re.sub(r"[^\S\u00a0\u202f]+", " ", text).strip() or type(exc).__name__
 
 
 def run(func, args) -> int:
     """Run ``func(args)``; map refusals to exit 2 and unexpected failures to exit 1."""
+    t = translator()
     try:
         return func(args)
     except refusals() as exc:
-        say(f"error: {_scrubbed(_one_line(exc))}")
+        say(t("error: {reason}", reason=_scrubbed(_one_line(exc, t))))
         return EXIT_REFUSED
     except Exception as exc:  # noqa: BLE001 - the contract is a message, never a traceback
         error_id = secrets.token_hex(4)
         where = _log(error_id, exc)
-        say(_scrubbed(f"error: unexpected failure ({type(exc).__name__}: {_one_line(exc)}); error id {error_id}")
-            + (f" (details in {where})" if where else "") + "; please report it")
+        failure = _scrubbed(f"{type(exc).__name__}: {_one_line(exc, t)}")
+        say(t("error: unexpected failure ({failure}); error id {error_id} (details in {where}); please report it",
+              failure=failure, error_id=error_id, where=where) if where else
+            t("error: unexpected failure ({failure}); error id {error_id}; please report it",
+              failure=failure, error_id=error_id))
         return EXIT_ERROR
 
 

@@ -29,8 +29,9 @@ import math
 import re
 
 from ..config import GEODATA, MISSION_LOCALE_SETTING, current_user
+from ..i18n import N_, Translator
 from ..store import open_store
-from .errors import EXIT_OK, InputError
+from .errors import EXIT_OK, InputError, translator
 
 #: Store setting holding the mission area as a JSON list (read by :mod:`ewarning.importing`).
 AREA_SETTING = "mission_bbox"
@@ -43,31 +44,32 @@ COUNTRY_MARGIN = 0.5
 COUNTRIES = GEODATA / "basemap" / "countries.geojson"
 TOWNS = GEODATA / "basemap" / "towns.geojson"
 _HOST = object()  # ``--country`` given without a name
-_BBOX_FORM = "write MINLON,MINLAT,MAXLON,MAXLAT in degrees, e.g. 14.4,2.2,27.5,11.2"
+_BBOX_FORM = N_("write MINLON,MINLAT,MAXLON,MAXLAT in degrees, e.g. 14.4,2.2,27.5,11.2")
 _LOCALE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})?(?:\.[A-Za-z0-9-]+)?(?:@[A-Za-z0-9]+)?")
 
 
-def add_commands(sub, store_help: str) -> None:
+def add_commands(sub, store_help: str, t: Translator | None = None) -> None:
     """Register ``mission show`` and ``mission set`` on ``sub`` (an argparse sub-parser object)."""
-    p = sub.add_parser("mission", help="the store's mission area and number locale (show, set)")
+    t = t or Translator("en")
+    p = sub.add_parser("mission", help=t("the store's mission area and number locale (show, set)"))
     actions = p.add_subparsers(dest="mission_command", required=True, metavar="ACTION")
 
-    show = actions.add_parser("show", help="print the mission area and locale, or how to set them")
+    show = actions.add_parser("show", help=t("print the mission area and locale, or how to set them"))
     show.add_argument("--store", help=store_help)
     show.set_defaults(func=cmd_show)
 
-    s = actions.add_parser("set", help="set the mission area (--bbox or --country) and/or the locale")
+    s = actions.add_parser("set", help=t("set the mission area (--bbox or --country) and/or the locale"))
     s.add_argument("--store", help=store_help)
     area = s.add_mutually_exclusive_group()
     area.add_argument("--bbox", metavar="MINLON,MINLAT,MAXLON,MAXLAT",
-                      help="the mission area in degrees (west of Greenwich: --bbox=-74.5,17.9,-71.6,20.1)")
+                      help=t("the mission area in degrees (west of Greenwich: --bbox=-74.5,17.9,-71.6,20.1)"))
     area.add_argument("--country", nargs="?", const=_HOST, metavar="NAME|ISO3",
-                      help="the box around a country of the shipped basemap (default: the host country)")
+                      help=t("the box around a country of the shipped basemap (default: the host country)"))
     s.add_argument("--margin", type=float, default=None, metavar="DEGREES",
-                   help=f"with --country: degrees added on each side (default {COUNTRY_MARGIN})")
+                   help=t("with --country: degrees added on each side (default {margin})", margin=COUNTRY_MARGIN))
     s.add_argument("--locale", metavar="LOCALE",
-                   help="the mission's number locale (fr, en, fr_CF...): fr reads '18.000' as 18000")
-    s.add_argument("--replace", action="store_true", help="change a value already set")
+                   help=t("the mission's number locale (fr, en, fr_CF...): fr reads '18.000' as 18000"))
+    s.add_argument("--replace", action="store_true", help=t("change a value already set"))
     s.set_defaults(func=cmd_set)
 
 
@@ -75,8 +77,9 @@ def add_commands(sub, store_help: str) -> None:
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
     """``MINLON,MINLAT,MAXLON,MAXLAT`` as four floats, or :class:`InputError` saying what is wrong."""
     parts = [p.strip() for p in str(text).split(",")]
+    t = translator()
     if len(parts) != 4:
-        raise _bbox_error(text, f"expected four numbers, got {len(parts)}")
+        raise _bbox_error(text, t("expected four numbers, got {n}", n=len(parts)))
     values = []
     for part in parts:
         try:
@@ -84,7 +87,7 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
-            raise _bbox_error(text, f"'{part}' is not a number")
+            raise _bbox_error(text, t("'{part}' is not a number", part=part))
         values.append(value)
     return check_bbox(tuple(values), text)
 
@@ -93,29 +96,38 @@ def check_bbox(box, text: str | None = None) -> tuple[float, float, float, float
     """``box`` if it is a usable mission area, else :class:`InputError` (``text``: as the user wrote it)."""
     x0, y0, x1, y1 = box
     text = text if text is not None else ",".join(_num(v) for v in box)
-    for name, value, limit in (("longitude", x0, 180), ("latitude", y0, 90), ("longitude", x1, 180),
-                               ("latitude", y1, 90)):
+    t = translator()
+    for value, limit, out in ((x0, 180, N_("longitude {value} is outside [-{limit}, {limit}]")),
+                              (y0, 90, N_("latitude {value} is outside [-{limit}, {limit}]")),
+                              (x1, 180, N_("longitude {value} is outside [-{limit}, {limit}]")),
+                              (y1, 90, N_("latitude {value} is outside [-{limit}, {limit}]"))):
         if abs(value) > limit:
-            raise _bbox_error(text, f"{name} {_num(value)} is outside [-{limit}, {limit}]")
+            raise _bbox_error(text, t(out, value=_num(value), limit=limit))
     for low, high, axis in ((x0, x1, "LON"), (y0, y1, "LAT")):
         if not low < high:
-            raise _bbox_error(text, f"MIN{axis} {_num(low)} must be less than MAX{axis} {_num(high)}")
-    for side, size in (("wide", x1 - x0), ("high", y1 - y0)):
+            raise _bbox_error(text, t("MIN{axis} {low} must be less than MAX{axis} {high}", axis=axis,
+                                      low=_num(low), high=_num(high)))
+    for size, too_big in ((x1 - x0, N_("the box is {size}° wide, more than {most}° on a side: a mission area that "
+                                       "large lets swapped coordinates through unseen")),
+                          (y1 - y0, N_("the box is {size}° high, more than {most}° on a side: a mission area that "
+                                       "large lets swapped coordinates through unseen"))):
         if size > MAX_SIDE_DEGREES:
-            raise _bbox_error(text, f"the box is {_num(size)}° {side}, more than {_num(MAX_SIDE_DEGREES)}° on a "
-                                    "side: a mission area that large lets swapped coordinates through unseen")
+            raise _bbox_error(text, t(too_big, size=_num(size), most=_num(MAX_SIDE_DEGREES)))
     return (float(x0), float(y0), float(x1), float(y1))
 
 
 def _bbox_error(text: str, problem: str) -> InputError:
-    return InputError(f"--bbox '{text}': {problem}; {_BBOX_FORM}")
+    t = translator()
+    return InputError(t("--bbox '{text}': {problem}; {form}", text=text, problem=problem, form=t(_BBOX_FORM)))
 
 
 def check_locale(text: str) -> str:
     """The locale as given (trimmed) if it looks like one (``fr``, ``fr_CF``, ``en-GB``), else :class:`InputError`."""
     value = str(text).strip()
     if not _LOCALE.fullmatch(value):
-        raise InputError(f"--locale: '{text}' is not a locale; write a language code such as fr, en or fr_CF")
+        t = translator()
+        raise InputError(t("--locale: '{text}' is not a locale; write a language code such as fr, en or fr_CF",
+                           text=text))
     return value
 
 
@@ -124,9 +136,11 @@ def describe_locale(locale: str) -> str:
     from ..validation import DECIMAL_COMMA_LANGUAGES
 
     language = re.split(r"[_\-.@]", locale)[0].lower()
+    t = translator()
     if language in DECIMAL_COMMA_LANGUAGES:
-        return f"{locale} (decimal comma: '18.000' reads as 18000, '4,5' as 4.5)"
-    return f"{locale} (decimal point: '18,000' reads as 18000; '18.000' stays ambiguous and is quarantined)"
+        return t("{locale} (decimal comma: '18.000' reads as 18000, '4,5' as 4.5)", locale=locale)
+    return t("{locale} (decimal point: '18,000' reads as 18000; '18.000' stays ambiguous and is quarantined)",
+             locale=locale)
 
 
 # -- the shipped basemap ---------------------------------------------------------------------------------
@@ -157,8 +171,9 @@ def find_country(countries: list[dict], name=_HOST) -> dict:
         if wanted in (country["name"].casefold(), country["iso_a3"].casefold()):
             return country
     known = ", ".join(f"{c['name']} ({c['iso_a3']})" for c in countries)
-    raise InputError(f"--country: '{name}' is not in the shipped basemap; it has {known}; "
-                     "for another country give its box with --bbox MINLON,MINLAT,MAXLON,MAXLAT")
+    t = translator()
+    raise InputError(t("--country: '{name}' is not in the shipped basemap; it has {known}; for another country give "
+                       "its box with --bbox MINLON,MINLAT,MAXLON,MAXLAT", name=name, known=known))
 
 
 def country_bbox(country: dict, margin: float = COUNTRY_MARGIN) -> tuple[float, float, float, float]:
@@ -182,11 +197,13 @@ def stored_bbox(store) -> list[float] | str | None:
 
 
 def describe_bbox(box) -> str:
+    t = translator()
     if isinstance(box, str):
-        return f"unreadable setting {AREA_SETTING}={box!r}; set one with --replace"
+        return t("unreadable setting {setting}={value}; set one with --replace", setting=AREA_SETTING,
+                 value=repr(box))
     x0, y0, x1, y1 = box
-    return (f"longitude {_num(x0)} to {_num(x1)}, latitude {_num(y0)} to {_num(y1)} "
-            f"(--bbox {','.join(_num(v) for v in box)})")
+    return t("longitude {west} to {east}, latitude {south} to {north} (--bbox {bbox})", west=_num(x0),
+             east=_num(x1), south=_num(y0), north=_num(y1), bbox=",".join(_num(v) for v in box))
 
 
 def _num(value: float) -> str:
@@ -195,37 +212,39 @@ def _num(value: float) -> str:
 
 # -- the commands ----------------------------------------------------------------------------------------
 def cmd_show(args) -> int:
+    t = translator()
     store = open_store(args.store)
-    print(f"store: {store.location}")
+    print(t("store: {location}", location=store.location))
     name = store.get_setting("mission_name")
     if name:
-        print(f"mission: {name}")
+        print(t("mission: {name}", name=name))
     box = stored_bbox(store)
     if box is None:
-        print("mission area: no mission area set: swapped coordinates inside the valid range cannot be caught; "
-              "set one with python -m ewarning mission set --country (the host country of the shipped basemap) "
-              "or python -m ewarning mission set --bbox MINLON,MINLAT,MAXLON,MAXLAT")
+        print(t("mission area: no mission area set: swapped coordinates inside the valid range cannot be caught; "
+                "set one with python -m ewarning mission set --country (the host country of the shipped basemap) "
+                "or python -m ewarning mission set --bbox MINLON,MINLAT,MAXLON,MAXLAT"))
     else:
-        print(f"mission area: {describe_bbox(box)}")
+        print(t("mission area: {area}", area=describe_bbox(box)))
         source = store.get_setting(AREA_SOURCE_SETTING)
         if source:
-            print(f"  from: {source}")
+            print("  " + t("from: {source}", source=source))
     locale = store.get_setting(MISSION_LOCALE_SETTING)
     if locale:
-        print(f"number locale: {describe_locale(locale)}")
+        print(t("number locale: {locale}", locale=describe_locale(locale)))
     else:
-        print("number locale: none set; a number such as '18.000' is quarantined as ambiguous unless the file "
-              "writes decimal commas. Set one with: python -m ewarning mission set --locale fr")
+        print(t("number locale: none set; a number such as '18.000' is quarantined as ambiguous unless the file "
+                "writes decimal commas. Set one with: python -m ewarning mission set --locale fr"))
     return EXIT_OK
 
 
 def cmd_set(args) -> int:
+    t = translator()
     if args.bbox is None and args.country is None and args.locale is None:
-        raise InputError("mission set: give --bbox, --country or --locale (python -m ewarning mission set -h)")
+        raise InputError(t("mission set: give --bbox, --country or --locale (python -m ewarning mission set -h)"))
     if args.margin is not None and args.country is None:
-        raise InputError("--margin applies to --country only")
+        raise InputError(t("--margin applies to --country only"))
     if args.margin is not None and not 0 <= args.margin <= 5:
-        raise InputError(f"--margin {_num(args.margin)}: give 0 to 5 degrees")
+        raise InputError(t("--margin {margin}: give 0 to 5 degrees", margin=_num(args.margin)))
     # Everything is checked before anything is written: a refused command changes nothing.
     area = source = None
     if args.bbox is not None:
@@ -245,27 +264,29 @@ def cmd_set(args) -> int:
     if not args.replace:
         if new_area and old_area is not None:
             shown = describe_bbox(old_area) if not isinstance(old_area, str) else repr(old_area)
-            raise InputError(f"the store already has a mission area ({shown}); add --replace to change it")
+            raise InputError(t("the store already has a mission area ({area}); add --replace to change it",
+                               area=shown))
         if new_locale and old_locale is not None:
-            raise InputError(f"the store's number locale is already '{old_locale}'; add --replace to change it")
+            raise InputError(t("the store's number locale is already '{locale}'; add --replace to change it",
+                               locale=old_locale))
     user = current_user()
-    print(f"store: {store.location}")
+    print(t("store: {location}", location=store.location))
     if area is not None:
         if new_area:
             store.set_setting(AREA_SETTING, json.dumps(list(area)))
             store.set_setting(AREA_SOURCE_SETTING, source)
             store.record("mission_area", json.dumps({"bbox": list(area), "source": source, "previous": old_area},
                                                     ensure_ascii=False), user=user)
-            print(f"mission area set: {describe_bbox(area)}")
-            print(f"  from: {source}")
+            print(t("mission area set: {area}", area=describe_bbox(area)))
+            print("  " + t("from: {source}", source=source))
         else:
-            print(f"mission area unchanged: {describe_bbox(area)}")
+            print(t("mission area unchanged: {area}", area=describe_bbox(area)))
     if locale is not None:
         if new_locale:
             store.set_setting(MISSION_LOCALE_SETTING, locale)
             store.record("mission_locale", json.dumps({"locale": locale, "previous": old_locale},
                                                       ensure_ascii=False), user=user)
-            print(f"number locale set: {describe_locale(locale)}")
+            print(t("number locale set: {locale}", locale=describe_locale(locale)))
         else:
-            print(f"number locale unchanged: {describe_locale(locale)}")
+            print(t("number locale unchanged: {locale}", locale=describe_locale(locale)))
     return EXIT_OK

@@ -27,13 +27,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..i18n import Translator
 from ..security import neutralise_frame
-from .errors import EXIT_OK, InputError, say
+from .errors import EXIT_OK, InputError, say, translator
 
 __all__ = ["add_commands", "cmd_patrols_summary"]
 
 
-def add_commands(subparsers, store_help: str = "store file") -> None:
+def add_commands(subparsers, store_help: str = "store file", t: Translator | None = None) -> None:
     """Register ``patrols summary`` on ``subparsers``.
 
     Examples
@@ -45,15 +46,18 @@ def add_commands(subparsers, store_help: str = "store file") -> None:
     >>> args.patrols, args.out, args.site_km
     ('tracks/', 's.csv', 2.0)
     """
-    p = subparsers.add_parser("patrols", help="patrol analytics from GPS tracks (GPX, KML, GeoJSON, route points)")
+    t = t or Translator("en")
+    p = subparsers.add_parser("patrols",
+                              help=t("patrol analytics from GPS tracks (GPX, KML, GeoJSON, route points)"))
     sub = p.add_subparsers(dest="patrols_command", required=True, metavar="ACTION")
-    s = sub.add_parser("summary", help="one row per patrol: duration, distance, time on foot, stops, sites passed")
+    s = sub.add_parser("summary",
+                       help=t("one row per patrol: duration, distance, time on foot, stops, sites passed"))
     s.add_argument("--patrols", required=True, metavar="PATH",
-                   help="a GPX/KML/GeoJSON file, a folder of them, or a route-point CSV")
-    s.add_argument("--sites", metavar="PATH", help="sites or communities (name, lat, lon) to report as passed")
-    s.add_argument("--out", metavar="PATH", help="write CSV or JSON (by extension); default: a table on stdout")
+                   help=t("a GPX/KML/GeoJSON file, a folder of them, or a route-point CSV"))
+    s.add_argument("--sites", metavar="PATH", help=t("sites or communities (name, lat, lon) to report as passed"))
+    s.add_argument("--out", metavar="PATH", help=t("write CSV or JSON (by extension); default: a table on stdout"))
     s.add_argument("--site-km", dest="site_km", type=float, default=2.0, metavar="KM",
-                   help="a site is passed within this distance of the route (default 2)")
+                   help=t("a site is passed within this distance of the route (default 2)"))
     s.set_defaults(func=cmd_patrols_summary)
 
 
@@ -61,15 +65,16 @@ def _sites(path: str):
     from .. import sites as sites_mod
     from ..io import read
 
-    tables = [t for t in read(Path(path), layer="sites")]
+    t = translator()
+    tables = list(read(Path(path), layer="sites"))
     if not tables:
-        raise InputError(f"{Path(path).name}: no sites found")
+        raise InputError(t("{file}: no sites found", file=Path(path).name))
     checked = sites_mod.validate(tables[0])
     if len(checked.quarantine):
-        say(f"note: {len(checked.quarantine)} site row(s) set aside: "
-            + "; ".join(checked.quarantine["reason"].astype(str).head(3)))
+        say(t("note: {n} site row(s) set aside: {reasons}", n=t.number(len(checked.quarantine)),
+              reasons="; ".join(checked.quarantine["reason"].astype(str).head(3))))
     if checked.valid.empty:
-        raise InputError(f"{Path(path).name}: no valid site (need name, lat, lon)")
+        raise InputError(t("{file}: no valid site (need name, lat, lon)", file=Path(path).name))
     return checked.valid
 
 
@@ -86,20 +91,21 @@ def _plain(table: pd.DataFrame) -> pd.DataFrame:
 def cmd_patrols_summary(args) -> int:
     from ..tracking import SUMMARY_COLUMNS, TrackConfig, analyse, read_tracks
 
+    t = translator()
     out = Path(args.out) if args.out else None
     if out is not None and out.suffix.lower() not in (".csv", ".json"):
-        raise InputError(f"--out {out.name}: give a .csv or .json file")
+        raise InputError(t("--out {file}: give a .csv or .json file", file=out.name))
     if not args.site_km > 0:
-        raise InputError("--site-km must be above 0")
+        raise InputError(t("--site-km must be above 0"))
     tracks = read_tracks(args.patrols)
     sites = _sites(args.sites) if args.sites else None
     result = analyse(tracks.points, tracks.patrols, sites, TrackConfig(site_km=args.site_km))
     table = _plain(result.patrols[SUMMARY_COLUMNS])
     for note in tracks.notes:
-        say(f"note: {note}")
+        say(t("note: {note}", note=note))
     dropped = {k: v for k, v in result.cleaning.items() if v}
     if dropped:
-        say("note: points cleaned: " + ", ".join(f"{v} {k}" for k, v in dropped.items()))
+        say(t("note: points cleaned: {counts}", counts=", ".join(f"{t.number(v)} {k}" for k, v in dropped.items())))
     if out is None:
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
             print(table.to_string(index=False))
@@ -110,5 +116,5 @@ def cmd_patrols_summary(args) -> int:
     else:
         records = json.loads(table.to_json(orient="records", force_ascii=False))
         out.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
-    say(f"{len(table)} patrol(s) written to {out}")
+    say(t("{n} patrol(s) written to {path}", n=t.number(len(table)), path=out))
     return EXIT_OK

@@ -25,7 +25,8 @@ import pandas as pd
 
 from ..asof import as_of_day, as_of_tag, parse_as_of
 from ..config import current_user
-from .errors import EXIT_OK, InputError, say
+from ..i18n import Translator
+from .errors import EXIT_OK, InputError, say, translator
 
 __all__ = ["add_commands", "cmd_replay_export", "cmd_replay_list"]
 
@@ -33,7 +34,7 @@ _ALERT_PROPS = ("id", "reported_at", "occurred_at", "category", "severity", "kil
                 "verification", "duplicate_of")
 
 
-def add_commands(subparsers, store_help: str = "store file") -> None:
+def add_commands(subparsers, store_help: str = "store file", t: Translator | None = None) -> None:
     """Register ``replay export`` and ``replay list`` on ``subparsers``.
 
     Examples
@@ -45,16 +46,18 @@ def add_commands(subparsers, store_help: str = "store file") -> None:
     >>> args.scenario, args.out, args.date_from
     ('alindao', 'days', None)
     """
-    p = subparsers.add_parser("replay", help="training replay: per-day states of a scenario or of the store")
+    t = t or Translator("en")
+    p = subparsers.add_parser("replay", help=t("training replay: per-day states of a scenario or of the store"))
     sub = p.add_subparsers(dest="replay_command", required=True, metavar="ACTION")
-    e = sub.add_parser("export", help="write each day's state (GeoJSON) and a CSV summary")
-    e.add_argument("--scenario", metavar="NAME", help="a scenario of geodata/scenarios (see 'replay list')")
-    e.add_argument("--store", help=f"{store_help}; replayed when no --scenario is given (needs --from and --to)")
-    e.add_argument("--out", required=True, metavar="DIR", help="folder to write (created when missing)")
-    e.add_argument("--from", dest="date_from", metavar="DATE", help="first as-of day (default: the period's)")
-    e.add_argument("--to", dest="date_to", metavar="DATE", help="last as-of day (default: the period's)")
+    e = sub.add_parser("export", help=t("write each day's state (GeoJSON) and a CSV summary"))
+    e.add_argument("--scenario", metavar="NAME", help=t("a scenario of geodata/scenarios (see 'replay list')"))
+    e.add_argument("--store", help=t("{store_help}; replayed when no --scenario is given (needs --from and --to)",
+                                     store_help=store_help))
+    e.add_argument("--out", required=True, metavar="DIR", help=t("folder to write (created when missing)"))
+    e.add_argument("--from", dest="date_from", metavar="DATE", help=t("first as-of day (default: the period's)"))
+    e.add_argument("--to", dest="date_to", metavar="DATE", help=t("last as-of day (default: the period's)"))
     e.set_defaults(func=cmd_replay_export)
-    ls = sub.add_parser("list", help="the scenarios of the library")
+    ls = sub.add_parser("list", help=t("the scenarios of the library"))
     ls.set_defaults(func=cmd_replay_list)
 
 
@@ -77,7 +80,8 @@ def _layers(args):
         s = load_scenario(args.scenario)
         return load_layers(s), s.period
     if not (args.date_from and args.date_to):
-        raise InputError("give --scenario NAME, or --store with --from and --to")
+        t = translator()
+        raise InputError(t("give --scenario NAME, or --store with --from and --to"))
     from ..config import default_store
 
     store = open_store(args.store or default_store())
@@ -109,8 +113,9 @@ def cmd_replay_export(args) -> int:
     start = parse_as_of(args.date_from) if args.date_from else period[0]
     end = parse_as_of(args.date_to) if args.date_to else period[1]
     days = replay_days(layers, (start, end))
+    t = translator()
     if not days:
-        raise InputError("no day to replay: the period holds no report")
+        raise InputError(t("no day to replay: the period holds no report"))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     user = current_user()
@@ -150,5 +155,6 @@ def cmd_replay_export(args) -> int:
     from ..io.writers import spreadsheet_table
 
     spreadsheet_table(pd.DataFrame(rows)).to_csv(out / "summary.csv", index=False, lineterminator="\n")
-    say(f"wrote {len(days)} day(s) to {out} ({as_of_day(days[0])} to {as_of_day(days[-1])}) and summary.csv")
+    say(t("wrote {n} day(s) to {path} ({first} to {last}) and summary.csv", n=t.number(len(days)), path=out,
+          first=as_of_day(days[0]), last=as_of_day(days[-1])))
     return EXIT_OK

@@ -17,36 +17,40 @@ old secret.
 from __future__ import annotations
 
 from ..config import current_user, secret_file
+from ..i18n import Translator
 from ..rotation import LIMIT, rotate_secret_file
 from ..security import SECRET_ENV
 from ..store import open_store
-from .errors import EXIT_OK, InputError
+from .errors import EXIT_OK, InputError, translator
 
 
-def add_commands(sub, store_help: str) -> None:
+def add_commands(sub, store_help: str, t: Translator | None = None) -> None:
     """Register ``secret rotate`` on ``sub`` (an argparse sub-parser object)."""
-    p = sub.add_parser("secret", help="the pseudonymisation secret: rotate")
+    t = t or Translator("en")
+    p = sub.add_parser("secret", help=t("the pseudonymisation secret: rotate"))
     actions = p.add_subparsers(dest="secret_command", required=True, metavar="ACTION")
-    r = actions.add_parser("rotate", help="draw a new secret and re-key every reporter key of the store")
+    r = actions.add_parser("rotate", help=t("draw a new secret and re-key every reporter key of the store"))
     r.add_argument("--store", help=store_help)
-    r.add_argument("--secret-file", metavar="PATH", help=f"the secret file (default: {secret_file()})")
-    r.add_argument("--yes", action="store_true", help="do it (without: say what would be done, change nothing)")
+    r.add_argument("--secret-file", metavar="PATH", help=t("the secret file (default: {path})", path=secret_file()))
+    r.add_argument("--yes", action="store_true", help=t("do it (without: say what would be done, change nothing)"))
     r.set_defaults(func=cmd_rotate)
 
 
 def cmd_rotate(args) -> int:
     import os
 
+    t = translator()
     path = args.secret_file or secret_file()
     if os.environ.get(SECRET_ENV):
-        raise InputError(f"${SECRET_ENV} is set, so the secret is not in a file and cannot be replaced here; "
-                         f"write it (hex) to a 0600 file, unset {SECRET_ENV}, run 'secret rotate --secret-file "
-                         "FILE --yes', then use the new file; nothing changed")
+        raise InputError(t("${variable} is set, so the secret is not in a file and cannot be replaced here; write it "
+                           "(hex) to a 0600 file, unset {variable}, run 'secret rotate --secret-file FILE --yes', "
+                           "then use the new file; nothing changed", variable=SECRET_ENV))
     if not args.yes:
-        raise InputError(
-            f"secret rotate needs --yes: it will draw a new secret, re-key every reporter key of the store in one "
-            f"transaction, replace {path} with the new secret and keep the old one as {path}.retired-<time> for "
-            f"you to destroy; stop the dashboard and imports first. Limit: {LIMIT}. Nothing changed")
+        raise InputError(t(
+            "secret rotate needs --yes: it will draw a new secret, re-key every reporter key of the store in one "
+            "transaction, replace {path} with the new secret and keep the old one as {path}.retired-<time> for "
+            "you to destroy; stop the dashboard and imports first. Limit: {limit}. Nothing changed",
+            path=path, limit=LIMIT))
     store = open_store(args.store)
     report = rotate_secret_file(store, path, user=current_user())
     for line in report.lines():
