@@ -215,3 +215,15 @@ def test_backtest_prints_the_same_figures_in_both_languages(capsys, store, tmp_p
     assert "rééchantillonnages de blocs de 4 semaines" in fr.stdout
     # the tables keep a decimal point in both languages (as the engine's tables beside them)
     assert numbers(en.stdout, "en") == numbers(fr.stdout, "en")
+
+
+def test_an_import_says_its_counts_and_reasons_in_french(capsys, tmp_path, monkeypatch):
+    monkeypatch.delenv("EWARNING_LANGUAGE", raising=False)
+    monkeypatch.setenv("EWARNING_USER", "ana")
+    bad = tmp_path / "alerts.csv"
+    bad.write_text("id,lat,lon,category,occurred_at\nA1,4.79,20.68,killing,2018-11-15\nA2,,,killing,2018-11-15\n",
+                   encoding="utf-8")
+    en, fr = both(capsys, "validate", bad, "--store", tmp_path / "s.gpkg")
+    assert "alerts: 2 read, 1 valid, 1 quarantined" in en.stdout
+    assert f"alertes{NBSP}: 2 lu(s), 1 valide(s), 1 en quarantaine" in fr.stdout
+    assert numbers(en.stdout.splitlines()[0], "en") == numbers(fr.stdout.splitlines()[0], "fr")

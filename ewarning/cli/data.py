@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..config import GEODATA, current_user, default_store
 from ..i18n import N_, Translator
+from ..i18n.phrases import said_in
 from ..io import FORMATS, LAYERS
 from ..io.writers import EXPORT_FORMATS, export, export_quarantine
 from ..store import TABLES, open_store
@@ -102,9 +103,9 @@ def _run_import(args, dry_run: bool) -> int:
                            mapping=overrides, mapping_label="--map")
     refused, t = False, translator()
     for report in reports:
-        print(report.summary())
+        print(report.summary(t))
         for note in dict.fromkeys(report.notes):
-            print("  " + t("note: {note}", note=note))
+            print("  " + t("note: {note}", note=said_in(note, t)))
             if note == NO_AREA_NOTE:
                 print("  " + t("(set it with: python -m ewarning mission set --country)"))
         refused |= report.status == "refused"
@@ -212,7 +213,7 @@ def cmd_demo(args) -> int:
             return EXIT_REFUSED
         reports = load_demo(store, user=current_user())
         for report in reports:
-            print(report.summary())
+            print(report.summary(t))
         print(t("demo scenario written to {location} (synthetic data; see {readme})", location=store.location,
                 readme=GEODATA / "README.md"))
         return EXIT_REFUSED if any(r.status == "refused" for r in reports) else EXIT_OK
@@ -233,7 +234,7 @@ def cmd_demo(args) -> int:
             path.unlink()
     reports = load_demo(open_store(path), user=current_user())
     for report in reports:
-        print(report.summary())
+        print(report.summary(t))
     print(t("demo scenario written to {location} (synthetic data; see {readme})", location=path,
             readme=GEODATA / "README.md"))
     return EXIT_REFUSED if any(r.status == "refused" for r in reports) else EXIT_OK

@@ -33,6 +33,7 @@ from .. import views
 from ..asof import as_of_words, date_range, parse_as_of
 from ..config import current_user, default_store
 from ..i18n import Translator
+from ..i18n.phrases import said_in
 from ..io import ReadError, read
 from ..views import Layers
 from ..views.picture import later_edits_note
@@ -320,15 +321,15 @@ def _later_note(later: int, known_then: bool, t: Translator) -> str:
 
 
 def _notes(p, known_then: bool, t: Translator | None = None) -> list[str]:
-    """The picture's notes, each after its as-of time (English: the notes of the GeoJSON). The views' own notes
-    stay English; what the command line adds is in ``t``'s language."""
+    """The picture's notes, each after its as-of time (English: the notes of the GeoJSON), in ``t``'s
+    language (the views' notes are :class:`~ewarning.i18n.phrases.Said`)."""
     t = t or Translator("en")
     when = p.as_of_words if t.locale == "en" else _when(p.as_of, t)
     notes = []
     for n in p.notes:
         if t.locale != "en" and p.edits_after and n == later_edits_note(p.edits_after, p.filters.triage_as_known):
             n = _later_note(p.edits_after, p.filters.triage_as_known, t)
-        notes.append(t("{when}: {note}", when=when, note=n))
+        notes.append(t("{when}: {note}", when=when, note=said_in(n, t)))
     if p.edits_after and not known_then:
         notes.append(t("{when}: pass --triage-as-known-then to score what was known that day", when=when))
     return notes
@@ -420,9 +421,9 @@ def _no_sites(none_given: bool, t: Translator) -> str:
 
 
 def _watch_notes(d, view_notes, later: int, known_then: bool, t: Translator) -> list[str]:
-    """One as-of date's notes of the watch (the views' own notes stay English)."""
+    """One as-of date's notes of the watch, in ``t``'s language."""
     when = _when(d, t)
-    lines = [t("{when}: {note}", when=when, note=n) for n in view_notes]
+    lines = [t("{when}: {note}", when=when, note=said_in(n, t)) for n in view_notes]
     if later:
         lines.append(t("{when}: {note}", when=when, note=_later_note(later, known_then, t)))
         if not known_then:
