@@ -46,9 +46,10 @@ import shapely
 
 from .. import filters as flt
 from .. import vocab
-from ..asof import as_of_words, parse_as_of
+from ..asof import parse_as_of
 from ..auth.roles import redaction_for, require
 from ..hotspots import HotspotConfig, HotspotEngine
+from ..i18n import N_, Translator
 from ..render import style
 from ..store.errors import acting_user
 from .dossier import dossier
@@ -78,30 +79,114 @@ ANNEX_ROWS_PER_HOTSPOT = 40
 #: The audit log's action and the product's name in its detail.
 EXPORT_ACTION, PRODUCT = "export", "briefing"
 
-REDACTED, WITH_ANNEX = "redacted", "redacted, with detailed annex"
+REDACTED, WITH_ANNEX = N_("redacted"), N_("redacted, with detailed annex")
 #: How the audit log names the area of a briefing of the whole mission.
 WHOLE_MISSION = "whole mission"
 LEADERSHIP_VIEW = redaction_for("leadership")
 
-_COMPONENT_WORDS = {"military": "military", "police": "police", "civilian": "civilian staff",
-                    "cla": "community liaison assistants"}
+_COMPONENT_WORDS = {"military": N_("military"), "police": N_("police"), "civilian": N_("civilian staff"),
+                    "cla": N_("community liaison assistants")}
 #: Component names in the products' tables.
-COMPONENT_LABELS = {"military": "Military", "police": "Police", "civilian": "Civilian staff",
-                    "cla": "Liaison assistants"}
-_TREND_WORDS = {"rising": "rising", "persistent, not rising": "persistently active, not rising"}
+COMPONENT_LABELS = {"military": N_("Military"), "police": N_("Police"), "civilian": N_("Civilian staff"),
+                    "cla": N_("Liaison assistants")}
+_TREND_WORDS = {"rising": N_("rising"), "persistent, not rising": N_("persistently active, not rising")}
+#: Where the date of the briefing compared with comes from (the page and the command line pass these).
+PREVIOUS_SOURCES = {"7 days earlier": N_("7 days earlier"), "last recorded briefing": N_("last recorded briefing"),
+                    "date chosen": N_("date chosen")}
 
 
-def _words(items: list[str]) -> str:
+def _tr(t=None, locale: str | None = None) -> Translator:
+    """``t``, else a :class:`~ewarning.i18n.Translator` for ``locale`` (English when both are None)."""
+    if t is not None:
+        return t
+    return Translator(locale or "en")
+
+
+def _words(items: list[str], t=None) -> str:
+    """``a, b and c`` (``a, b et c`` in French)."""
     items = [str(i) for i in items]
     if len(items) <= 1:
         return "".join(items)
+    if t is not None and t.locale != "en":
+        from babel.lists import format_list
+
+        return format_list(items, locale=t.locale)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _semicolon(t=None) -> str:
+    """The separator of clauses: ``"; "`` (a no-break space before it in French)."""
+    return "; " if t is None or t.locale == "en" else "\u00a0; "
+
+
+def _day(value, t=None) -> str:
+    """A date as the products write it: ``14 Nov 2018`` in English, ``14 nov. 2018`` in French."""
+    if t is None or t.locale == "en":
+        return style.date_words(value)
+    return t.date(value)
+
+
+def _short_day(value, t=None) -> str:
+    """Day and month: ``8 Nov`` / ``8 nov.``."""
+    ts = pd.Timestamp(value)
+    if t is None or t.locale == "en":
+        return f"{ts.day} {ts:%b}"
+    from babel.dates import format_date
+
+    return format_date(ts.date(), format="d MMM", locale=t.locale)
+
+
+def _num(value, t=None, decimals: int = 0) -> str:
+    """A number with thousands grouped by the locale (``—`` when unknown)."""
+    if t is None or t.locale == "en" or value is None or (isinstance(value, float) and np.isnan(value)):
+        return style.number_words(value, decimals)
+    return t.number(round(float(value), decimals), decimals)
+
+
+def _count(value, t=None) -> str:
+    """:func:`~ewarning.views.redact.shown_count` with the locale's thousands (``<3`` and ``—`` as they are)."""
+    text = shown_count(value)
+    if t is None or t.locale == "en" or not text[:1].isdigit():
+        return text
+    return t.number(int(round(float(value))))
+
+
+def _signed_percent(value: float, t=None) -> str:
+    """``+38 %`` / ``−12 %`` (a no-break space before ``%`` in French)."""
+    if t is None or t.locale == "en":
+        return style.signed_percent(value)
+    text = style.signed_percent(value)
+    return text.replace(" %", "\u00a0%")
+
+
+def _until_words(value, t=None) -> str:
+    """``end of 14 Nov 2018 (UTC)`` / ``14 Nov 2018 14:30 UTC``: the end of what a briefing knew."""
+    from ..asof import _is_midnight, as_of_day
+
+    t = _tr(t)
+    ts = parse_as_of(value)
+    day = _day(as_of_day(ts), t)
+    if _is_midnight(ts):
+        return t("end of {day} (UTC)", day=day)
+    return t("{day} {time} UTC", day=day, time=t.time(ts))
+
+
+def _as_of_words(value, t=None) -> str:
+    """:func:`~ewarning.asof.as_of_words` in ``t``'s language (the same text in English)."""
+    from ..asof import _is_midnight, as_of_day
+
+    t = _tr(t)
+    ts = parse_as_of(value)
+    day = _day(as_of_day(ts), t)
+    if _is_midnight(ts):
+        return t("as of end of {day} (UTC)", day=day)
+    return t("as of {day} {time} UTC", day=day, time=t.time(ts))
 
 
 _KM_FROM_TOWN = re.compile(r"^\s*\d+(?:\.\d+)?\s*km\s+([NSEW]{1,3})\s+of\s+(.+?)\s*$")
 
 
-def place_words(place: str) -> str:
+def place_words(place: str, t=None) -> str:
     """A hotspot's name as a redacted product prints it: ``"7 km NW of Bakouma"`` (the engine's gazetteer
     name, a distance finer than the grid) becomes ``"Bakouma area (NW)"``; site, base and town names stay.
 
@@ -109,12 +194,23 @@ def place_words(place: str) -> str:
     ('Bakouma area (NW)', 'Alindao Catholic mission site')
     """
     match = _KM_FROM_TOWN.match(str(place))
-    return f"{match.group(2)} area ({match.group(1)})" if match else str(place)
+    if not match:
+        return str(place)
+    t = _tr(t)
+    direction = match.group(1) if t.locale == "en" else match.group(1).replace("W", "O")
+    return t("{town} area ({direction})", town=match.group(2), direction=direction)
 
 
-def component_words(codes) -> str:
+def component_words(codes, t=None) -> str:
     """``['police', 'cla']`` -> ``'police and community liaison assistants'``."""
-    return _words([_COMPONENT_WORDS.get(c, str(c)) for c in codes])
+    t = _tr(t)
+    return _words([t(_COMPONENT_WORDS[c]) if c in _COMPONENT_WORDS else str(c) for c in codes], t)
+
+
+def component_labels(codes, t=None) -> str:
+    """``['police', 'cla']`` -> ``'Police, Liaison assistants'`` (the tables' "Missing" column)."""
+    t = _tr(t)
+    return ", ".join(t(COMPONENT_LABELS[c]) if c in COMPONENT_LABELS else str(c) for c in codes)
 
 
 @dataclass(frozen=True)
@@ -207,6 +303,8 @@ class Briefing:
         The engine's recent window and flag threshold (the tables' headings say them).
     mission_name : str or None
         The store's ``mission_name`` setting, under the title.
+    locale : str
+        The language its words were built in (``"en"`` or ``"fr"``); the products print in it (:attr:`t`).
 
     Examples
     --------
@@ -240,28 +338,42 @@ class Briefing:
     window_days: float = 60.0
     flag_score: float = 50.0
     mission_name: str | None = None
+    locale: str = "en"
+
+    @property
+    def t(self) -> Translator:
+        """The words of the language the briefing was built in (the renderers print with it)."""
+        return Translator(self.locale)
 
     @property
     def as_of_words(self) -> str:
-        return as_of_words(self.as_of)
+        return _as_of_words(self.as_of, self.t)
 
     @property
     def date_text(self) -> str:
         """The briefing's date as its title says it: the last day it covers ("14 Nov 2018")."""
-        return style.date_words(self.as_of - pd.Timedelta(microseconds=1))
+        return _day(self.as_of - pd.Timedelta(microseconds=1), self.t)
 
     @property
     def previous_words(self) -> str:
         """``"7 Nov 2018 (7 days earlier)"``."""
-        return f"{style.date_words(self.previous_as_of - pd.Timedelta(microseconds=1))} ({self.previous_source})"
+        t = self.t
+        source = t(PREVIOUS_SOURCES[self.previous_source]) if self.previous_source in PREVIOUS_SOURCES \
+            else str(self.previous_source)
+        return f"{_day(self.previous_as_of - pd.Timedelta(microseconds=1), t)} ({source})"
 
     @property
     def title(self) -> str:
-        return "Protection of civilians: leadership briefing"
+        return self.t("Protection of civilians: leadership briefing")
 
     @property
     def scope_text(self) -> str:
-        return self.area_name or "whole mission area"
+        return self.area_name or self.t("whole mission area")
+
+    @property
+    def mode_words(self) -> str:
+        """:attr:`mode` in the briefing's language (``mode`` itself stays English: the audit log's word)."""
+        return self.t(REDACTED) if self.mode == REDACTED else self.t(WITH_ANNEX)
 
     @property
     def heading_text(self) -> str:
@@ -270,15 +382,32 @@ class Briefing:
         return " · ".join(p for p in (self.mission_name, self.date_text, self.scope_text) if p)
 
     @property
+    def known_text(self) -> str:
+        """The heading line with what the briefing knew and what it is compared with."""
+        return self.t("{heading} · reports known {as_of}; compared with the briefing of {previous}",
+                      heading=self.heading_text, as_of=self.as_of_words, previous=self.previous_words)
+
+    @property
+    def footer_text(self) -> str:
+        """The running footer of the PDF and the slides."""
+        return self.t("Leadership briefing · {day} · {scope} · {mode}", day=self.date_text, scope=self.scope_text,
+                      mode=self.mode_words)
+
+    @property
+    def prepared_text(self) -> str:
+        return self.t("Prepared by {user} with the mission's early-warning dashboard.", user=self.user)
+
+    @property
     def mode_text(self) -> str:
         """The product's mode in one sentence (printed under the title of every product)."""
-        base = (f"Redacted: no reporter identities, no free text; reports shown only as counts per "
-                f"{COARSE_CELL_DEG:g}° grid cell (about 28 km); counts under {SMALL_COUNT} shown as "
-                f"\"<{SMALL_COUNT}\".")
+        t = self.t
+        base = t("Redacted: no reporter identities, no free text; reports shown only as counts per {cell}° grid "
+                 "cell (about 28 km); counts under {n} shown as \"<{n}\".",
+                 cell=_num(COARSE_CELL_DEG, t, 2), n=SMALL_COUNT)
         if self.annex is None:
             return base
-        return base + (" A DETAILED ANNEX follows, with the free text and exact locations of the reports behind "
-                       "the flagged hotspots: handle it as source-sensitive and do not forward it.")
+        return base + " " + t("A DETAILED ANNEX follows, with the free text and exact locations of the reports "
+                              "behind the flagged hotspots: handle it as source-sensitive and do not forward it.")
 
     @property
     def file_stem(self) -> str:
@@ -288,11 +417,12 @@ class Briefing:
     @property
     def trend_words(self) -> str:
         """What the trend chart's dashed line is: ``"the average of the previous 7 weeks (125 a week)"``."""
+        t = self.t
         previous = self.weekly.iloc[:-1]
         if not len(previous):
-            return "is not drawn (one week only)"
-        return (f"the average of the previous {len(previous)} weeks "
-                f"({shown_count(previous['reports'].mean())} a week)")
+            return t("is not drawn (one week only)")
+        return t("the average of the previous {n} weeks ({mean} a week)", n=len(previous),
+                 mean=_count(previous["reports"].mean(), t))
 
     @property
     def flagged(self) -> pd.DataFrame:
@@ -373,9 +503,10 @@ def check_annex(user) -> str:
 
 
 def record_export(store, b: "Briefing", fmt: str, user, out: str | None = None) -> None:
-    """Write the export of ``b`` as ``fmt`` to the audit log (format, as-of, mode, area; where it went)."""
+    """Write the export of ``b`` as ``fmt`` to the audit log (format, language, as-of, mode, area; where it
+    went)."""
     name = acting_user(user, "a briefing export", permission="view_briefing")
-    detail = {"product": PRODUCT, "format": fmt, "as_of": b.as_of.isoformat(), "mode": b.mode,
+    detail = {"product": PRODUCT, "format": fmt, "language": b.locale, "as_of": b.as_of.isoformat(), "mode": b.mode,
               "area": b.area_name or WHOLE_MISSION, "hotspots": int(len(b.hotspots)),
               "flagged": int(b.hotspots["flagged"].sum()) if len(b.hotspots) else 0}
     if out:
@@ -387,7 +518,8 @@ def record_export(store, b: "Briefing", fmt: str, user, out: str | None = None) 
 
 def briefing(layers: Layers, as_of, user, *, area=None, area_name: str | None = None, previous_as_of=None,
              previous_source: str | None = None, annex: bool = False, classification: str | None = None,
-             config: HotspotConfig | None = None, towns=None, mission_name: str | None = None) -> Briefing:
+             config: HotspotConfig | None = None, towns=None, mission_name: str | None = None, t=None,
+             locale: str | None = None) -> Briefing:
     """The briefing as of ``as_of`` for ``user``.
 
     Parameters
@@ -415,7 +547,12 @@ def briefing(layers: Layers, as_of, user, *, area=None, area_name: str | None = 
         Gazetteer naming hotspots (default: the shipped towns).
     mission_name : str, optional
         Printed under the title (the command line and the page pass the store's ``mission_name`` setting).
+    t : Translator, optional
+        The language of its words (default: a :class:`~ewarning.i18n.Translator` for ``locale``).
+    locale : str, optional
+        ``"en"`` (default) or ``"fr"`` when ``t`` is not given; the briefing keeps it (:attr:`Briefing.locale`).
     """
+    t = _tr(t, locale)
     name = acting_user(user, "a briefing", permission="view_briefing")
     if annex:
         check_annex(user)
@@ -424,8 +561,8 @@ def briefing(layers: Layers, as_of, user, *, area=None, area_name: str | None = 
         previous_as_of, previous_source = as_of - pd.Timedelta(days=7), "7 days earlier"
     previous_as_of = parse_as_of(previous_as_of)
     if previous_as_of >= as_of:
-        raise ValueError(f"the previous briefing ({as_of_words(previous_as_of)}) must be before this one "
-                         f"({as_of_words(as_of)})")
+        raise ValueError(t("the previous briefing ({previous}) must be before this one ({this})",
+                           previous=_as_of_words(previous_as_of, t), this=_as_of_words(as_of, t)))
     if towns is None:
         from ..places import shipped_towns
 
@@ -435,30 +572,30 @@ def briefing(layers: Layers, as_of, user, *, area=None, area_name: str | None = 
     if area is not None:
         known_alerts = flt.scoring_alerts(layers.alerts, f) if layers.alerts is not None else None
         if known_alerts is None or not len(known_alerts):
-            raise ValueError(f"no report was made in {area_name or 'the area'} before {as_of_words(as_of)[6:]}: "
-                             "nothing to brief on")
+            raise ValueError(t("no report was made in {area} before {when}: nothing to brief on",
+                               area=area_name or t("the area"), when=_until_words(as_of, t)))
     engine = HotspotEngine(_engine_alerts(layers, f), layers.sites, layers.presence, layers.patrols, config,
                            towns=towns)
     now = _picture(layers, f, name, LEADERSHIP_VIEW, config=config, towns=towns, engine=engine)
     before = _picture(layers, flt.Filters(end=previous_as_of, days=7, area=area), name, LEADERSHIP_VIEW,
                       config=config, towns=towns, engine=engine)
-    hotspots = _hotspot_table(now)
+    hotspots = _hotspot_table(now, t)
     watched = site_watch(now).sites
-    sites = _site_table(watched)
-    weekly = _weekly(now)
-    coverage = _coverage(now, watched)
-    changes = _changes(now, before, weekly, previous_as_of)
-    attention = _attention(hotspots, sites)
+    sites = _site_table(watched, t)
+    weekly = _weekly(now, t)
+    coverage = _coverage(now, watched, t)
+    changes = _changes(now, before, weekly, previous_as_of, t)
+    attention = _attention(hotspots, sites, t)
     mode = WITH_ANNEX if annex else REDACTED
     return Briefing(
         as_of=as_of, previous_as_of=previous_as_of, previous_source=previous_source or "date chosen", user=name,
         mode=mode, classification=(classification or os.environ.get(CLASSIFICATION_ENV) or CLASSIFICATION).strip(),
         area_name=area_name, hotspots=hotspots, weekly=weekly, sites=sites, coverage=coverage, changes=changes,
-        attention=attention, key_figures=_key_figures(now, hotspots, weekly, sites), map=_map(now, hotspots, watched,
-                                                                                                    area),
-        sources=_sources(layers.alerts), notes=_notes(now), annex=_annex(layers, now, hotspots) if annex else None,
+        attention=attention, key_figures=_key_figures(now, hotspots, weekly, sites, t),
+        map=_map(now, hotspots, watched, area), sources=_sources(layers.alerts, t), notes=_notes(now, t),
+        annex=_annex(layers, now, hotspots, t) if annex else None,
         window_days=config.window_days, flag_score=config.flag_score,
-        mission_name=(str(mission_name).strip() or None) if mission_name else None)
+        mission_name=(str(mission_name).strip() or None) if mission_name else None, locale=t.locale)
 
 
 # -- the parts ---------------------------------------------------------------------------------------
@@ -467,38 +604,58 @@ def _n(value) -> int:
     return 0 if value is None or pd.isna(value) else int(round(float(value)))
 
 
-def _why(h: pd.Series, window_days: float) -> str:
+def _why(h: pd.Series, window_days: float, t=None) -> str:
     """A hotspot's score in plain words for leadership (counts suppressed as the table's)."""
+    t = _tr(t)
     parts = []
     alerts, killed = _n(h["n_alerts"]), _n(h["killed"])
     ratio = float(h["rate_ratio"]) if pd.notna(h.get("rate_ratio")) else float("nan")
+    days = _days(window_days, t)
     if bool(h["rising"]):
-        rise = f", about {ratio:.1f} times its usual rate" if ratio == ratio and ratio >= 1.2 else ""
-        parts.append(f"Tension rising: {shown_count(alerts)} reports in {window_days:g} days{rise}")
+        if ratio == ratio and ratio >= 1.2:
+            parts.append(t("Tension rising: {n} reports in {days} days, about {ratio} times its usual rate",
+                           n=_count(alerts, t), days=days, ratio=_num(ratio, t, 1)))
+        else:
+            parts.append(t("Tension rising: {n} reports in {days} days", n=_count(alerts, t), days=days))
     else:
-        parts.append(f"Persistently active, not rising: {shown_count(alerts)} reports in {window_days:g} days")
+        parts.append(t("Persistently active, not rising: {n} reports in {days} days", n=_count(alerts, t),
+                       days=days))
     if killed:
-        parts.append(f"{shown_count(killed)} killed")
+        parts.append(t("{n} killed", n=_count(killed, t)))
     exposed = _n(h["exposed_population"])
     if exposed:
-        parts.append(f"{style.number_words(exposed)} people in IDP sites nearby")
+        parts.append(t("{n} people in IDP sites nearby", n=_num(exposed, t)))
     gap = list(h["presence_gap"])
     if gap:
-        parts.append(f"no {component_words(gap)} within reach")
+        parts.append(t("no {components} within reach", components=component_words(gap, t)))
     else:
-        parts.append("all components within reach")
+        parts.append(t("all components within reach"))
+    if _patrol_gap(h):
+        last = h.get("last_dismounted_days")
+        if last is None or pd.isna(last):
+            parts.append(t("no dismounted patrol recorded nearby"))
+        else:
+            parts.append(t("last dismounted patrol {n} days ago", n=_num(float(last), t, 0)))
+    return _semicolon(t).join(parts) + "."
+
+
+def _days(value: float, t=None) -> str:
+    """A number of days as the headings write it (``60``, ``7.5`` / ``7,5``)."""
+    return f"{value:g}" if t is None or t.locale == "en" else t.number(value)
+
+
+def _patrol_gap(h) -> bool:
+    """No dismounted patrol recorded near the hotspot, or none in the last 14 days."""
     days = h.get("last_dismounted_days")
-    if days is None or pd.isna(days):
-        parts.append("no dismounted patrol recorded nearby")
-    elif float(days) > 14:
-        parts.append(f"last dismounted patrol {float(days):.0f} days ago")
-    return "; ".join(parts) + "."
+    return days is None or pd.isna(days) or float(days) > 14
 
 
-def _hotspot_table(p: Picture) -> pd.DataFrame:
+def _hotspot_table(p: Picture, t=None) -> pd.DataFrame:
+    t = _tr(t)
     hot = p.hotspots
     columns = ["rank", "place", "score", "score_text", "trend", "flagged", "missing", "missing_text", "alerts",
-               "alerts_text", "killed", "killed_text", "exposed", "exposed_text", "why", "weekly", "hotspot_id"]
+               "alerts_text", "killed", "killed_text", "exposed", "exposed_text", "why", "weekly", "hotspot_id",
+               "patrol_gap"]
     if not len(hot):
         return pd.DataFrame(columns=columns)
     keep = hot[(hot["rank"] <= TOP_HOTSPOTS) | hot["flagged"].astype(bool)]
@@ -506,33 +663,35 @@ def _hotspot_table(p: Picture) -> pd.DataFrame:
     for _, h in keep.iterrows():
         d = dossier(p, str(h["hotspot_id"]))
         gap = list(h["presence_gap"])
+        trend = str(h["trend"])
         rows.append({
-            "rank": int(h["rank"]), "place": place_words(h["place"]), "score": float(h["score"]),
-            "score_text": style.number_words(float(h["score"]), 0), "trend": _TREND_WORDS.get(str(h["trend"]),
-                                                                                               str(h["trend"])),
+            "rank": int(h["rank"]), "place": place_words(h["place"], t), "score": float(h["score"]),
+            "score_text": _num(float(h["score"]), t, 0),
+            "trend": t(_TREND_WORDS[trend]) if trend in _TREND_WORDS else trend,
             "flagged": bool(h["flagged"]), "missing": gap,
-            "missing_text": ", ".join(COMPONENT_LABELS.get(c, c) for c in gap) if gap else "none",
-            "alerts": _n(h["n_alerts"]), "alerts_text": shown_count(h["n_alerts"]),
-            "killed": _n(h["killed"]), "killed_text": shown_count(h["killed"]),
-            "exposed": _n(h["exposed_population"]), "exposed_text": style.number_words(_n(h["exposed_population"])),
-            "why": _why(h, p.config.window_days),
+            "missing_text": component_labels(gap, t) if gap else t("none"),
+            "alerts": _n(h["n_alerts"]), "alerts_text": _count(h["n_alerts"], t),
+            "killed": _n(h["killed"]), "killed_text": _count(h["killed"], t),
+            "exposed": _n(h["exposed_population"]), "exposed_text": _num(_n(h["exposed_population"]), t),
+            "why": _why(h, p.config.window_days, t),
             "weekly": [float(v) for v in d.weekly["per_week"].tail(TREND_WEEKS + 8)],
-            "hotspot_id": str(h["hotspot_id"])})
+            "hotspot_id": str(h["hotspot_id"]), "patrol_gap": _patrol_gap(h)})
     return pd.DataFrame(rows, columns=columns)
 
 
-def _site_table(watched: gpd.GeoDataFrame) -> pd.DataFrame:
+def _site_table(watched: gpd.GeoDataFrame, t=None) -> pd.DataFrame:
+    t = _tr(t)
     columns = ["rank", "name", "population", "population_text", "missing", "missing_text", "alerts", "alerts_text",
                "risk", "risk_text"]
     if watched is None or not len(watched):
         return pd.DataFrame(columns=columns)
     at_risk = watched[(watched["nearby_alerts"] > 0) & watched["presence_gap"].map(bool)].head(TOP_SITES)
     rows = [{"rank": i + 1, "name": str(s["name"]), "population": _n(s["population"]),
-             "population_text": style.number_words(_n(s["population"])) if pd.notna(s["population"]) else "unknown",
+             "population_text": _num(_n(s["population"]), t) if pd.notna(s["population"]) else t("unknown"),
              "missing": list(s["presence_gap"]),
-             "missing_text": ", ".join(COMPONENT_LABELS.get(c, c) for c in s["presence_gap"]),
-             "alerts": _n(s["nearby_alerts"]), "alerts_text": shown_count(s["nearby_alerts"]),
-             "risk": float(s["risk"]), "risk_text": style.number_words(float(s["risk"]), 0)}
+             "missing_text": component_labels(s["presence_gap"], t),
+             "alerts": _n(s["nearby_alerts"]), "alerts_text": _count(s["nearby_alerts"], t),
+             "risk": float(s["risk"]), "risk_text": _num(float(s["risk"]), t, 0)}
             for i, (_, s) in enumerate(at_risk.iterrows())]
     return pd.DataFrame(rows, columns=columns)
 
@@ -549,7 +708,8 @@ def _incidents(alerts: pd.DataFrame) -> pd.DataFrame:
     return alerts[keep]
 
 
-def _weekly(p: Picture) -> pd.DataFrame:
+def _weekly(p: Picture, t=None) -> pd.DataFrame:
+    t = _tr(t)
     alerts = _incidents(p.scoring_alerts)
     rows = []
     for k in range(TREND_WEEKS - 1, -1, -1):
@@ -563,13 +723,18 @@ def _weekly(p: Picture) -> pd.DataFrame:
         else:
             n, killed = 0, 0
         last = end - pd.Timedelta(microseconds=1)
-        rows.append({"start": start, "end": end, "label": f"{start.day} {start:%b}–{last.day} {last:%b}",
-                     "reports": n, "killed": killed, "reports_text": shown_count(n),
-                     "killed_text": shown_count(killed)})
+        rows.append({"start": start, "end": end, "label": f"{_short_day(start, t)}–{_short_day(last, t)}",
+                     "reports": n, "killed": killed, "reports_text": _count(n, t),
+                     "killed_text": _count(killed, t)})
     return pd.DataFrame(rows)
 
 
-def _coverage(p: Picture, watched) -> pd.DataFrame:
+def _of(n: int, total: int, t) -> str:
+    return t("{n} of {total}", n=_num(n, t), total=_num(total, t))
+
+
+def _coverage(p: Picture, watched, t=None) -> pd.DataFrame:
+    t = _tr(t)
     hot = p.hotspots
     n_flagged = int(hot["flagged"].astype(bool).sum()) if len(hot) else 0
     rows = []
@@ -578,12 +743,12 @@ def _coverage(p: Picture, watched) -> pd.DataFrame:
         flagged = [bool(f) and m for f, m in zip(hot["flagged"], lacking)] if len(hot) else []
         site_gap = [c in g for g in watched["presence_gap"]] if watched is not None and len(watched) else []
         people = int(watched.loc[site_gap, "population"].fillna(0).sum()) if any(site_gap) else 0
-        rows.append({"component": COMPONENT_LABELS[c], "hotspots": int(sum(lacking)),
-                     "hotspots_text": f"{int(sum(lacking))} of {len(hot)}", "flagged": int(sum(flagged)),
-                     "flagged_text": f"{int(sum(flagged))} of {n_flagged}",
+        rows.append({"component": t(COMPONENT_LABELS[c]), "hotspots": int(sum(lacking)),
+                     "hotspots_text": _of(int(sum(lacking)), len(hot), t), "flagged": int(sum(flagged)),
+                     "flagged_text": _of(int(sum(flagged)), n_flagged, t),
                      "sites": int(sum(site_gap)),
-                     "sites_text": f"{int(sum(site_gap))} of {len(watched) if watched is not None else 0}",
-                     "people": people, "people_text": style.number_words(people)})
+                     "sites_text": _of(int(sum(site_gap)), len(watched) if watched is not None else 0, t),
+                     "people": people, "people_text": _num(people, t)})
     return pd.DataFrame(rows)
 
 
@@ -600,78 +765,102 @@ def _match(h: pd.Series, before: gpd.GeoDataFrame) -> pd.Series | None:
     return same.iloc[0] if len(same) else None
 
 
-def _changes(now: Picture, before: Picture, weekly: pd.DataFrame, previous_as_of) -> list[str]:
+def _changes(now: Picture, before: Picture, weekly: pd.DataFrame, previous_as_of, t=None) -> list[str]:
+    t = _tr(t)
     out = []
-    prev_words = style.date_words(previous_as_of - pd.Timedelta(microseconds=1))
+    prev_words = _day(previous_as_of - pd.Timedelta(microseconds=1), t)
     hot, old = now.hotspots, before.hotspots
+
+    def score(row) -> str:
+        return _num(float(row["score"]), t, 0)
+
     for _, h in (hot[hot["flagged"].astype(bool)] if len(hot) else hot).iterrows():
         m = _match(h, old)
+        place = place_words(h["place"], t)
         if m is None or not bool(m["flagged"]):
-            was = "" if m is None else f" (score {float(m['score']):.0f} on {prev_words})"
-            out.append(f"Newly flagged: {place_words(h['place'])}, score {float(h['score']):.0f}{was}.")
+            if m is None:
+                out.append(t("Newly flagged: {place}, score {score}.", place=place, score=score(h)))
+            else:
+                out.append(t("Newly flagged: {place}, score {score} (score {before} on {day}).", place=place,
+                             score=score(h), before=score(m), day=prev_words))
         elif abs(float(h["score"]) - float(m["score"])) >= 5:
-            verb = "up" if float(h["score"]) > float(m["score"]) else "down"
-            out.append(f"Still flagged: {place_words(h['place'])}, score {verb} from {float(m['score']):.0f} to "
-                       f"{float(h['score']):.0f}.")
+            if float(h["score"]) > float(m["score"]):
+                out.append(t("Still flagged: {place}, score up from {before} to {score}.", place=place,
+                             before=score(m), score=score(h)))
+            else:
+                out.append(t("Still flagged: {place}, score down from {before} to {score}.", place=place,
+                             before=score(m), score=score(h)))
         else:
-            out.append(f"Still flagged: {place_words(h['place'])}, score {float(h['score']):.0f}.")
+            out.append(t("Still flagged: {place}, score {score}.", place=place, score=score(h)))
         if m is not None:
             gained = [c for c in m["presence_gap"] if c not in h["presence_gap"]]
             lost = [c for c in h["presence_gap"] if c not in m["presence_gap"]]
             if gained:
-                out.append(f"{place_words(h['place'])}: {component_words(gained)} now within reach.")
+                out.append(t("{place}: {components} now within reach.", place=place,
+                             components=component_words(gained, t)))
             if lost:
-                out.append(f"{place_words(h['place'])}: {component_words(lost)} no longer within reach.")
+                out.append(t("{place}: {components} no longer within reach.", place=place,
+                             components=component_words(lost, t)))
     for _, m in (old[old["flagged"].astype(bool)] if len(old) else old).iterrows():
         twin = _match(m, hot)
         if twin is None or not bool(twin["flagged"]):
+            place = place_words(m["place"], t)
             if twin is None:
-                why = "no longer listed"
+                out.append(t("No longer flagged: {place} (no longer listed).", place=place))
             elif not list(twin["presence_gap"]):
-                why = "presence now multidimensional"
+                out.append(t("No longer flagged: {place} (presence now multidimensional).", place=place))
             else:
-                why = f"score {float(twin['score']):.0f}, below the flag threshold"
-            out.append(f"No longer flagged: {place_words(m['place'])} ({why}).")
+                out.append(t("No longer flagged: {place} (score {score}, below the flag threshold).", place=place,
+                             score=score(twin)))
     if len(hot):
         for _, h in hot[hot["rank"] <= 5].iterrows():
             m = _match(h, old)
             if m is None or int(m["rank"]) > 10:
                 if not bool(h["flagged"]):
-                    out.append(f"New in the top five: {place_words(h['place'])} (#{int(h['rank'])}, "
-                               f"score {float(h['score']):.0f}).")
+                    out.append(t("New in the top five: {place} (#{rank}, score {score}).",
+                                 place=place_words(h["place"], t), rank=int(h["rank"]), score=score(h)))
     if len(weekly) >= 2:
         this, last = weekly.iloc[-1], weekly.iloc[-2]
-        out.append(f"Reports this week: {this['reports_text']} against {last['reports_text']} the week before; "
-                   f"killed: {this['killed_text']} against {last['killed_text']}.")
+        out.append(t("Reports this week: {now} against {before} the week before; killed: {killed_now} against "
+                     "{killed_before}.", now=this["reports_text"], before=last["reports_text"],
+                     killed_now=this["killed_text"], killed_before=last["killed_text"]))
     if not out:
-        out.append(f"No change in the flagged hotspots since {prev_words}.")
+        out.append(t("No change in the flagged hotspots since {day}.", day=prev_words))
     return out
 
 
-def _attention(hotspots: pd.DataFrame, sites: pd.DataFrame) -> list[str]:
+def _attention(hotspots: pd.DataFrame, sites: pd.DataFrame, t=None) -> list[str]:
+    t = _tr(t)
     out = []
     for _, h in hotspots[hotspots["flagged"]].iterrows() if len(hotspots) else []:
-        need = [f"bring {component_words(h['missing'])} within reach"] if h["missing"] else []
-        if "no dismounted patrol" in h["why"] or "last dismounted patrol" in h["why"]:
-            need.append("a dismounted patrol with community engagement")
-        exposed = f"; {h['exposed_text']} people in IDP sites nearby" if h["exposed"] else ""
-        out.append(f"{h['place']}: tension {h['score_text']}/100, {h['trend']}{exposed}. Consider: "
-                   + ("; ".join(need) if need else "maintaining the current posture") + ".")
+        need = [t("bring {components} within reach", components=component_words(h["missing"], t))] \
+            if h["missing"] else []
+        if h["patrol_gap"]:
+            need.append(t("a dismounted patrol with community engagement"))
+        actions = _semicolon(t).join(need) if need else t("maintaining the current posture")
+        if h["exposed"]:
+            out.append(t("{place}: tension {score}/100, {trend}; {people} people in IDP sites nearby. Consider: "
+                         "{actions}.", place=h["place"], score=h["score_text"], trend=h["trend"],
+                         people=h["exposed_text"], actions=actions))
+        else:
+            out.append(t("{place}: tension {score}/100, {trend}. Consider: {actions}.", place=h["place"],
+                         score=h["score_text"], trend=h["trend"], actions=actions))
         if len(out) >= ATTENTION_ITEMS:
             return out
     for _, s in sites.iterrows() if len(sites) else []:
         if len(out) >= ATTENTION_ITEMS:
             break
         if s["missing"] and s["population"] >= 1000 and not any(str(s["name"]) in o for o in out):
-            out.append(f"{s['name']} ({s['population_text']} people): armed activity nearby and no "
-                       f"{component_words(s['missing'])} within reach. Consider: a patrol or a liaison "
-                       "assistant's visit to the site.")
+            out.append(t("{site} ({people} people): armed activity nearby and no {components} within reach. "
+                         "Consider: a patrol or a liaison assistant's visit to the site.", site=s["name"],
+                         people=s["population_text"], components=component_words(s["missing"], t)))
     if not out:
-        out.append("No hotspot is flagged: no component is missing where tension is high.")
+        out.append(t("No hotspot is flagged: no component is missing where tension is high."))
     return out
 
 
-def _key_figures(p: Picture, hotspots: pd.DataFrame, weekly: pd.DataFrame, sites: pd.DataFrame) -> list:
+def _key_figures(p: Picture, hotspots: pd.DataFrame, weekly: pd.DataFrame, sites: pd.DataFrame, t=None) -> list:
+    t = _tr(t)
     flagged = hotspots[hotspots["flagged"]] if len(hotspots) else hotspots
     listed = p.hotspots
     not_multi = int(sum(bool(g) for g in listed["presence_gap"])) if len(listed) else 0
@@ -680,11 +869,14 @@ def _key_figures(p: Picture, hotspots: pd.DataFrame, weekly: pd.DataFrame, sites
     mean = float(previous["reports"].mean()) if len(previous) else float("nan")
     change = (float(this["reports"]) - mean) / mean if this is not None and mean and mean == mean else float("nan")
     people = int(flagged["exposed"].sum()) if len(flagged) else 0
-    return [("Flagged hotspots", str(len(flagged))),
-            ("Reports this week", (this["reports_text"] if this is not None else "0")
-             + (f" ({style.signed_percent(change)} on the {len(previous)}-week average)" if change == change else "")),
-            ("People in IDP sites near flagged hotspots", style.number_words(people)),
-            ("Hotspots without a multidimensional presence", f"{not_multi} of {len(listed)}")]
+    reports = this["reports_text"] if this is not None else "0"
+    if change == change:
+        reports = t("{n} ({change} on the {weeks}-week average)", n=reports, change=_signed_percent(change, t),
+                    weeks=len(previous))
+    return [(t("Flagged hotspots"), _num(len(flagged), t)),
+            (t("Reports this week"), reports),
+            (t("People in IDP sites near flagged hotspots"), _num(people, t)),
+            (t("Hotspots without a multidimensional presence"), _of(not_multi, len(listed), t))]
 
 
 def _hotspot_points(p: Picture, hotspots: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -750,37 +942,41 @@ def _extent(area, frames) -> tuple:
     return (float(minx - pad), float(miny - pad), float(maxx + pad), float(maxy + pad))
 
 
-def _sources(alerts) -> list[str]:
-    out = ["Mission reporting: community alert networks, hotlines, patrol and joint protection team reports, "
-           "liaison assistants, partners and media, as stored in the mission's early-warning store.",
-           "Mission presence and patrol records; IDP site lists.",
-           "Boundaries: Natural Earth (public domain); sectors are the mission's own."]
+def _sources(alerts, t=None) -> list[str]:
+    t = _tr(t)
+    out = [t("Mission reporting: community alert networks, hotlines, patrol and joint protection team reports, "
+             "liaison assistants, partners and media, as stored in the mission's early-warning store."),
+           t("Mission presence and patrol records; IDP site lists."),
+           t("Boundaries: Natural Earth (public domain); sectors are the mission's own.")]
     origins = set(alerts["origin"].dropna().astype(str)) if alerts is not None and "origin" in alerts.columns \
         else set()
     if "ucdp" in origins:
         from ..io.ucdp import CITATION   # the attribution UCDP's licence asks for, as the desk's map gives it
 
-        out.append(f"Uppsala Conflict Data Program: {CITATION}.")
+        out.append(t("Uppsala Conflict Data Program: {citation}.", citation=CITATION))
     if "acled" in origins:
-        out.append("Armed Conflict Location & Event Data (ACLED), acleddata.com.")
+        out.append(t("Armed Conflict Location & Event Data (ACLED), acleddata.com."))
     return out
 
 
-def _notes(p: Picture) -> list[str]:
+def _notes(p: Picture, t=None) -> list[str]:
+    t = _tr(t)
     cfg = p.config
-    notes = [f"Hotspots are scored {p.as_of_words} on the reports made before then: recent {cfg.window_days:g} days "
-             f"against each place's earlier baseline. A hotspot is flagged when its tension score is at least "
-             f"{cfg.flag_score:g} out of 100 and one or more components (military, police, civilian staff, "
-             "community liaison assistants) cannot reach it.",
-             "Weekly reports count each incident once (linked duplicate reports out) and leave out reports "
-             "discounted by triage."]
-    notes.extend(str(n) for n in p.notes)
+    notes = [t("Hotspots are scored {as_of} on the reports made before then: recent {days} days against each "
+               "place's earlier baseline. A hotspot is flagged when its tension score is at least {score} out of "
+               "100 and one or more components (military, police, civilian staff, community liaison assistants) "
+               "cannot reach it.", as_of=_as_of_words(p.as_of, t), days=_days(cfg.window_days, t),
+               score=_days(cfg.flag_score, t)),
+             t("Weekly reports count each incident once (linked duplicate reports out) and leave out reports "
+               "discounted by triage.")]
+    notes.extend(str(n) for n in p.notes)   # the engine's own notes, in its words
     return notes
 
 
-def _annex(layers: Layers, p: Picture, hotspots: pd.DataFrame) -> pd.DataFrame:
+def _annex(layers: Layers, p: Picture, hotspots: pd.DataFrame, t=None) -> pd.DataFrame:
     """The reports behind the flagged hotspots (the top three when none is flagged), newest first, as an
     analyst sees them: free text and exact locations, never reporter keys (called after :func:`check_annex`)."""
+    t = _tr(t)
     columns = ["hotspot", "reported", "category", "verification", "killed", "location", "precision", "text"]
     chosen = hotspots[hotspots["flagged"]] if len(hotspots) and hotspots["flagged"].any() else hotspots.head(3)
     alerts = redact_alerts(_known_exact(layers, p), OPERATOR)
@@ -790,12 +986,16 @@ def _annex(layers: Layers, p: Picture, hotspots: pd.DataFrame) -> pd.DataFrame:
         behind = alerts[alerts["id"].isin(ids)].sort_values("reported_at", ascending=False).head(
             ANNEX_ROWS_PER_HOTSPOT)
         for _, a in behind.iterrows():
+            verification = str(a.get("verification", "") or "")
+            precision = str(a.get("location_precision", "") or "")
             rows.append({"hotspot": f"#{int(h['rank'])} {h['place']}",
                          "reported": f"{a['reported_at']:%Y-%m-%d %H:%M}",
-                         "category": vocab.CATEGORIES.get(a["category"], str(a["category"])),
-                         "verification": str(a.get("verification", "") or ""), "killed": str(_n(a.get("killed"))),
+                         "category": t.term(vocab.CATEGORIES, a["category"]),
+                         "verification": verification if t.locale == "en" else
+                         t.term(vocab.VERIFICATION, verification).lower(),
+                         "killed": str(_n(a.get("killed"))),
                          "location": f"{a.geometry.y:.4f}, {a.geometry.x:.4f}",
-                         "precision": str(a.get("location_precision", "") or ""),
+                         "precision": precision if t.locale == "en" else t.term(vocab.PRECISION, precision).lower(),
                          "text": "" if a.get("text") is None or pd.isna(a.get("text")) else str(a["text"])})
     return pd.DataFrame(rows, columns=columns)
 

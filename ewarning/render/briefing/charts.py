@@ -36,7 +36,7 @@ def trend_chart_png(weekly, width_in: float = 6.5, height_in: float = 1.8, dpi: 
         ax.axhline(mean, color=style.MUTED_COLOUR, linewidth=0.8, linestyle=(0, (4, 3)), zorder=0)
     ax.set_ylim(0, top * 1.22)
     ax.set_xticks(range(n))
-    ax.set_xticklabels(list(weekly["label"]) if n else [], **_font(6.0))
+    ax.set_xticklabels(_tick_labels(weekly["label"]) if n else [], **_font(6.0))
     ax.tick_params(axis="y", labelsize=6, length=0)
     ax.set_yticks([])
     for side in ("top", "right", "left"):
@@ -44,6 +44,15 @@ def trend_chart_png(weekly, width_in: float = 6.5, height_in: float = 1.8, dpi: 
     ax.spines["bottom"].set_color(style.DOCUMENT_COLOURS["rule"])
     ax.tick_params(axis="x", length=0, colors=style.TEXT_COLOUR)
     return figure_png(fig, dpi)
+
+
+def _tick_labels(labels) -> list[str]:
+    """The weeks' labels under the bars, on two lines when one is too long to sit beside its neighbours
+    (``"27 sept.–3 oct."`` in French)."""
+    labels = [str(x) for x in labels]
+    if max((len(x) for x in labels), default=0) <= 13:
+        return labels
+    return [x.replace("–", "–\n", 1) for x in labels]
 
 
 def sparkline_png(values, width_in: float = 1.1, height_in: float = 0.28, dpi: int = 200) -> bytes:

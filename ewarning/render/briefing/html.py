@@ -61,59 +61,79 @@ def _css() -> str:
 
 
 def briefing_html(b, pictures) -> str:
-    """Briefing ``b`` as an HTML document (``pictures``: :func:`ewarning.render.briefing.figures`)."""
-    parts = [f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+    """Briefing ``b`` as an HTML document (``pictures``: :func:`ewarning.render.briefing.figures`), in the
+    language ``b`` was built in."""
+    t = b.t
+    parts = [f"<!DOCTYPE html><html lang=\"{escape(b.locale)}\"><head><meta charset=\"utf-8\">"
              f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
              f"<meta name=\"referrer\" content=\"no-referrer\">"
              f"<title>{escape(b.title)}, {escape(b.date_text)}</title><style>{_css()}</style></head><body>",
              f"<div class=\"marking\">{escape(b.classification)}</div>",
              f"<h1>{escape(b.title)}</h1>",
-             f"<p class=\"sub\">{escape(b.heading_text)} · reports known "
-             f"{escape(b.as_of_words)}; compared with the briefing of {escape(b.previous_words)}</p>",
+             f"<p class=\"sub\">{escape(b.known_text)}</p>",
              f"<p class=\"mode\">{escape(b.mode_text)}</p>", "<div class=\"figures\">"]
     for label, value in b.key_figures:
         head, _, rest = value.partition(" (")
         parts.append(f"<div><b>{escape(head)}</b><span>{escape(label + (' (' + rest if rest else ''))}</span></div>")
-    parts.append("</div><h2>Recommended attention</h2><ol>")
+    parts.append("</div>" + _h2(t("Recommended attention")) + "<ol>")
     parts += [f"<li>{escape(item)}</li>" for item in b.attention]
-    parts.append("</ol><h2>Situation</h2>" + _img(pictures.map_png, "Static map of the hotspots", "map"))
-    parts.append("<p class=\"note\">Numbered circles: the hotspots of the ranked table (red edge: flagged). Reports "
-                 "are drawn only as counts per grid cell; bases and IDP sites at their positions.</p>")
-    parts.append("<h2>Hotspots, ranked</h2><table><tr>"
-                 + _cells(["#", "Place and why", "Score", "Missing", f"Reports ({b.window_days:g} d)", "Killed",
-                           "Weekly"], "th") + "</tr>")
+    parts.append("</ol>" + _h2(t("Situation"))
+                 + _img(pictures.map_png, t("Static map of the hotspots"), "map"))
+    parts.append("<p class=\"note\">" + escape(t("Numbered circles: the hotspots of the ranked table (red edge: "
+                                                  "flagged). Reports are drawn only as counts per grid cell; bases "
+                                                  "and IDP sites at their positions.")) + "</p>")
+    parts.append(_h2(t("Hotspots, ranked")) + "<table><tr>"
+                 + _cells(["#", t("Place and why"), t("Score"), t("Missing"),
+                           t("Reports ({days} d)", days=_days(b)), t("Killed"), t("Weekly")], "th") + "</tr>")
     for i, (_, h) in enumerate(b.hotspots.iterrows()):
-        flag = " <span class=\"flag\">FLAGGED</span>" if h["flagged"] else ""
+        flag = " <span class=\"flag\">" + escape(t("FLAGGED")) + "</span>" if h["flagged"] else ""
         parts.append(f"<tr class=\"{'flagged' if h['flagged'] else ''}\"><td>{escape(h['rank'])}</td>"
                      f"<td><b>{escape(h['place'])}</b>{flag}<div class=\"why\">{escape(h['why'])}</div></td>"
                      + _cells([h["score_text"], h["missing_text"], h["alerts_text"], h["killed_text"]])
-                     + f"<td>{_img(pictures.sparklines[i], 'reports per week', 'spark')}</td></tr>")
+                     + "<td>" + _img(pictures.sparklines[i], t("reports per week"), "spark") + "</td></tr>")
     parts.append("</table>")
-    parts.append(f"<h2>What changed since {escape(b.previous_words)}</h2><ul>"
+    parts.append(_h2(t("What changed since {day}", day=b.previous_words)) + "<ul>"
                  + "".join(f"<li>{escape(c)}</li>" for c in b.changes) + "</ul>")
-    parts.append("<h2>The week against previous weeks</h2>" + _img(pictures.trend_png, "Reports per week", "trend")
-                 + f"<p class=\"note\">Reports per week, each incident once; the dark bar is the week of the briefing, "
-                   f"the dashed line {escape(b.trend_words)}.</p>")
-    parts.append("<h2>Vulnerable IDP sites</h2><table><tr>"
-                 + _cells(["#", "Site", "People", "Missing within reach", "Reports nearby", "Risk"], "th") + "</tr>")
+    parts.append(_h2(t("The week against previous weeks"))
+                 + _img(pictures.trend_png, t("Reports per week"), "trend")
+                 + "<p class=\"note\">" + escape(t("Reports per week, each incident once; the dark bar is the week "
+                                                    "of the briefing, the dashed line {line}.", line=b.trend_words))
+                 + "</p>")
+    parts.append(_h2(t("Vulnerable IDP sites")) + "<table><tr>"
+                 + _cells(["#", t("Site"), t("People"), t("Missing within reach"), t("Reports nearby"), t("Risk")],
+                          "th") + "</tr>")
     parts += ["<tr>" + _cells([s["rank"], s["name"], s["population_text"], s["missing_text"], s["alerts_text"],
                                s["risk_text"]]) + "</tr>" for _, s in b.sites.iterrows()]
-    parts.append("</table><h2>Coverage gaps by component</h2><table><tr>"
-                 + _cells(["Component", "Hotspots not reached", "Flagged not reached", "IDP sites not reached",
-                           "People in those sites"], "th") + "</tr>")
+    parts.append("</table>" + _h2(t("Coverage gaps by component")) + "<table><tr>"
+                 + _cells([t("Component"), t("Hotspots not reached"), t("Flagged not reached"),
+                           t("IDP sites not reached"), t("People in those sites")], "th") + "</tr>")
     parts += ["<tr>" + _cells([c["component"], c["hotspots_text"], c["flagged_text"], c["sites_text"],
                                c["people_text"]]) + "</tr>" for _, c in b.coverage.iterrows()]
-    parts.append("</table><h2>Method and sources</h2>")
+    parts.append("</table>" + _h2(t("Method and sources")))
     parts += [f"<p class=\"note\">{escape(n)}</p>" for n in b.notes]
     parts.append("<ul class=\"note\">" + "".join(f"<li>{escape(s)}</li>" for s in b.sources) + "</ul>")
-    parts.append(f"<p class=\"note\">Prepared by {escape(b.user)} with the mission's early-warning dashboard.</p>")
+    parts.append(f"<p class=\"note\">{escape(b.prepared_text)}</p>")
     if b.annex is not None:
-        parts.append("<section class=\"annex\"><h2 class=\"flag\">DETAILED ANNEX: SOURCE-SENSITIVE, do not "
-                     "forward</h2><table><tr>" + _cells(["Hotspot", "Reported (UTC)", "Category", "Status", "Killed",
-                                                         "Location (lat, lon)", "Text"], "th") + "</tr>")
+        parts.append("<section class=\"annex\"><h2 class=\"flag\">"
+                     + escape(t("DETAILED ANNEX: SOURCE-SENSITIVE, do not forward")) + "</h2><table><tr>"
+                     + _cells(_annex_head(t), "th") + "</tr>")
         parts += ["<tr>" + _cells([a.hotspot, a.reported, a.category, a.verification, a.killed,
                                    f"{a.location} ({a.precision})", a.text]) + "</tr>"
                   for a in b.annex.itertuples(index=False)]
         parts.append("</table></section>")
     parts.append(f"<div class=\"marking\">{escape(b.classification)}</div></body></html>")
     return "".join(parts)
+
+
+def _h2(text: str) -> str:
+    return "<h2>" + escape(text) + "</h2>"
+
+
+def _days(b) -> str:
+    """The engine's window in days, as the locale writes a number (``60``)."""
+    return f"{b.window_days:g}" if b.locale == "en" else b.t.number(b.window_days)
+
+
+def _annex_head(t) -> list:
+    return [t("Hotspot"), t("Reported (UTC)"), t("Category"), t("Status"), t("Killed"), t("Location (lat, lon)"),
+            t("Text")]

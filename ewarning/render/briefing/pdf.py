@@ -78,8 +78,14 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+def _esc(text) -> str:
+    """:func:`~ewarning.security.escape`, and the narrow no-break space of French numbers (``18 000``) made a
+    no-break space: reportlab breaks lines at U+202F, which would split a number over two lines."""
+    return escape(text).replace("\u202f", "\u00a0")
+
+
 def _p(text, st) -> Paragraph:
-    return Paragraph(escape(text), st)
+    return Paragraph(_esc(text), st)
 
 
 def _table(rows, widths, header_rows: int = 1, zebra: bool = True) -> Table:
@@ -98,6 +104,25 @@ def _image(png: bytes, width: float, height: float) -> Image:
     return Image(io.BytesIO(png), width=width, height=height)
 
 
+class _FittingImage(Image):
+    """A picture that shrinks (keeping its proportions, down to ``least`` of its size) to the room left on the
+    page, less ``reserve`` points for its caption: a longer text above it (the French is) keeps the map on the
+    first page instead of pushing it alone onto the next."""
+
+    def __init__(self, png: bytes, width: float, height: float, least: float = 0.6, reserve: float = 0.0):
+        super().__init__(io.BytesIO(png), width=width, height=height)
+        self._full, self._least, self._reserve = (width, height), least, reserve
+
+    def wrap(self, avail_width, avail_height):
+        width, height = self._full
+        room = avail_height - self._reserve
+        scale = min(1.0, avail_width / width)
+        if room < height * scale and room >= height * self._least:
+            scale = room / height
+        self.drawWidth, self.drawHeight = width * scale, height * scale
+        return self.drawWidth, self.drawHeight
+
+
 def _on_page(b):
     font = registered_font()
 
@@ -109,8 +134,8 @@ def _on_page(b):
         canvas.drawCentredString(A4[0] / 2, 7 * mm, b.classification)
         canvas.setFillColor(colors.HexColor(_C["muted"]))
         canvas.setFont(font, _S["small"])
-        canvas.drawString(MARGIN, 11.5 * mm, f"Leadership briefing · {b.date_text} · {b.scope_text} · {b.mode}")
-        canvas.drawRightString(A4[0] - MARGIN, 11.5 * mm, f"page {doc.page}")
+        canvas.drawString(MARGIN, 11.5 * mm, b.footer_text)
+        canvas.drawRightString(A4[0] - MARGIN, 11.5 * mm, b.t("page {n}", n=doc.page))
         canvas.setStrokeColor(colors.HexColor(_C["rule"]))
         canvas.setLineWidth(0.4)
         canvas.line(MARGIN, 14.5 * mm, A4[0] - MARGIN, 14.5 * mm)
@@ -120,11 +145,9 @@ def _on_page(b):
 
 
 def _summary(b, st, pictures) -> list:
-    out = [_p(b.title, st["title"]),
-           _p(f"{b.heading_text} · reports known {b.as_of_words}; compared with the briefing of "
-              f"{b.previous_words}", st["subtitle"]),
-           _p(b.mode_text, st["mode"])]
-    cells = [[Paragraph(escape(value), st["figure"]) for _, value in b.key_figures],
+    t = b.t
+    out = [_p(b.title, st["title"]), _p(b.known_text, st["subtitle"]), _p(b.mode_text, st["mode"])]
+    cells = [[Paragraph(_esc(value), st["figure"]) for _, value in b.key_figures],
              [_p(label, st["small"]) for label, _ in b.key_figures]]
     # a long value (the week's reports with its change) keeps the big figure and moves the rest to the label
     for i, (label, value) in enumerate(b.key_figures):
@@ -138,100 +161,111 @@ def _summary(b, st, pictures) -> list:
                             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, 0), 5),
                             ("BOTTOMPADDING", (0, 1), (-1, 1), 5), ("LEFTPADDING", (0, 0), (-1, -1), 6)]))
     out.append(kf)
-    out.append(_p("Recommended attention", st["h"]))
+    out.append(_p(t("Recommended attention"), st["h"]))
     for i, item in enumerate(b.attention, 1):
-        out.append(Paragraph(f"<b>{i}.</b> " + escape(item), st["body"]))
+        out.append(Paragraph(f"<b>{i}.</b> " + _esc(item), st["body"]))
         out.append(Spacer(1, 2))
-    out.append(_p("Situation", st["h"]))
-    out.append(_image(pictures.map_png, WIDTH, WIDTH * 5.0 / 7.2))
-    out.append(_p("Numbered circles: the hotspots of the ranked table (red edge: flagged). Reports are drawn only "
-                  "as counts per grid cell; bases and IDP sites at their positions.", st["small"]))
+    out.append(_p(t("Situation"), st["h"]))
+    out.append(_FittingImage(pictures.map_png, WIDTH, WIDTH * 5.0 / 7.2, reserve=2.6 * _S["small"] * 1.35 + 2))
+    out.append(_p(t("Numbered circles: the hotspots of the ranked table (red edge: flagged). Reports are drawn only "
+                    "as counts per grid cell; bases and IDP sites at their positions."), st["small"]))
     return out
 
 
 def _hotspots(b, st, pictures) -> list:
-    out = [_p("Hotspots, ranked", st["h"]),
-           _p(f"Places where tension is rising come first, by score (0-100), then the most persistently active. "
-              f"Flagged: score at least {b.flag_score:g} and a component missing. Weekly line: reports per week "
-              f"over the past months (no figures printed on it).", st["small"]), Spacer(1, 3)]
-    head = ["#", "Place and why", "Score", "Missing", f"Reports ({b.window_days:g} d)", "Killed", "Weekly"]
+    t = b.t
+    out = [_p(t("Hotspots, ranked"), st["h"]),
+           _p(t("Places where tension is rising come first, by score (0-100), then the most persistently active. "
+                "Flagged: score at least {score} and a component missing. Weekly line: reports per week over the "
+                "past months (no figures printed on it).", score=_n(b, b.flag_score)), st["small"]), Spacer(1, 3)]
+    head = ["#", t("Place and why"), t("Score"), t("Missing"), t("Reports ({days} d)", days=_n(b, b.window_days)),
+            t("Killed"), t("Weekly")]
     rows = [[_p(h, st["head"]) for h in head]]
     flagged_rows = []
+    flag_word = " <font color='%s'><b>%s</b></font>" % (_C["accent"], _esc(t("FLAGGED")))
     for i, (_, h) in enumerate(b.hotspots.iterrows()):
-        place = Paragraph(f"<b>{escape(h['place'])}</b>" + (" <font color='%s'><b>FLAGGED</b></font>" % _C["accent"]
-                                                             if h["flagged"] else "")
-                          + f"<br/><font size='{_S['small']}' color='{_C['muted']}'>{escape(h['why'])}</font>",
+        place = Paragraph(f"<b>{_esc(h['place'])}</b>" + (flag_word if h["flagged"] else "")
+                          + f"<br/><font size='{_S['small']}' color='{_C['muted']}'>{_esc(h['why'])}</font>",
                           st["cell"])
         rows.append([_p(str(h["rank"]), st["cell_b"]), place, _p(h["score_text"], st["cell_b"]),
                      _p(h["missing_text"], st["cell"]), _p(h["alerts_text"], st["cell"]),
                      _p(h["killed_text"], st["cell"]), _image(pictures.sparklines[i], 24 * mm, 6 * mm)])
         if h["flagged"]:
             flagged_rows.append(i + 1)
-    widths = [7 * mm, 86 * mm, 12 * mm, 25 * mm, 14 * mm, 12 * mm, WIDTH - 156 * mm]
+    widths = [7 * mm, 77 * mm, 12 * mm, 25 * mm, 23 * mm, 12 * mm, WIDTH - 156 * mm]   # "Signalements" fits
     t = _table(rows, widths)
     for r in flagged_rows:
         t.setStyle(TableStyle([("LINEBEFORE", (0, r), (0, r), 2.2, colors.HexColor(_C["accent"]))]))
     out.append(t)
     if not len(b.hotspots):
-        out.append(_p("No hotspot listed.", st["body"]))
+        out.append(_p(t("No hotspot listed."), st["body"]))
     return out
 
 
+def _n(b, value) -> str:
+    """A figure of the engine's settings (days, a threshold) as the locale writes it."""
+    return f"{value:g}" if b.locale == "en" else b.t.number(value)
+
+
 def _changes(b, st) -> list:
-    out = [_p(f"What changed since {b.previous_words}", st["h"])]
+    out = [_p(b.t("What changed since {day}", day=b.previous_words), st["h"])]
     for item in b.changes:
-        out.append(Paragraph("• " + escape(item), st["body"]))
+        out.append(Paragraph("• " + _esc(item), st["body"]))
     return out
 
 
 def _trend(b, st, pictures) -> list:
-    return [_p("The week against previous weeks", st["h"]),
+    t = b.t
+    return [_p(t("The week against previous weeks"), st["h"]),
             _image(pictures.trend_png, WIDTH, WIDTH * 1.8 / 6.5),
-            _p(f"Reports per week (each incident once; reports discounted by triage left out); the dark bar is the "
-               f"week of the briefing, the dashed line {b.trend_words}.", st["small"])]
+            _p(t("Reports per week (each incident once; reports discounted by triage left out); the dark bar is the "
+                 "week of the briefing, the dashed line {line}.", line=b.trend_words), st["small"])]
 
 
 def _sites_and_gaps(b, st) -> list:
-    out = [_p("Vulnerable IDP sites", st["h"]),
-           _p("Open sites with armed activity nearby and a component missing, highest risk first.", st["small"]),
+    t = b.t
+    out = [_p(t("Vulnerable IDP sites"), st["h"]),
+           _p(t("Open sites with armed activity nearby and a component missing, highest risk first."), st["small"]),
            Spacer(1, 3)]
     if len(b.sites):
-        rows = [[_p(h, st["head"]) for h in ("#", "Site", "People", "Missing within reach", "Reports nearby",
-                                              "Risk")]]
+        rows = [[_p(h, st["head"]) for h in ("#", t("Site"), t("People"), t("Missing within reach"),
+                                              t("Reports nearby"), t("Risk"))]]
         for _, s in b.sites.iterrows():
             rows.append([_p(str(s["rank"]), st["cell"]), _p(s["name"], st["cell_b"]), _p(s["population_text"],
                                                                                           st["cell"]),
                          _p(s["missing_text"], st["cell"]), _p(s["alerts_text"], st["cell"]),
                          _p(s["risk_text"], st["cell"])])
-        out.append(_table(rows, [7 * mm, 52 * mm, 17 * mm, 74 * mm, 18 * mm, WIDTH - 168 * mm]))
+        out.append(_table(rows, [7 * mm, 50 * mm, 19 * mm, 62 * mm, 28 * mm, WIDTH - 166 * mm]))
     else:
-        out.append(_p("No open IDP site with armed activity nearby lacks a component.", st["body"]))
-    out += [_p("Coverage gaps by component", st["h"]),
-            _p("How many listed hotspots, flagged hotspots and watched IDP sites no base of each component can "
-               "reach, and the people in those sites.", st["small"]), Spacer(1, 3)]
-    rows = [[_p(h, st["head"]) for h in ("Component", "Hotspots not reached", "Flagged not reached",
-                                          "IDP sites not reached", "People in those sites")]]
+        out.append(_p(t("No open IDP site with armed activity nearby lacks a component."), st["body"]))
+    out += [_p(t("Coverage gaps by component"), st["h"]),
+            _p(t("How many listed hotspots, flagged hotspots and watched IDP sites no base of each component can "
+                 "reach, and the people in those sites."), st["small"]), Spacer(1, 3)]
+    rows = [[_p(h, st["head"]) for h in (t("Component"), t("Hotspots not reached"), t("Flagged not reached"),
+                                          t("IDP sites not reached"), t("People in those sites"))]]
     for _, c in b.coverage.iterrows():
         rows.append([_p(c["component"], st["cell_b"]), _p(c["hotspots_text"], st["cell"]),
                      _p(c["flagged_text"], st["cell"]), _p(c["sites_text"], st["cell"]), _p(c["people_text"],
                                                                                              st["cell"])])
     out.append(_table(rows, [40 * mm, 35 * mm, 35 * mm, 35 * mm, WIDTH - 145 * mm]))
-    out.append(_p("Method and sources", st["h"]))
+    out.append(_p(t("Method and sources"), st["h"]))
     for note in b.notes:
         out.append(_p(note, st["small"]))
         out.append(Spacer(1, 2))
     for source in b.sources:
-        out.append(Paragraph("• " + escape(source), st["small"]))
+        out.append(Paragraph("• " + _esc(source), st["small"]))
     out.append(Spacer(1, 4))
-    out.append(_p(f"Prepared by {b.user} with the mission's early-warning dashboard.", st["small"]))
+    out.append(_p(b.prepared_text, st["small"]))
     return out
 
 
 def _annex(b, st) -> list:
-    out = [PageBreak(), _p("DETAILED ANNEX: SOURCE-SENSITIVE", st["annex"]),
-           _p("The reports behind the flagged hotspots, with their free text and exact locations. Reporter "
-              "identities are never included. Do not forward.", st["small"]), Spacer(1, 4)]
-    head = ["Hotspot", "Reported (UTC)", "Category", "Status", "Killed", "Location (lat, lon)", "Text"]
+    t = b.t
+    out = [PageBreak(), _p(t("DETAILED ANNEX: SOURCE-SENSITIVE"), st["annex"]),
+           _p(t("The reports behind the flagged hotspots, with their free text and exact locations. Reporter "
+                "identities are never included. Do not forward."), st["small"]), Spacer(1, 4)]
+    head = [t("Hotspot"), t("Reported (UTC)"), t("Category"), t("Status"), t("Killed"), t("Location (lat, lon)"),
+            t("Text")]
     rows = [[_p(h, st["head"]) for h in head]]
     for _, a in b.annex.iterrows():
         rows.append([_p(a["hotspot"], st["cell"]), _p(a["reported"], st["cell"]), _p(a["category"], st["cell"]),
@@ -239,7 +273,7 @@ def _annex(b, st) -> list:
                      _p(f"{a['location']} ({a['precision']})", st["cell"]), _p(a["text"], st["cell"])])
     out.append(_table(rows, [28 * mm, 22 * mm, 22 * mm, 17 * mm, 11 * mm, 28 * mm, WIDTH - 128 * mm]))
     if not len(b.annex):
-        out.append(_p("No report lies behind a flagged hotspot.", st["body"]))
+        out.append(_p(t("No report lies behind a flagged hotspot."), st["body"]))
     return out
 
 
@@ -248,7 +282,7 @@ def briefing_pdf(b, pictures) -> bytes:
     st = _styles()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=14 * mm,
-                            bottomMargin=18 * mm, title=f"{b.title}, {b.date_text}", author="",
+                            bottomMargin=18 * mm, title=f"{b.title}, {b.date_text}", author="", lang=b.locale,
                             subject=b.classification, creator="ewarning", producer="ewarning",
                             invariant=True)
     story = _summary(b, st, pictures) + [PageBreak()] + _hotspots(b, st, pictures) + _changes(b, st)
