@@ -85,8 +85,12 @@ def _scale_bar(ax, minx, miny, maxx, maxy, mid) -> None:
 
 
 def briefing_map_png(bmap, width_in: float = 7.2, height_in: float = 5.0, dpi: int = 200,
-                     basemap: dict | None = None) -> bytes:
-    """The map of ``bmap`` (a :class:`~ewarning.views.briefing.BriefingMap`) as PNG bytes."""
+                     basemap: dict | None = None, t=None) -> bytes:
+    """The map of ``bmap`` (a :class:`~ewarning.views.briefing.BriefingMap`) as PNG bytes, its legend in
+    ``t``'s language (English when None)."""
+    from ..i18n import Translator
+
+    t = t or Translator("en")
     from matplotlib import patheffects
     from matplotlib.lines import Line2D
 
@@ -154,17 +158,17 @@ def briefing_map_png(bmap, width_in: float = 7.2, height_in: float = 5.0, dpi: i
     ax.set_axis_off()
     handles = [
         Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor=style.score_colour(70, 0, 100),
-               markeredgecolor=style.FLAG_COLOUR, markeredgewidth=1.6, label="Flagged hotspot (rank)"),
+               markeredgecolor=style.FLAG_COLOUR, markeredgewidth=1.6, label=t("Flagged hotspot (rank)")),
         Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor=style.score_colour(30, 0, 100),
-               markeredgecolor="white", label="Other hotspot (rank)"),
+               markeredgecolor="white", label=t("Other hotspot (rank)")),
         Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor="#7b8794", alpha=0.5,
-               markeredgewidth=0, label="Reports, last 7 days (per 28 km cell)"),
+               markeredgewidth=0, label=t("Reports, last 7 days (per 28 km cell)")),
         Line2D([], [], marker="s", linestyle="", markersize=5, color=style.DOCUMENT_COLOURS["heading"],
-               label="Base, multidimensional"),
+               label=t("Base, multidimensional")),
         Line2D([], [], marker="s", linestyle="", markersize=5, markerfacecolor="white",
-               markeredgecolor=style.DOCUMENT_COLOURS["heading"], label="Base, component(s) missing"),
+               markeredgecolor=style.DOCUMENT_COLOURS["heading"], label=t("Base, component(s) missing")),
         Line2D([], [], marker="^", linestyle="", markersize=6, color=style.SITE_KIND_COLOURS["idp_camp"],
-               label="Vulnerable IDP site"),
+               label=t("Vulnerable IDP site")),
     ]
     legend = ax.legend(handles=handles, loc="lower right", frameon=True, framealpha=0.92, borderpad=0.6,
                        prop={"family": style.DOCUMENT_FONT, "size": 6.0})

@@ -50,6 +50,7 @@ from ..asof import parse_as_of
 from ..auth.roles import redaction_for, require
 from ..hotspots import HotspotConfig, HotspotEngine
 from ..i18n import N_, Translator
+from ..i18n.phrases import said_in
 from ..render import style
 from ..store.errors import acting_user
 from .dossier import dossier
@@ -969,7 +970,7 @@ def _notes(p: Picture, t=None) -> list[str]:
                score=_days(cfg.flag_score, t)),
              t("Weekly reports count each incident once (linked duplicate reports out) and leave out reports "
                "discounted by triage.")]
-    notes.extend(str(n) for n in p.notes)   # the engine's own notes, in its words
+    notes.extend(said_in(n, t) for n in p.notes)   # the engine's own notes, in the briefing's language
     return notes
 
 

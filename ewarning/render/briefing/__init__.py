@@ -67,7 +67,7 @@ def figures(b) -> Figures:
     from ..static_map import briefing_map_png
     from .charts import sparkline_png, trend_chart_png
 
-    return Figures(map_png=briefing_map_png(b.map), trend_png=trend_chart_png(b.weekly),
+    return Figures(map_png=briefing_map_png(b.map, t=b.t), trend_png=trend_chart_png(b.weekly),
                    sparklines=tuple(sparkline_png(w) for w in b.hotspots["weekly"]))
 
 
