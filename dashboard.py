@@ -40,7 +40,18 @@ def _icon() -> Image.Image:
     return img
 
 
-st.set_page_config(page_title="Early warning", page_icon=_icon(), layout="wide")
+def _translator():
+    """The session's words; English if even that fails (the error message must always be said)."""
+    try:
+        return common.translator()
+    except Exception:  # noqa: BLE001 - a broken store must not hide the page's own error
+        from ewarning.i18n import Translator
+
+        return Translator()
+
+
+t = _translator()
+st.set_page_config(page_title=t("Early warning"), page_icon=_icon(), layout="wide")
 
 log = logging.getLogger("ewarning.desk")
 if not any(isinstance(f, identities.ScrubLogRecords) for f in log.filters):
@@ -67,14 +78,15 @@ def _run() -> None:
         page = st.navigation(pages_for(session.user, t))
         signin.sidebar(session)
         if is_desk_page(page, t):
-            common.filter_sidebar(common.layers().alerts)
+            common.filter_sidebar(common.layers().alerts, t)
         page.run()
     except Exception:  # noqa: BLE001 - every failure of a page ends here, in words
         error_id = "E-" + secrets.token_hex(4)  # never read as a phone number: see identities._PHONE
         log.exception("error %s on page %r", error_id, getattr(page, "title", "sign-in"))
-        st.error(f"Something went wrong on this page (error {error_id}). Nothing you entered was stored "
-                 "half-way. Try again; if it happens again, give the administrator this error id: the "
-                 "details are in the server log.")
+        t = _translator()
+        st.error(t("Something went wrong on this page (error {error_id}). Nothing you entered was "
+                               "stored half-way. Try again; if it happens again, give the administrator this error "
+                               "id: the details are in the server log.", error_id=error_id))
 
 
 _run()

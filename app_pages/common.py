@@ -23,6 +23,7 @@ from ewarning import views, vocab
 from ewarning.auth import PermissionDenied, SessionExpired, SessionPolicy, User, authenticate, load_user, open_session, require, touch
 from ewarning.auth.audit import record_refusal
 from ewarning.config import GEODATA, session_idle_minutes
+from ewarning.i18n import N_, Translator
 from ewarning.security import escape
 from ewarning.store import open_store
 
@@ -47,7 +48,7 @@ def store():
     return open_store()
 
 
-@st.cache_resource(show_spinner="Loading layers…", max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)   # the spinner: layers(), in words
 def load_layers(location: str, token: str) -> views.Layers:
     """The four domain layers (EPSG:4326, validated columns) and the triage log, as of ``token``.
 
@@ -84,12 +85,23 @@ def basemap() -> dict[str, gpd.GeoDataFrame] | None:
     return None if stamp is None else load_basemap(*stamp)
 
 
+def _in_page() -> bool:
+    """True in a page run; False outside one (the start-up warm-up thread: no session, no spinner)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return get_script_run_ctx(suppress_warning=True) is not None
+
+
 def layers() -> views.Layers:
     location, token = store_and_token()
-    return load_layers(location, token)
+    if not _in_page():
+        return load_layers(location, token)
+    t = translator()
+    with st.spinner(t("Loading layers…")):   # shown after half a second: never on a cache hit
+        return load_layers(location, token)
 
 
-@st.cache_resource(show_spinner="Scoring hotspots…", max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)   # the spinner: picture(), in words
 def load_picture(location: str, token: str, filter_key: str, role: str, _f: flt.Filters, _user: User
                  ) -> views.Picture:
     """The picture as of the filters' end (:func:`ewarning.views.picture`, which checks ``_user`` may view the
@@ -110,11 +122,16 @@ def picture(f: flt.Filters, user: User | None = None) -> views.Picture:
     require(user, "view_desk")   # before the cache: a cached picture is never handed to someone refused
     location, token = store_and_token()
     scoring = f.for_scoring()
-    p = load_picture(location, token, scoring.key(), user.role, scoring, user)
+    if _in_page():
+        t = translator()
+        with st.spinner(t("Scoring hotspots…")):
+            p = load_picture(location, token, scoring.key(), user.role, scoring, user)
+    else:
+        p = load_picture(location, token, scoring.key(), user.role, scoring, user)
     return replace(p, user=user.name, filters=f if f.hide_duplicates else p.filters)
 
 
-@st.cache_resource(show_spinner="Loading the scenario…", max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)   # the spinner: scenario_layers()
 def _scenario_layers(name: str, stamp: tuple) -> views.Layers:
     from ewarning.training import scenarios
 
@@ -124,14 +141,116 @@ def _scenario_layers(name: str, stamp: tuple) -> views.Layers:
 def scenario_layers(scenario) -> views.Layers:
     """The layers of a library scenario (:class:`ewarning.training.scenarios.Scenario`), loaded once for every
     page and session until one of its files changes (views never modify a layer)."""
-    return _scenario_layers(scenario.name, scenario.stamp())
+    if not _in_page():
+        return _scenario_layers(scenario.name, scenario.stamp())
+    t = translator()
+    with st.spinner(t("Loading the scenario…")):
+        return _scenario_layers(scenario.name, scenario.stamp())
 
 
-def hindsight_hint(p: views.Picture) -> str | None:
+def hindsight_hint(p: views.Picture, t: Translator | None = None) -> str | None:
     """The page's hint when today's triage is applied to a past day (None when there is nothing to say)."""
+    t = t or Translator()
     if p.edits_after and not p.filters.triage_as_known:
-        return "Tick 'Triage as known then' in the sidebar to see what was known that day."
+        return t("Tick 'Triage as known then' in the sidebar to see what was known that day.")
     return None
+
+
+# -- the words every desk page shares (issue #15) ---------------------------------------------------------------
+#: The sidebar's windows (``ewarning.filters.WINDOWS`` keys, which stay the widget's values and the URL's).
+WINDOW_LABELS = {"7 days": N_("7 days"), "30 days": N_("30 days"), "90 days": N_("90 days"), "1 year": N_("1 year"),
+                 "everything": N_("everything")}
+#: The situation map header's counts (:attr:`ewarning.views.Situation.counts` keys).
+COUNT_LABELS = {"alerts": N_("alerts"), "hotspots": N_("hotspots"), "flagged": N_("flagged"),
+                "IDP sites": N_("IDP sites"), "bases": N_("bases"), "patrols": N_("patrols")}
+#: The engine's fixed notes, as the pages show them.
+NOTES = {
+    "recent alerts are too few, duplicated or too coarsely located to form a hotspot":
+        N_("recent alerts are too few, duplicated or too coarsely located to form a hotspot"),
+    "no presence layer: presence gaps not assessed, nothing flagged":
+        N_("no presence layer: presence gaps not assessed, nothing flagged"),
+    "no sites layer: IDP exposure not assessed": N_("no sites layer: IDP exposure not assessed"),
+    "no presence layer: presence gaps not assessed": N_("no presence layer: presence gaps not assessed"),
+}
+
+
+def trend_in(value, t: Translator | None = None) -> str:
+    """A hotspot's trend label (``rising`` / ``persistent, not rising``; the column stays English) in ``t``'s
+    language."""
+    from ewarning.render.maps import TRENDS
+
+    return (t or Translator()).term(TRENDS, str(value))
+
+
+def as_of_words(value, t: Translator | None = None) -> str:
+    """The as-of time as every screen says it (:func:`ewarning.asof.as_of_words`), in ``t``'s language:
+    "as of end of 14 Nov 2018 (UTC)" / "au 14 nov. 2018 en fin de journée (UTC)" (the map's popups say it alike)."""
+    from ewarning.render.maps import as_of_words as words
+
+    return words(value, t or Translator())
+
+
+def area_words(area, t: Translator | None = None) -> str:
+    """A drawn area's size: "1,234 km²" / "1 234 km²"."""
+    t = t or Translator()
+    return t("{km2} km²", km2=t.number(round(flt.area_km2(area)), 0))
+
+
+def filters_words(f: flt.Filters, t: Translator | None = None) -> str:
+    """The filters in one line (:meth:`ewarning.filters.Filters.describe`, the audit log's English), in ``t``'s
+    language, for captions."""
+    t = t or Translator()
+    parts = [as_of_words(f.end, t), t("everything") if f.days is None else t("last {n} days", n=t.number(f.days))]
+    for words, codes, table in ((N_("categories: {names}"), f.categories, vocab.CATEGORIES),
+                                (N_("channels: {names}"), f.channels, vocab.CHANNELS),
+                                (N_("status: {names}"), f.verification, vocab.VERIFICATION)):
+        if codes:
+            parts.append(t(words, names=", ".join(t.term(table, c) for c in codes)))
+    if f.area is not None:
+        parts.append(t("drawn area ({size})", size=area_words(f.area, t)))
+    if f.hide_duplicates:
+        parts.append(t("duplicates hidden"))
+    if f.triage_as_known:
+        parts.append(t("triage as known then"))
+    return separator(t).join(parts)
+
+
+def separator(t: Translator | None = None) -> str:
+    """Between the parts of a caption line: "; " (French: a no-break space before the semicolon)."""
+    t = t or Translator()
+    return t("; ")
+
+
+def triage_words(p: views.Picture, t: Translator | None = None) -> str:
+    """Which triage the picture shows (:attr:`ewarning.views.Picture.triage_words`), in ``t``'s language."""
+    t = t or Translator()
+    if p.filters.triage_as_known:
+        return t("triage as it stood then")
+    if p.edits_after:
+        return t("today's triage ({n} edit(s) made later included)", n=t.number(p.edits_after))
+    return t("today's triage")
+
+
+def notes_in(p: views.Picture, t: Translator | None = None) -> list[str]:
+    """The picture's notes in ``t``'s language: the engine's phrases rendered (:func:`ewarning.i18n.phrases.said_in`),
+    the later-edits note and the fixed notes translated here; any other note stays as the engine wrote it."""
+    from ewarning.i18n.phrases import said_in
+    from ewarning.views.picture import later_edits_note
+
+    t = t or Translator()
+    later = later_edits_note(p.edits_after, p.filters.triage_as_known) if p.edits_after else None
+    out = []
+    for note in p.notes:
+        if getattr(note, "phrase", None) is not None:   # the engine's words, kept as phrases (ewarning.i18n.phrases)
+            out.append(said_in(note, t))
+        elif later is not None and note == later:
+            out.append(t("{n} triage edit(s) were made after the as-of time: undone, as known then.",
+                         n=t.number(p.edits_after)) if p.filters.triage_as_known else
+                       t("{n} triage edit(s) were made after the as-of time: applied (hindsight).",
+                         n=t.number(p.edits_after)))
+        else:
+            out.append(t(NOTES[note]) if note in NOTES else note)
+    return out
 
 
 # -- the map component, rendered once per state and filters ----------------------------
@@ -163,55 +282,62 @@ def extent_key(data: views.Layers) -> tuple:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def situation_map_fixed(location: str, extent: tuple, area: str, base_url: str, basemap_key, _data, _area,
-                        draw: bool = True) -> dict:
+                        draw: bool = True, locale: str = "en") -> dict:
     """The situation map's fixed part as component strings (see :func:`ewarning.render.maps.situation_map_parts`).
 
     Depends only on the extent of the stored layers (the view fits them all), the drawn area and the
     basemap: not on the store's state, so after a triage edit or an import that moves nothing the open map
-    is kept (same strings, same map) and only its filtered layers are swapped.
+    is kept (same strings, same map) and only its filtered layers are swapped. ``locale``: the language of the
+    legend (part of the key: each language has its own strings).
     """
     from app_pages import map_component
     from ewarning.render import maps
 
     fixed, _ = maps.situation_map_parts(basemap=basemap(), asset_base_url=base_url, draw=draw, area=_area,
-                                        fit=(_data.alerts, _data.sites, _data.presence, _data.patrols))
+                                        fit=(_data.alerts, _data.sites, _data.presence, _data.patrols),
+                                        t=Translator(locale))
     return map_component.fixed_args(fixed)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def situation_map_live(location: str, token: str, filter_key: str, base_url: str, top: int, _alerts, _sites,
-                       _presence, _patrols, _hotspots) -> dict:
-    """The situation map's filtered layers as component strings, once per store state and filters."""
+                       _presence, _patrols, _hotspots, locale: str = "en") -> dict:
+    """The situation map's filtered layers as component strings, once per store state, filters and language
+    (layer names, tooltips, popups and the hotspots' explanations are in words)."""
     from app_pages import map_component
     from ewarning.render import maps
     from ewarning.hotspots import HotspotConfig
 
     _, live = maps.situation_map_parts(alerts=_alerts, sites=_sites, presence=_presence, patrols=_patrols,
                                        asset_base_url=base_url, hotspots=_hotspots,
-                                       reach_km=HotspotConfig().reach_km, heat=True, draw=True, fit=())
+                                       reach_km=HotspotConfig().reach_km, heat=True, draw=True, fit=(),
+                                       t=Translator(locale))
     return map_component.live_args(live)
 
 
-def pick_map() -> dict:
+def pick_map(t: Translator | None = None) -> dict:
     """An offline map (boundaries and towns) over the stored layers, to pick a location by clicking, as
-    component strings."""
+    component strings (the legend in ``t``'s language, default: the session's)."""
     location, token = store_and_token()
     data = load_layers(location, token)
     # the situation map's fixed part without the drawing tool (its own cache entry: draw is part of the key)
     return situation_map_fixed(location, extent_key(data), "", asset_base(), basemap_stamp(), _data=data, _area=None,
-                               draw=False)
+                               draw=False, locale=(t or translator()).locale)
 
 
-def situation_map_strings(sit: views.Situation, location: str, token: str) -> tuple[dict, dict]:
-    """The situation map's fixed part and filtered layers as component strings (both cached, shared)."""
+def situation_map_strings(sit: views.Situation, location: str, token: str, t: Translator | None = None
+                          ) -> tuple[dict, dict]:
+    """The situation map's fixed part and filtered layers as component strings (both cached, shared), in
+    ``t``'s language (default English: the warm-up's; pages pass the session's)."""
+    locale = (t or Translator()).locale
     f = sit.picture.filters
     base_url = asset_base()
     data = load_layers(location, token)
     fixed = situation_map_fixed(location, extent_key(data), area_key(f.area), base_url, basemap_stamp(),
-                                _data=data, _area=f.area)
+                                _data=data, _area=f.area, locale=locale)
     live = situation_map_live(location, token, f.key(), base_url, views.MAP_TOP, _alerts=sit.alerts,
                               _sites=sit.sites, _presence=sit.presence, _patrols=sit.patrols,
-                              _hotspots=sit.hotspots)
+                              _hotspots=sit.hotspots, locale=locale)
     return fixed, live
 
 
@@ -223,11 +349,12 @@ def warm_after_edit(f: flt.Filters) -> None:
     import threading
 
     user = acting_user()   # read here: the thread has no session
+    t = translator()       # the same: the map is built in the language the analyst reads
 
     def build():
         try:
             location, token = store_and_token()
-            situation_map_strings(views.situation(picture(f, user)), location, token)
+            situation_map_strings(views.situation(picture(f, user)), location, token, t)
         except Exception:   # the page will try again; never let a background build break the desk
             logging.getLogger("ewarning.desk").exception("building the map after a triage edit failed")
 
@@ -245,14 +372,17 @@ def warm_up(windows=(DEFAULT_WINDOW, "everything")) -> list[str]:
     """
     from app_pages import map_component
 
+    from ewarning.i18n import mission_locale
+
     map_component.component()   # before anything else: pages may already be asking for it
+    t = Translator(mission_locale())   # the language of everyone who has not chosen one
     location, token = store_and_token()
     data = load_layers(location, token)
     basemap()
     done = []
     for window in dict.fromkeys(windows):
         f = opening_filters(data.alerts, location, window)
-        situation_map_strings(views.situation(picture(f, WARM_UP_USER)), location, token)
+        situation_map_strings(views.situation(picture(f, WARM_UP_USER)), location, token, t)
         done.append(f.describe())
     return done
 
@@ -294,35 +424,39 @@ def opening_filters(alerts: pd.DataFrame, location: str | None = None, window: s
     return flt.Filters(end=flt.end_of_day(default_day(alerts, location)), days=flt.WINDOWS[window])
 
 
-def filter_sidebar(alerts: pd.DataFrame) -> flt.Filters:
+def filter_sidebar(alerts: pd.DataFrame, t: Translator | None = None) -> flt.Filters:
     """The sidebar controls shared by every page; stores and returns the filters.
 
-    Untouched, they equal :func:`opening_filters` (what ``serve.py`` warms the caches with).
+    Untouched, they equal :func:`opening_filters` (what ``serve.py`` warms the caches with). The widgets' values
+    are codes (the window's key, vocabulary codes), their labels in ``t``'s language (default: the session's).
     """
+    t = t or translator()
     default_day_ = default_day(alerts)
     with st.sidebar:
-        st.markdown("**Filters** (every page)")
-        day = st.date_input("As of (end of day, UTC)", value=default_day_, key="f_day")
+        st.markdown(t("**Filters** (every page)"))
+        day = st.date_input(t("As of (end of day, UTC)"), value=default_day_, key="f_day")
         # ?window=everything (or 7 days, 90 days...) in the URL opens the desk on that window.
         wanted = st.query_params.get("window", DEFAULT_WINDOW)
         index = list(flt.WINDOWS).index(wanted if wanted in flt.WINDOWS else DEFAULT_WINDOW)
-        window = st.selectbox("Alerts reported in the last", list(flt.WINDOWS), index=index, key="f_window")
-        cats = st.multiselect("Category", list(vocab.CATEGORIES), format_func=vocab.CATEGORIES.get, key="f_cat",
-                              placeholder="all categories")
-        chans = st.multiselect("Channel", list(vocab.CHANNELS), format_func=vocab.CHANNELS.get, key="f_chan",
-                               placeholder="all channels")
-        ver = st.multiselect("Verification", list(vocab.VERIFICATION), format_func=vocab.VERIFICATION.get,
-                             key="f_ver", placeholder="any status")
-        dups = st.checkbox("Hide reports linked as duplicates", key="f_dups")
-        as_known = st.checkbox("Triage as known then", key="f_as_known",
-                               help="Score hotspots with the triage (verified, discounted, duplicates, locations) "
-                                    "as it stood on the as-of day; later edits are undone. Off: today's triage.")
+        window = st.selectbox(t("Alerts reported in the last"), list(flt.WINDOWS), index=index, key="f_window",
+                              format_func=lambda w: t.term(WINDOW_LABELS, w))
+        cats = st.multiselect(t("Category"), list(vocab.CATEGORIES), format_func=lambda c: t.term(vocab.CATEGORIES, c),
+                              key="f_cat", placeholder=t("all categories"))
+        chans = st.multiselect(t("Channel"), list(vocab.CHANNELS), format_func=lambda c: t.term(vocab.CHANNELS, c),
+                               key="f_chan", placeholder=t("all channels"))
+        ver = st.multiselect(t("Verification"), list(vocab.VERIFICATION),
+                             format_func=lambda c: t.term(vocab.VERIFICATION, c), key="f_ver",
+                             placeholder=t("any status"))
+        dups = st.checkbox(t("Hide reports linked as duplicates"), key="f_dups")
+        as_known = st.checkbox(t("Triage as known then"), key="f_as_known",
+                               help=t("Score hotspots with the triage (verified, discounted, duplicates, locations) "
+                                      "as it stood on the as-of day; later edits are undone. Off: today's triage."))
         area = flt.area_from_geojson(st.session_state.get(AREA_KEY))
         if area is not None:
-            st.caption(f"Area drawn on the map: {flt.area_km2(area):,.0f} km²")
-            st.button("Clear drawn area", key="f_clear_area", on_click=_clear_area)
+            st.caption(t("Area drawn on the map: {size}", size=area_words(area, t)))
+            st.button(t("Clear drawn area"), key="f_clear_area", on_click=_clear_area)
         else:
-            st.caption("Area: everywhere (draw a polygon or rectangle on the situation map to narrow it)")
+            st.caption(t("Area: everywhere (draw a polygon or rectangle on the situation map to narrow it)"))
     f = flt.Filters(end=flt.end_of_day(day or default_day_), days=flt.WINDOWS[window], categories=tuple(cats),
                     channels=tuple(chans), verification=tuple(ver), area=area, hide_duplicates=bool(dups),
                     triage_as_known=bool(as_known))
@@ -419,7 +553,9 @@ def acting_user() -> User:
 def refuse(denied: PermissionDenied) -> None:
     """Record a refusal in the audit log, say it on the page and stop the page."""
     record_refusal(store(), denied)
-    st.error(f"Refused: {denied}. The refusal is recorded in the audit log.")
+    # The refusal's own words (the engine's, English) are a field; the sentence around them is translated.
+    t = translator()
+    st.error(t("Refused: {reason}. The refusal is recorded in the audit log.", reason=str(denied)))
     st.stop()
 
 
@@ -496,8 +632,10 @@ def asset_base() -> str:
     return ("/" + base_url if base_url else "") + maps.DEFAULT_ASSET_BASE
 
 
-def component_labels(codes) -> str:
-    return ", ".join(vocab.COMPONENTS.get(c, c) for c in codes)
+def component_labels(codes, t: Translator | None = None) -> str:
+    """Components by their labels, in ``t``'s language: "Military, Police"."""
+    t = t or Translator()
+    return ", ".join(t.term(vocab.COMPONENTS, c) for c in codes)
 
 
 # -- language (issue #15) ------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from ewarning.render import maps
 MAP_KEY = "situation_map"
 
 user = common.require_page("view_desk")
+t = common.translator()
 f = common.current_filters()
 location, token = common.store_and_token()
 # What was known at the as-of time under the filters: the layers drawn, the hotspots drawn (the top ones
@@ -27,19 +28,33 @@ sit = views.situation(common.picture(f))
 hotspots = sit.hotspots
 common.record_view("situation map", f)
 
+
+def _caption() -> str:
+    """The header's line (:attr:`ewarning.views.Situation.caption`) in the analyst's language."""
+    text = common.filters_words(sit.picture.filters, t)   # says "triage as known then" when it is
+    if not sit.picture.filters.triage_as_known:
+        text += common.separator(t) + common.triage_words(sit.picture, t)
+    if sit.n_listed > len(sit.hotspots):
+        text += common.separator(t) + t("map shows the top {top} and every flagged hotspot of {n} listed", top=views.MAP_TOP,
+                         n=t.number(sit.n_listed))
+    return text
+
+
+# data-layer keeps the count's code (English, for scripts and tests); the words are the analyst's.
 common.html_block(
     '<div class="ew-counts">'
-    + "".join(f'<span class="ew-count" data-layer="{common.text_html(k)}"><b>{v:,}</b> {common.text_html(k)}</span>'
+    + "".join(f'<span class="ew-count" data-layer="{common.text_html(k)}" data-n="{v}"><b>{common.text_html(t.number(v))}'
+              f'</b> {common.text_html(t.term(common.COUNT_LABELS, k))}</span>'
               for k, v in sit.counts.items())
-    + f"<span>{common.text_html(sit.caption)}</span></div>")
-hint = common.hindsight_hint(sit.picture)
+    + f"<span>{common.text_html(_caption())}</span></div>")
+hint = common.hindsight_hint(sit.picture, t)
 
 # The map itself (boundaries, legend, drawing tool, drawn area, the view over every stored layer) stays
 # the same while filters change; the filtered layers travel apart and are swapped in the open map.
-# Both parts are rendered to strings once per store state (and filters, or drawn area) and shared by every
-# session: a page load or a filter change seen before costs no map building at all (and serve.py builds
-# those of the opening view at start-up).
-fixed, live = common.situation_map_strings(sit, location, token)
+# Both parts are rendered to strings once per store state (and filters, or drawn area, and language) and shared
+# by every session: a page load or a filter change seen before costs no map building at all (and serve.py
+# builds those of the opening view at start-up).
+fixed, live = common.situation_map_strings(sit, location, token, t)
 state = common.folium_component(fixed, live, key=MAP_KEY, height=660,
                                 returned_objects=["last_object_clicked_tooltip", "all_drawings"])
 
@@ -53,25 +68,29 @@ if clicked and len(hotspots):
     if len(match):
         h = match.iloc[0]
         common.record_view("hotspot detail (map)", f, h["hotspot_id"])
-        flag = (f'<span class="ew-flag">FLAGGED: no {common.text_html(common.component_labels(h["presence_gap"]))}'
-                "</span>") if h["flagged"] else ""
+        # (the words are built outside the f-strings: Babel does not look inside them)
+        flagged = t("FLAGGED: no {components}", components=common.component_labels(h["presence_gap"], t))
+        score = t("score {score}", score=t.number(float(h["score"]), 1))
+        facts = t("{trend}, {n} alerts, {id}", trend=common.trend_in(h["trend"], t), n=t.number(int(h["n_alerts"])),
+                  id=h["hotspot_id"])
+        flag = f'<span class="ew-flag">{common.text_html(flagged)}</span>' if h["flagged"] else ""
         common.html_block(
             f'<div class="ew-detail" data-hotspot="{common.text_html(h["hotspot_id"])}">'
             f'<div class="ew-detail-h">#{int(h["rank"])} {common.text_html(h["place"])} '
-            f'<span class="ew-score">score {float(h["score"]):.1f}</span> '
-            f'<span class="ew-muted">{common.text_html(h["trend"])}, {int(h["n_alerts"])} alerts, '
-            f'{common.text_html(h["hotspot_id"])}</span> {flag}</div>'
-            f'<div class="ew-expl">{common.text_html(h["explanation"])}</div></div>')
-        if st.button("Open in Hotspots", key="open_hotspot", type="primary"):
+            f'<span class="ew-score">{common.text_html(score)}</span> '
+            f'<span class="ew-muted">{common.text_html(facts)}</span> {flag}</div>'
+            f'<div class="ew-expl">{common.text_html(views.explanation_in(h, t))}</div></div>')
+        if st.button(t("Open in Hotspots"), key="open_hotspot", type="primary"):
             st.session_state[common.FOCUS_KEY] = h["hotspot_id"]
             st.switch_page("app_pages/hotspots.py")
 
 credit = maps.attribution(sit.alerts)
 common.html_block(
     '<div class="ew-attribution">'
-    + (f"Data: {common.text_html(credit)}. " if credit else "")
-    + "Basemap: offline boundaries shipped in geodata/basemap. Reporter identities are never shown. "
-    + "Click a hotspot for its detail; draw a polygon or rectangle (tools at the top left) to filter every page "
-    + "by area.</div>")
-for note in sit.notes + ([hint] if hint else []):
+    + (common.text_html(t("Data: {credit}.", credit=credit)) + " " if credit else "")
+    + common.text_html(t("Basemap: offline boundaries shipped in geodata/basemap. Reporter identities are never shown. "
+                         "Click a hotspot for its detail; draw a polygon or rectangle (tools at the top left) to "
+                         "filter every page by area."))
+    + "</div>")
+for note in common.notes_in(sit.picture, t) + ([hint] if hint else []):
     st.caption(note)

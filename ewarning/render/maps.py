@@ -21,7 +21,10 @@ Three rules hold for every layer:
 The drawing functions and the layers' stylesheet are files in ``assets/``
 (``alerts.js``, ``map.css``...), read once at import; the few values they
 take from :mod:`ewarning.render.style` are filled into ``@@name@@``
-placeholders (:func:`_asset`).
+placeholders (:func:`_asset`). Words (layer names, legend, tooltips and
+popups) are in the language of the ``t`` (:class:`ewarning.i18n.Translator`)
+each function takes, English by default; the scripts receive them as data
+(``d.w``), already translated and escaped.
 
 Examples
 --------
@@ -57,6 +60,7 @@ from jinja2 import Template
 
 from . import style
 from .. import vocab
+from ..i18n import N_, Translator
 from ..security import escape
 
 #: Where ``scripts/vendor_assets.py`` puts the vendored assets.
@@ -274,16 +278,45 @@ def excerpt(text: str, limit: int | None) -> str:
     return head.rstrip(" ,;:.-") + ELLIPSIS
 
 
-def _as_of_text(value) -> str:
-    """An as-of time as every screen says it ("as of end of 14 Nov 2018 (UTC)"), empty when missing."""
-    from ..asof import as_of_words
+def as_of_words(value, t: Translator | None = None) -> str:
+    """``T`` as every screen says it, in ``t``'s language (:func:`ewarning.asof.as_of_words`).
 
+    >>> as_of_words("2018-11-15"), as_of_words("2018-11-15", Translator("fr"))
+    ('as of end of 14 Nov 2018 (UTC)', 'au 14 nov. 2018 en fin de journée (UTC)')
+    """
+    from ..asof import as_of_words as words
+
+    return words(value, t or Translator())
+
+
+def _as_of_text(value, t: Translator | None = None) -> str:
+    """An as-of time as every screen says it ("as of end of 14 Nov 2018 (UTC)"), empty when missing."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     try:
-        return escape(as_of_words(value))
+        return escape(as_of_words(value, t))
     except ValueError:
         return ""
+
+
+def _words(t: Translator, **messages: str) -> dict[str, str]:
+    """``{key: translated and escaped message}``: the words a layer's script writes (``d.w``)."""
+    return {key: escape(t(message)) for key, message in messages.items()}
+
+
+def _decimal_symbol(t: Translator) -> str:
+    from babel.numbers import get_decimal_symbol
+
+    return get_decimal_symbol(t.locale)
+
+
+def _capital(text: str) -> str:
+    """``text`` with a capital first letter (a label shared with running text is lower-case in French)."""
+    return text[:1].upper() + text[1:]
+
+
+def _layer_name(t: Translator, name: str, n: int) -> str:
+    return t("{name} ({n})", name=_capital(t(name)), n=t.number(n))
 
 
 def _time_column(frame: pd.DataFrame, column: str, fmt: str = "%Y-%m-%d %H:%M") -> list[str]:
@@ -307,8 +340,9 @@ def _codes(frame: pd.DataFrame, column: str, codes: list[str], default: str | No
     return [index.get(v, index.get(default, -1)) for v in frame[column].tolist()]
 
 
-def _labels(table: dict[str, str], codes: list[str]) -> list[str]:
-    return [escape(table.get(c, c)) for c in codes]
+def _labels(table: dict[str, str], codes: list[str], t: Translator | None = None) -> list[str]:
+    t = t or Translator()
+    return [escape(t.term(table, c)) for c in codes]
 
 
 def _points(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -403,8 +437,10 @@ def _table(values: list[str]) -> tuple[list[str], list[int]]:
 
 
 def alerts_data(alerts: gpd.GeoDataFrame, cluster_above: int = CLUSTER_ABOVE,
-                text_chars: int = POPUP_TEXT_CHARS) -> dict:
-    """The alerts layer's data: one array per column, codes into lookup tables, texts escaped."""
+                text_chars: int = POPUP_TEXT_CHARS, t: Translator | None = None) -> dict:
+    """The alerts layer's data: one array per column, codes into lookup tables, texts escaped, words in
+    ``t``'s language."""
+    t = t or Translator()
     pts = _points(alerts)
     codes = list(vocab.CATEGORIES)
     channels, verification, precision = list(vocab.CHANNELS), list(vocab.VERIFICATION), list(vocab.PRECISION)
@@ -430,23 +466,29 @@ def alerts_data(alerts: gpd.GeoDataFrame, cluster_above: int = CLUSTER_ABOVE,
         "id": _text_column(pts, "id"), "dup": _text_column(pts, "duplicate_of"),
         "t": text_codes, "texts": texts,
         "clustered": len(pts) > cluster_above, "cell": CLUSTER_CELL_PX, "flat": FLAT_ZOOM,
+        "w": _words(t, reported=N_("reported {time} UTC"), occurred=N_("Occurred"), severity=N_("Severity"),
+                    casualties=N_("Casualties"), killed_injured=N_("{killed} killed, {injured} injured"),
+                    channel=N_("Channel"), status=N_("Status"), source=N_("Source / info"),
+                    location=N_("Location"), origin=N_("Origin"), id=N_("Id"), duplicate=N_("Duplicate of"),
+                    more=N_("Full text on the Alerts triage page"), cluster=N_("{n} alerts")),
         "lookups": {
             "code": codes,
-            "label": _labels(vocab.CATEGORIES, codes),
+            "label": _labels(vocab.CATEGORIES, codes, t),
             "colour": [style.category_colour(c) for c in codes],
             "neutral": style.NEUTRAL,
             "radius": [0] + [style.severity_radius(s) for s in range(1, 6)],
-            "channel": _labels(vocab.CHANNELS, channels),
-            "verification": _labels(vocab.VERIFICATION, verification),
+            "channel": _labels(vocab.CHANNELS, channels, t),
+            "verification": _labels(vocab.VERIFICATION, verification, t),
             "discounted": verification.index("discounted"),
-            "precision": _labels(vocab.PRECISION, precision),
+            "precision": _labels(vocab.PRECISION, precision, t),
             "adm": adm_table, "origin": origin_table, "ramp": ramp,
         },
     }
 
 
-def alerts_layer(alerts: gpd.GeoDataFrame, name: str = "Alerts", show: bool = True,
-                 cluster_above: int = CLUSTER_ABOVE, text_chars: int = POPUP_TEXT_CHARS) -> folium.FeatureGroup:
+def alerts_layer(alerts: gpd.GeoDataFrame, name: str = N_("Alerts"), show: bool = True,
+                 cluster_above: int = CLUSTER_ABOVE, text_chars: int = POPUP_TEXT_CHARS,
+                 t: Translator | None = None) -> folium.FeatureGroup:
     """Alert reports coloured by category and sized by severity.
 
     Above ``cluster_above`` alerts the markers are clustered on a screen
@@ -459,8 +501,9 @@ def alerts_layer(alerts: gpd.GeoDataFrame, name: str = "Alerts", show: bool = Tr
     when cut), all escaped in Python and assembled when opened; never the
     reporter key.
     """
-    data = alerts_data(alerts, cluster_above, text_chars)
-    group = folium.FeatureGroup(name=f"{name} ({len(data['x']):,})", show=show)
+    t = t or Translator()
+    data = alerts_data(alerts, cluster_above, text_chars, t)
+    group = folium.FeatureGroup(name=_layer_name(t, name, len(data["x"])), show=show)
     group.add_child(_Draw(data, _ALERTS_JS))
     return localise_assets(group)
 
@@ -471,8 +514,10 @@ def alerts_layer(alerts: gpd.GeoDataFrame, name: str = "Alerts", show: bool = Tr
 _SITES_JS = _asset("sites.js", helpers=_JS_HELPERS)
 
 
-def sites_layer(sites: gpd.GeoDataFrame, name: str = "IDP sites", show: bool = True) -> folium.FeatureGroup:
+def sites_layer(sites: gpd.GeoDataFrame, name: str = N_("IDP sites"), show: bool = True,
+                t: Translator | None = None) -> folium.FeatureGroup:
     """IDP sites as circles whose area grows with the population (kind = colour)."""
+    t = t or Translator()
     pts = _points(sites)
     kinds = list(vocab.SITE_KINDS)
     population = pd.to_numeric(pts["population"], errors="coerce") if "population" in pts else pd.Series(
@@ -480,14 +525,16 @@ def sites_layer(sites: gpd.GeoDataFrame, name: str = "IDP sites", show: bool = T
     rows = [list(r) for r in zip(
         _round(pts.geometry.x), _round(pts.geometry.y), _codes(pts, "kind", kinds),
         [style.population_radius(p) for p in population.tolist()],
-        ["" if pd.isna(p) else f"{int(p):,}" for p in population.tolist()],
+        ["" if pd.isna(p) else t.number(int(p)) for p in population.tolist()],
         _text_column(pts, "name"), _time_column(pts, "opened", "%Y-%m-%d"),
         _time_column(pts, "closed", "%Y-%m-%d"), _text_column(pts, "site_id"),
     )] if len(pts) else []
     data = {"columns": ["x", "y", "k", "r", "pop", "n", "o", "cl", "id"], "rows": rows,
-            "lookups": {"kind": _labels(vocab.SITE_KINDS, kinds),
-                        "colour": [style.SITE_KIND_COLOURS[k] for k in kinds], "neutral": style.NEUTRAL}}
-    group = folium.FeatureGroup(name=f"{name} ({len(rows):,})", show=show)
+            "lookups": {"kind": _labels(vocab.SITE_KINDS, kinds, t),
+                        "colour": [style.SITE_KIND_COLOURS[k] for k in kinds], "neutral": style.NEUTRAL},
+            "w": _words(t, population=N_("Population"), unknown=N_("unknown"), opened=N_("Opened"),
+                        closed=N_("Closed"), id=N_("Id"))}
+    group = folium.FeatureGroup(name=_layer_name(t, name, len(rows)), show=show)
     group.add_child(_Draw(data, _SITES_JS))
     return localise_assets(group)
 
@@ -498,8 +545,8 @@ def sites_layer(sites: gpd.GeoDataFrame, name: str = "IDP sites", show: bool = T
 _PRESENCE_JS = _asset("presence.js", helpers=_JS_HELPERS)
 
 
-def presence_layer(presence_on_date: gpd.GeoDataFrame, name: str = "Presence",
-                   show: bool = True) -> folium.FeatureGroup:
+def presence_layer(presence_on_date: gpd.GeoDataFrame, name: str = N_("Presence"),
+                   show: bool = True, t: Translator | None = None) -> folium.FeatureGroup:
     """Bases as badges showing which components are there (as of one date).
 
     Pass the presence as it stood on a date (:func:`ewarning.presence.on`).
@@ -507,6 +554,7 @@ def presence_layer(presence_on_date: gpd.GeoDataFrame, name: str = "Presence",
     assistants), coloured when present, grey and struck through when
     absent; a base without every component is outlined in red.
     """
+    t = t or Translator()
     pts = _points(presence_on_date)
     components = list(vocab.COMPONENTS)
     kinds = list(vocab.BASE_KINDS)
@@ -517,11 +565,14 @@ def presence_layer(presence_on_date: gpd.GeoDataFrame, name: str = "Presence",
         _time_column(pts, "start", "%Y-%m-%d"), _text_column(pts, "base_id"),
     )] if len(pts) else []
     data = {"columns": ["x", "y", "k", "name", "n", "f", "since", "id"], "rows": rows,
-            "lookups": {"components": components, "label": _labels(vocab.COMPONENTS, components),
+            "lookups": {"components": components, "label": _labels(vocab.COMPONENTS, components, t),
                         "colour": [style.COMPONENT_COLOURS[c] for c in components],
                         "icon": [style.COMPONENT_ICONS[c] for c in components],
-                        "kind": _labels(vocab.BASE_KINDS, kinds), "counts": True}}
-    group = folium.FeatureGroup(name=f"{name} ({len(rows):,})", show=show)
+                        "kind": _labels(vocab.BASE_KINDS, kinds, t), "counts": True},
+            "w": _words(t, absent_one=N_("{component} absent"), present=N_("present"), absent=N_("absent"),
+                        women=N_("{n} women"), no=N_("no {component}"), all=N_("all components"),
+                        since=N_("since {date}"), not_multi=N_("Not multidimensional: {missing}"))}
+    group = folium.FeatureGroup(name=_layer_name(t, name, len(rows)), show=show)
     group.add_child(_Draw(data, _PRESENCE_JS))
     return localise_assets(group)
 
@@ -547,9 +598,10 @@ def _flat_coords(geom, tolerance: float) -> list[float] | None:
     return flat if len(flat) >= 4 else None
 
 
-def patrols_layer(patrols: gpd.GeoDataFrame, name: str = "Patrols", show: bool = True,
-                  tolerance: float = LINE_TOLERANCE) -> folium.FeatureGroup:
+def patrols_layer(patrols: gpd.GeoDataFrame, name: str = N_("Patrols"), show: bool = True,
+                  tolerance: float = LINE_TOLERANCE, t: Translator | None = None) -> folium.FeatureGroup:
     """Patrol routes; dismounted (dashed green) and vehicle (solid blue-grey) styled apart."""
+    t = t or Translator()
     if patrols is None or len(patrols) == 0:
         frame = gpd.GeoDataFrame({"geometry": []}, geometry="geometry", crs="EPSG:4326")
     else:
@@ -568,10 +620,13 @@ def patrols_layer(patrols: gpd.GeoDataFrame, name: str = "Patrols", show: bool =
         [int(v) for v in flags["female_engagement_team"]], _text_column(frame, "patrol_id"),
     )] if len(frame) else []
     data = {"columns": ["line", "ty", "co", "u", "s", "e", "en", "cla", "fet", "id"], "rows": rows,
-            "lookups": {"type": types, "label": _labels(vocab.PATROL_TYPES, types),
-                        "component": _labels(vocab.PATROL_COMPONENTS, comps),
-                        "style": [style.PATROL_STYLES[t] for t in types], "unknown": types.index("unknown")}}
-    group = folium.FeatureGroup(name=f"{name} ({len(rows):,})", show=show)
+            "lookups": {"type": types, "label": _labels(vocab.PATROL_TYPES, types, t),
+                        "component": _labels(vocab.PATROL_COMPONENTS, comps, t),
+                        "style": [style.PATROL_STYLES[k] for k in types], "unknown": types.index("unknown")},
+            "w": _words(t, patrol=N_("{type} patrol"), cla=N_("liaison assistant"),
+                        fet=N_("female engagement team"), unit=N_("Unit"), start=N_("Start"), end=N_("End"),
+                        engagements=N_("Engagements"), with_=N_("With"), id=N_("Id"))}
+    group = folium.FeatureGroup(name=_layer_name(t, name, len(rows)), show=show)
     group.add_child(_Draw(data, _PATROLS_JS))
     return localise_assets(group)
 
@@ -590,18 +645,25 @@ def _count(value) -> int:
     return 0 if value is None or pd.isna(value) else int(round(float(value)))
 
 
-def hotspots_layer(hotspots: gpd.GeoDataFrame, name: str = "Hotspots", show: bool = True,
-                   tolerance: float = HOTSPOT_TOLERANCE) -> folium.FeatureGroup:
+#: The engine's trend labels (the ``trend`` column stays English), as the popups say them.
+TRENDS = {"rising": N_("rising"), "persistent, not rising": N_("persistent, not rising")}
+
+
+def hotspots_layer(hotspots: gpd.GeoDataFrame, name: str = N_("Hotspots"), show: bool = True,
+                   tolerance: float = HOTSPOT_TOLERANCE, t: Translator | None = None) -> folium.FeatureGroup:
     """Hotspot areas from :func:`ewarning.hotspots.score_hotspots`, coloured by score.
 
     Each area gets a badge with its rank; a *flagged* hotspot (high tension,
     presence not multidimensional) is outlined in dashed red and its badge
     carries a flag, so it stands out at a glance. Tooltips start with the
     hotspot id (pages use it to open the detail); popups show the facts and
-    the score's explanation, escaped.
+    the score's explanation (:func:`ewarning.views.explanation_in`), escaped, in ``t``'s language.
     """
     import shapely
 
+    from ..hotspots.explain import explanation_in
+
+    t = t or Translator()
     if hotspots is None or len(hotspots) == 0:
         frame = gpd.GeoDataFrame({"geometry": []}, geometry="geometry", crs="EPSG:4326")
     else:
@@ -619,21 +681,29 @@ def hotspots_layer(hotspots: gpd.GeoDataFrame, name: str = "Hotspots", show: boo
         rows.append([
             shapely.geometry.mapping(geoms[i]), escape(h.get("hotspot_id", "")), int(h.get("rank", i + 1) or i + 1),
             round(float(h.get("score", 0) or 0), 1), int(bool(h.get("flagged", False))),
-            escape(h.get("trend", "")), escape(h.get("place", "")), int(h.get("n_alerts", 0) or 0),
+            escape(t.term(TRENDS, h.get("trend", ""))), escape(h.get("place", "")), int(h.get("n_alerts", 0) or 0),
             _count(h.get("killed")),
-            [escape(vocab.COMPONENTS.get(c, c)) for c, on in presence.items() if on],
-            [escape(vocab.COMPONENTS.get(c, c)) for c in gap],
-            escape(", ".join(sites[:4]) + (f" and {len(sites) - 4} more" if len(sites) > 4 else "")),
-            "" if ld is None or pd.isna(ld) else f"{float(ld):.0f} day(s) ago",
-            escape(h.get("explanation", "")),
-            _as_of_text(h.get("as_of")),
+            [escape(t.term(vocab.COMPONENTS, c)) for c, on in presence.items() if on],
+            [escape(t.term(vocab.COMPONENTS, c)) for c in gap],
+            escape(t("{sites} and {n} more", sites=", ".join(sites[:4]), n=t.number(len(sites) - 4))
+                   if len(sites) > 4 else ", ".join(sites)),
+            "" if ld is None or pd.isna(ld) else t("{n} day(s) ago", n=t.number(round(float(ld)), 0)),
+            escape(explanation_in(h, t) if "explanation" in h else ""),
+            _as_of_text(h.get("as_of"), t),
             round(labels[i].x, DECIMALS), round(labels[i].y, DECIMALS),
         ])
     data = {"columns": ["g", "id", "rk", "sc", "fl", "tr", "pl", "n", "k", "pres", "gap", "ex", "ld", "exp", "asof",
                         "lx", "ly"], "rows": rows,
-            "lookups": {"ramp": style.SCORE_RAMP, "flag": style.FLAG_COLOUR}}
+            "lookups": {"ramp": style.SCORE_RAMP, "flag": style.FLAG_COLOUR},
+            "w": _words(t, score_of=N_("score {score}"), flagged_no=N_("FLAGGED: {missing}"), no=N_("no {component}"),
+                        score=N_("Score"), trend=N_("Trend"), alerts=N_("Alerts"), killed=N_("Killed"),
+                        present=N_("Present"), none=N_("none"), missing=N_("Missing"),
+                        exposed=N_("Exposed sites"), dismounted=N_("Last dismounted"),
+                        flagged=N_("FLAGGED: rising tension without a multidimensional presence")) | {
+                "dec": escape(_decimal_symbol(t))}}
     n_flagged = sum(r[4] for r in rows)
-    label = f"{name} ({len(rows):,}" + (f", {n_flagged} flagged)" if n_flagged else ")")
+    label = (t("{name} ({n}, {flagged} flagged)", name=_capital(t(name)), n=t.number(len(rows)), flagged=t.number(n_flagged))
+             if n_flagged else _layer_name(t, name, len(rows)))
     group = folium.FeatureGroup(name=label, show=show)
     group.add_child(_Draw(data, _HOTSPOTS_JS))
     return localise_assets(group)
@@ -648,12 +718,13 @@ _COVERAGE_DASH = {"military": None, "police": "8 4", "civilian": "3 4", "cla": "
 
 
 def coverage_layers(presence_on_date: gpd.GeoDataFrame, reach_km: dict[str, float], show: bool = False,
-                    name: str = "Coverage") -> list[folium.FeatureGroup]:
+                    name: str = N_("Coverage"), t: Translator | None = None) -> list[folium.FeatureGroup]:
     """One toggleable layer of rings per component: how far each base's component reaches.
 
     ``reach_km`` maps component -> km (e.g. ``HotspotConfig().reach_km``).
     A ring is drawn only where the component is present on that date.
     """
+    t = t or Translator()
     pts = _points(presence_on_date)
     groups = []
     for comp in vocab.COMPONENTS:
@@ -664,8 +735,9 @@ def coverage_layers(presence_on_date: gpd.GeoDataFrame, reach_km: dict[str, floa
         rows = [[x, y] for x, y in zip(_round(present.geometry.x), _round(present.geometry.y))]
         data = {"rows": rows, "radius_m": km * 1000.0, "colour": style.COMPONENT_COLOURS[comp],
                 "dash": _COVERAGE_DASH.get(comp), "component": comp}
-        group = folium.FeatureGroup(name=f"{name}: {vocab.COMPONENTS[comp].lower()} {km:g} km ({len(rows)})",
-                                    show=show)
+        group = folium.FeatureGroup(name=t("{name}: {component} {km} km ({n})", name=t(name),
+                                           component=t.term(vocab.COMPONENTS, comp).lower(), km=t.number(km),
+                                           n=t.number(len(rows))), show=show)
         group.add_child(_Draw(data, _COVERAGE_JS))
         groups.append(localise_assets(group))
     return groups
@@ -690,9 +762,10 @@ _HEAT_JS = _asset("heat.js")
 _AREA_JS = _asset("area.js")
 
 
-def heat_layer(alerts: gpd.GeoDataFrame, name: str = "Heat (alert density)", show: bool = False,
-               radius: int = 22, blur: int = 18) -> folium.FeatureGroup:
+def heat_layer(alerts: gpd.GeoDataFrame, name: str = N_("Heat (alert density)"), show: bool = False,
+               radius: int = 22, blur: int = 18, t: Translator | None = None) -> folium.FeatureGroup:
     """A heat map of alerts weighted by severity (duplicates and discounted reports left out)."""
+    t = t or Translator()
     pts = _points(alerts)
     if len(pts) and "duplicate_of" in pts:
         pts = pts[pts["duplicate_of"].isna()]
@@ -709,7 +782,7 @@ def heat_layer(alerts: gpd.GeoDataFrame, name: str = "Heat (alert density)", sho
             "radius": radius, "blur": blur, "max": 1.0,
             "gradient": {"0.3": style.SCORE_RAMP[1], "0.55": style.SCORE_RAMP[3], "0.8": style.SCORE_RAMP[4],
                          "1.0": style.SCORE_RAMP[6]}}
-    group = folium.FeatureGroup(name=f"{name}", show=show)
+    group = folium.FeatureGroup(name=t(name), show=show)
     group.add_child(_HeatDraw(data, _HEAT_JS))
     return localise_assets(group)
 
@@ -729,15 +802,16 @@ def draw_control() -> folium.plugins.Draw:
     return localise_assets(control)
 
 
-def area_layer(area, name: str = "Area filter") -> folium.FeatureGroup:
+def area_layer(area, name: str = N_("Area filter"), t: Translator | None = None) -> folium.FeatureGroup:
     """The active area filter, drawn as a dashed outline (not interactive)."""
     import shapely
 
+    t = t or Translator()
     geom = None if area is None else shapely.set_precision(area, 10 ** -DECIMALS)
     data = {"g": None if geom is None or geom.is_empty else shapely.geometry.mapping(geom),
             "colour": style.FLAG_COLOUR}
     factory = _AREA_JS
-    group = folium.FeatureGroup(name=name, show=True)
+    group = folium.FeatureGroup(name=t(name), show=True)
     group.add_child(_Draw(data, factory))
     return localise_assets(group)
 
@@ -784,8 +858,8 @@ def read_basemap(path_or_dir) -> dict[str, gpd.GeoDataFrame]:
     return {p.stem: gpd.read_file(p) for p in sorted(path.glob("*.geojson"))}
 
 
-def basemap_layer(path_or_gdf, name: str = "Basemap (offline boundaries)", focus: str | None = None,
-                  tolerance: float = BASEMAP_TOLERANCE) -> folium.FeatureGroup:
+def basemap_layer(path_or_gdf, name: str = N_("Basemap (offline boundaries)"), focus: str | None = None,
+                  tolerance: float = BASEMAP_TOLERANCE, t: Translator | None = None) -> folium.FeatureGroup:
     """Offline boundaries drawn as the basemap: countries, sectors, towns.
 
     ``path_or_gdf`` is a folder of ``*.geojson`` (see :func:`read_basemap`),
@@ -820,7 +894,7 @@ def basemap_layer(path_or_gdf, name: str = "Basemap (offline boundaries)", focus
     if towns is not None:
         towns = towns[towns.geometry.geom_type == "Point"]
         data["towns"] = _feature_collection(towns, {"n": _name_of(towns)}, 0)
-    group = folium.FeatureGroup(name=name, show=True)
+    group = folium.FeatureGroup(name=(t or Translator())(name), show=True)
     group.add_child(_Draw(data, _BASEMAP_JS))
     group._ew_bounds = _bounds(*(f for f in (countries, sectors, towns) if f is not None))
     return localise_assets(group)
@@ -849,22 +923,29 @@ def _busiest(countries: gpd.GeoDataFrame, names: list[str], towns: gpd.GeoDataFr
 # legend and the whole map
 
 
-def legend(title: str = "Legend", open_: bool = False) -> MacroElement:
-    """A collapsible legend control built from :mod:`ewarning.render.style` (escaped)."""
+#: The legend's sections (:func:`ewarning.render.style.legend_entries` keys), as the legend says them.
+LEGEND_SECTIONS = {"Alert category": N_("Alert category"), "Component present": N_("Component present"),
+                   "IDP site": N_("IDP site"), "Patrol": N_("Patrol")}
+
+
+def legend(title: str = N_("Legend"), open_: bool = False, t: Translator | None = None) -> MacroElement:
+    """A collapsible legend control built from :mod:`ewarning.render.style` (escaped), in ``t``'s language."""
+    t = t or Translator()
     parts = []
     for section, entries in style.legend_entries().items():
-        parts.append(f'<div class="ew-sec">{escape(section)}</div>')
+        parts.append(f'<div class="ew-sec">{escape(_capital(t.term(LEGEND_SECTIONS, section)))}</div>')
         line = section == "Patrol"
         for label, colour in entries:
             parts.append(f'<div><i class="{"ew-line" if line else ""}" style="background:{colour}"></i>'
-                         f'{escape(label)}</div>')
-    parts.append('<div class="ew-sec">Bases</div><div>badge cells: M P C L, grey = absent; '
-                 'red outline = not multidimensional</div>')
-    parts.append('<div class="ew-sec">Hotspot score</div><div>'
+                         f'{escape(t(label))}</div>')   # vocabulary labels (ewarning.vocab, marked there)
+    parts.append('<div class="ew-sec">' + escape(t("Bases")) + "</div><div>"
+                 + escape(t("badge cells: M P C L, grey = absent; red outline = not multidimensional")) + "</div>")
+    parts.append('<div class="ew-sec">' + escape(t("Hotspot score")) + "</div><div>"
                  + "".join(f'<i class="ew-box" style="background:{c}"></i>' for c in style.SCORE_RAMP)
                  + ' 0 &rarr; 100</div><div><i class="ew-line" style="background:' + style.FLAG_COLOUR
-                 + '"></i>dashed red + flag = flagged (rising tension, a component missing)</div>')
-    html = (f'<details class="ew-legend"{" open" if open_ else ""}><summary>{escape(title)}</summary>'
+                 + '"></i>' + escape(t("dashed red + flag = flagged (rising tension, a component missing)"))
+                 + "</div>")
+    html = (f'<details class="ew-legend"{" open" if open_ else ""}><summary>{escape(t(title))}</summary>'
             + "".join(parts) + "</details>")
     factory = _LEGEND_JS
     return _Draw({"html": html}, factory)
@@ -929,33 +1010,33 @@ def _register(group: folium.FeatureGroup, key: str, order: int, live: bool) -> f
 
 
 def _layers(alerts, sites, presence, patrols, hotspots, reach_km, show_coverage, heat, show_heat,
-            cluster_above, text_chars) -> tuple[list[tuple[str, folium.FeatureGroup]], list]:
+            cluster_above, text_chars, t: Translator) -> tuple[list[tuple[str, folium.FeatureGroup]], list]:
     """The filtered layers in drawing order, with a stable key each, and the frames to fit the view to."""
     out, fit = [], []
     if hotspots is not None:
-        out.append(("hotspots", hotspots_layer(hotspots)))
+        out.append(("hotspots", hotspots_layer(hotspots, t=t)))
     if heat and alerts is not None:
-        out.append(("heat", heat_layer(alerts, show=show_heat)))
+        out.append(("heat", heat_layer(alerts, show=show_heat, t=t)))
     if reach_km and presence is not None:
         for comp, group in zip([c for c in vocab.COMPONENTS if float(reach_km.get(c, 0) or 0)],
-                               coverage_layers(presence, reach_km, show=show_coverage)):
+                               coverage_layers(presence, reach_km, show=show_coverage, t=t)):
             out.append((f"coverage-{comp}", group))
     if patrols is not None:
-        out.append(("patrols", patrols_layer(patrols)))
+        out.append(("patrols", patrols_layer(patrols, t=t)))
         fit.append(patrols)
     if sites is not None:
-        out.append(("sites", sites_layer(sites)))
+        out.append(("sites", sites_layer(sites, t=t)))
         fit.append(_points(sites))
     if presence is not None:
-        out.append(("presence", presence_layer(presence)))
+        out.append(("presence", presence_layer(presence, t=t)))
         fit.append(_points(presence))
     if alerts is not None:
-        out.append(("alerts", alerts_layer(alerts, cluster_above=cluster_above, text_chars=text_chars)))
+        out.append(("alerts", alerts_layer(alerts, cluster_above=cluster_above, text_chars=text_chars, t=t)))
         fit.append(_points(alerts))
     return out, fit
 
 
-def _base_map(tiles, tiles_attr, basemap):
+def _base_map(tiles, tiles_attr, basemap, t: Translator):
     m = folium.Map(tiles=None, control_scale=True, zoom_start=6, location=[0, 0], prefer_canvas=False)
     m.options.update({"minZoom": 3, "maxZoom": 18})
     # Only Leaflet and Font Awesome are used: no jQuery, Bootstrap or awesome-markers to fetch and parse.
@@ -964,11 +1045,11 @@ def _base_map(tiles, tiles_attr, basemap):
                      or "fontawesome" in u]
     tiles = tiles if tiles is not None else os.environ.get(TILES_ENV, "")
     if tiles:
-        folium.TileLayer(tiles, attr=tiles_attr or os.environ.get(TILES_ATTR_ENV) or "Tiles: configured locally",
-                         name="Tiles (configured)", overlay=False, control=True).add_to(m)
+        folium.TileLayer(tiles, attr=tiles_attr or os.environ.get(TILES_ATTR_ENV) or t("Tiles: configured locally"),
+                         name=t("Tiles (configured)"), overlay=False, control=True).add_to(m)
     base = None
     if basemap is not None:
-        base = basemap_layer(basemap)
+        base = basemap_layer(basemap, t=t)
         base.add_to(m)
     return m, base
 
@@ -989,7 +1070,8 @@ def situation_map(alerts: gpd.GeoDataFrame | None = None, sites: gpd.GeoDataFram
                   cluster_above: int = CLUSTER_ABOVE, hotspots: gpd.GeoDataFrame | None = None,
                   reach_km: dict[str, float] | None = None, show_coverage: bool = False,
                   heat: bool = False, show_heat: bool = False, draw: bool = False, area=None,
-                  text_chars: int = POPUP_TEXT_CHARS, collapsed_control: bool = False) -> folium.Map:
+                  text_chars: int = POPUP_TEXT_CHARS, collapsed_control: bool = False,
+                  t: Translator | None = None) -> folium.Map:
     """The situation map: basemap, hotspots, heat, coverage, patrols, IDP sites, presence and alerts.
 
     ``presence`` should already be as of the map's date
@@ -1003,21 +1085,23 @@ def situation_map(alerts: gpd.GeoDataFrame | None = None, sites: gpd.GeoDataFram
     ``draw``: add the area drawing tool; ``area``: the active area filter.
     Every layer is toggleable in the layer control. One stand-alone map; the
     desk uses :func:`situation_map_parts` (same layers, filtered ones apart).
+    ``t``: the language of every word on the map (English by default).
     """
-    m, base = _base_map(tiles, tiles_attr, basemap)
+    t = t or Translator()
+    m, base = _base_map(tiles, tiles_attr, basemap, t)
     layers, fit = _layers(alerts, sites, presence, patrols, hotspots, reach_km, show_coverage, heat, show_heat,
-                          cluster_above, text_chars)
+                          cluster_above, text_chars, t)
     for _, group in layers:
         group.add_to(m)
     if area is not None:
-        area_layer(area).add_to(m)
+        area_layer(area, t=t).add_to(m)
     if draw:
         m.add_child(draw_control())
     text = attribution(alerts)
     if text:
         m.add_child(_Draw({"text": escape(text)}, _ATTRIBUTION_JS))
     if show_legend:
-        m.add_child(legend())
+        m.add_child(legend(t=t))
     folium.LayerControl(collapsed=collapsed_control, position="topright").add_to(m)
     _fit(m, fit, getattr(base, "_ew_bounds", None))
     return localise_assets(m, asset_base_url)
@@ -1031,7 +1115,7 @@ def situation_map_parts(alerts: gpd.GeoDataFrame | None = None, sites: gpd.GeoDa
                         reach_km: dict[str, float] | None = None, show_coverage: bool = False,
                         heat: bool = False, show_heat: bool = False, draw: bool = False, area=None,
                         text_chars: int = POPUP_TEXT_CHARS, collapsed_control: bool = False,
-                        fit=None) -> tuple[folium.Map, folium.FeatureGroup]:
+                        fit=None, t: Translator | None = None) -> tuple[folium.Map, folium.FeatureGroup]:
     """The situation map split for a live page: ``(fixed map, live layers)``.
 
     Same arguments and layers as :func:`situation_map`. The fixed map holds
@@ -1041,21 +1125,22 @@ def situation_map_parts(alerts: gpd.GeoDataFrame | None = None, sites: gpd.GeoDa
     the layer control, for a map component that runs the live part against
     the open fixed map (the dashboard's ``app_pages/map_component.py``):
     a filter change then swaps the live layers in the open map (toggled
-    layers stay toggled) instead of re-creating it.
+    layers stay toggled) instead of re-creating it. ``t``: the language of every word (English by default).
     """
-    m, base = _base_map(tiles, tiles_attr, basemap)
+    t = t or Translator()
+    m, base = _base_map(tiles, tiles_attr, basemap, t)
     if base is not None:
         _register(base, "basemap", 0, live=False)
     layers, frames = _layers(alerts, sites, presence, patrols, hotspots, reach_km, show_coverage, heat, show_heat,
-                             cluster_above, text_chars)
+                             cluster_above, text_chars, t)
     if area is not None:
-        area_group = area_layer(area)
+        area_group = area_layer(area, t=t)
         area_group.add_to(m)
         _register(area_group, "area", 1000, live=False)
     if draw:
         m.add_child(draw_control())
     if show_legend:
-        m.add_child(legend())
+        m.add_child(legend(t=t))
     _fit(m, frames if fit is None else list(fit), getattr(base, "_ew_bounds", None))
     live = folium.FeatureGroup(name="ewarning live layers", control=False, show=False)
     live.add_child(_Draw({}, _RESET_JS, css=False))

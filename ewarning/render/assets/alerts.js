@@ -1,20 +1,20 @@
 function (d, parent) {
     @@helpers@@
-    var lk = d.lookups, n = d.x.length, PI = Math.PI;
+    var lk = d.lookups, w = d.w, n = d.x.length, PI = Math.PI;
     function colourOf(i) { return lk.colour[d.c[i]] || lk.neutral; }
     function time(m) { return m === null || m < 0 ? '' :
         new Date((d.t0 + m) * 60000).toISOString().slice(0, 16).replace('T', ' '); }
     function popup(i) {
-        var cas = (d.k[i] || d.inj[i]) ? d.k[i] + ' killed, ' + d.inj[i] + ' injured' : '';
+        var cas = (d.k[i] || d.inj[i]) ? fill(w.killed_injured, {killed: d.k[i], injured: d.inj[i]}) : '';
         var t = d.texts[d.t[i]] || '';
         return '<div class="ew-pop"><div class="ew-h" style="color:' + colourOf(i) + '">' + (lk.label[d.c[i]] || '?') +
-            '</div><div class="ew-m">reported ' + time(d.rep[i]) + ' UTC</div><table>' +
-            row('Occurred', time(d.occ[i])) + row('Severity', d.s[i] + ' / 5') + row('Casualties', cas) +
-            row('Channel', lk.channel[d.ch[i]] || '') + row('Status', lk.verification[d.v[i]] || '') +
-            row('Source / info', lk.adm[d.adm[i]]) + row('Location', lk.precision[d.p[i]] || '') +
-            row('Origin', lk.origin[d.o[i]]) + row('Id', d.id[i]) + row('Duplicate of', d.dup[i]) + '</table>' +
+            '</div><div class="ew-m">' + fill(w.reported, {time: time(d.rep[i])}) + '</div><table>' +
+            row(w.occurred, time(d.occ[i])) + row(w.severity, d.s[i] + ' / 5') + row(w.casualties, cas) +
+            row(w.channel, lk.channel[d.ch[i]] || '') + row(w.status, lk.verification[d.v[i]] || '') +
+            row(w.source, lk.adm[d.adm[i]]) + row(w.location, lk.precision[d.p[i]] || '') +
+            row(w.origin, lk.origin[d.o[i]]) + row(w.id, d.id[i]) + row(w.duplicate, d.dup[i]) + '</table>' +
             (t ? '<div class="ew-t">' + t + '</div>' : '') +
-            (t.slice(-1) === '…' ? '<div class="ew-m ew-more">Full text on the Alerts triage page</div>' : '') +
+            (t.slice(-1) === '…' ? '<div class="ew-m ew-more">' + w.more + '</div>' : '') +
             '</div>';
     }
     function point(i) {
@@ -48,7 +48,7 @@ function (d, parent) {
     }
     function badge(c, map) {
         var label = c.n >= 10000 ? Math.round(c.n / 1000) + 'k' : c.n >= 1000 ? (c.n / 1000).toFixed(1) + 'k' : c.n;
-        var m = L.marker([c.lat, c.lng], {title: c.n + ' alerts', icon: L.divIcon({
+        var m = L.marker([c.lat, c.lng], {title: fill(w.cluster, {n: c.n}), icon: L.divIcon({
             html: '<div style="background:' + lk.ramp[c.s] + '"><span>' + label + '</span></div>',
             className: 'ew-cluster ew-alert-cluster', iconSize: L.point(36, 36)})});
         m.on('click', function () {

@@ -1,6 +1,9 @@
 function (d, parent) {
     @@helpers@@
-    var lk = d.lookups, layers = [];
+    var lk = d.lookups, w = d.w, layers = [];
+    function nos(list) { var out = []; for (var j = 0; j < list.length; j++) { out.push(fill(w.no, {component: list[j]})); }
+        return out.join(', '); }
+    function dec(x) { return x.toFixed(1).replace('.', w.dec); }
     function colour(score) {
         var t = Math.min(Math.max(score / 100, 0), 1);
         return lk.ramp[Math.min(Math.floor(t * lk.ramp.length), lk.ramp.length - 1)];
@@ -9,15 +12,15 @@ function (d, parent) {
         var h = obj(d.columns, d.rows[i]);
         var c = colour(h.sc);
         var levels = h.g.type === 'MultiPolygon' ? 2 : 1;
-        var tip = h.id + ' \u00b7 #' + h.rk + ' ' + h.pl + ' \u00b7 score ' + h.sc.toFixed(1) +
-                  (h.fl ? ' \u00b7 FLAGGED: no ' + h.gap.join(', no ') : '');
+        var tip = h.id + ' \u00b7 #' + h.rk + ' ' + h.pl + ' \u00b7 ' + fill(w.score_of, {score: dec(h.sc)}) +
+                  (h.fl ? ' \u00b7 ' + fill(w.flagged_no, {missing: nos(h.gap)}) : '');
         var pop = '<div class="ew-pop ew-hotspot-pop" data-hotspot="' + h.id + '"><div class="ew-h">#' + h.rk +
             ' ' + h.pl + '</div><div class="ew-m">' + h.id + ', ' + h.asof + '</div><table>' +
-            row('Score', h.sc.toFixed(1) + ' / 100') + row('Trend', h.tr) + row('Alerts', h.n) + row('Killed', h.k) +
-            row('Present', h.pres.join(', ') || 'none') +
-            row('Missing', h.gap.length ? '<span class="ew-gap">' + h.gap.join(', ') + '</span>' : '') +
-            row('Exposed sites', h.ex) + row('Last dismounted', h.ld) + '</table>' +
-            (h.fl ? '<div class="ew-gap">FLAGGED: rising tension without a multidimensional presence</div>' : '') +
+            row(w.score, dec(h.sc) + ' / 100') + row(w.trend, h.tr) + row(w.alerts, h.n) + row(w.killed, h.k) +
+            row(w.present, h.pres.join(', ') || w.none) +
+            row(w.missing, h.gap.length ? '<span class="ew-gap">' + h.gap.join(', ') + '</span>' : '') +
+            row(w.exposed, h.ex) + row(w.dismounted, h.ld) + '</table>' +
+            (h.fl ? '<div class="ew-gap">' + w.flagged + '</div>' : '') +
             '<div class="ew-t">' + h.exp + '</div></div>';
         var poly = L.polygon(L.GeoJSON.coordsToLatLngs(h.g.coordinates, levels), {
             color: h.fl ? lk.flag : c, weight: h.fl ? 3.5 : 1.5, dashArray: h.fl ? '8 5' : null, opacity: 0.95,
