@@ -21,6 +21,7 @@ import streamlit as st
 from ewarning import filters as flt
 from ewarning import views, vocab
 from ewarning.auth import PermissionDenied, SessionExpired, SessionPolicy, User, authenticate, load_user, open_session, require, touch
+from ewarning.auth.sessions import account_disabled
 from ewarning.auth.audit import record_refusal
 from ewarning.config import GEODATA, session_idle_minutes
 from ewarning.i18n import N_, Translator
@@ -505,11 +506,14 @@ def signed_in():
     account = load_user(store(), session.user.name)
     try:
         if account is None or not account.active:
-            raise SessionExpired(f"the account of {session.user.name} was disabled: ask a supervisor")
+            raise account_disabled(session.user.name)
         session = touch(replace(session, user=account), _now())
     except SessionExpired as ended:
         st.session_state.pop(SESSION_KEY, None)
-        st.session_state[SIGN_IN_NOTE_KEY] = str(ended)
+        st.session_state[SIGN_IN_NOTE_KEY] = ended   # the sign-in form says it in the user's language
+        name, code = st.session_state.get(USER_LOCALE_KEY) or (None, None)
+        if name == session.user.name and code:
+            st.session_state[LOCALE_KEY] = code   # the form opens in the language of who was signed in
         store().record("session ended", str(ended), user=session.user.name)
         return None
     st.session_state[SESSION_KEY] = session

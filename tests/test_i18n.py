@@ -209,3 +209,23 @@ def test_the_extractor_reads_past_a_variable_named_like_the_keyword(tmp_path, mo
     monkeypatch.setattr(catalogue, "ROOT", tmp_path)
     assert list(catalogue.marked(("m.py",))) == ["after the variable"]
     assert catalogue.unmarkable(("m.py",)) == ["m.py:3"]
+
+
+def test_a_session_ended_by_a_disabled_account_says_why_in_french(app_store):
+    import pandas as pd
+
+    from ewarning.auth import User
+    from ewarning.auth.accounts import disable_user
+    from ewarning.i18n.preferences import set_locale
+    from ewarning.store import open_store
+
+    store = open_store(app_store)
+    set_locale(store, "ana", "fr", by="ana")
+    at = signed_in_app("ana")
+    at.run()
+    disable_user(store, "ana", by=User("sam", "supervisor"), now=pd.Timestamp.now(tz="UTC"))
+    at.run()
+    assert [w.value for w in at.warning] == ["Déconnecté\u00a0: le compte de ana a été désactivé\u00a0: adressez-vous à un "
+                                             "superviseur."], [w.value for w in at.warning]
+    ended = store.audit_log(action="session ended")
+    assert list(ended["detail"]) == ["the account of ana was disabled: ask a supervisor"]   # the record: English
