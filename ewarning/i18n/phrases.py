@@ -163,7 +163,8 @@ def _value(value, t) -> str:
     if isinstance(value, Day):
         from babel.dates import format_date
 
-        return format_date(value.day, format="d MMM y", locale="en_GB" if t.locale == "en" else t.locale)
+        # "en", not "en_GB": British English abbreviates September "Sept" (every other text writes "Sep")
+        return format_date(value.day, format="d MMM y", locale=t.locale)
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, int):
