@@ -46,7 +46,7 @@ import shapely
 
 from .. import filters as flt
 from .. import vocab
-from ..asof import parse_as_of
+from ..asof import as_of_words, parse_as_of
 from ..auth.roles import redaction_for, require
 from ..hotspots import HotspotConfig, HotspotEngine
 from ..i18n import N_, Translator
@@ -173,15 +173,8 @@ def _until_words(value, t=None) -> str:
 
 
 def _as_of_words(value, t=None) -> str:
-    """:func:`~ewarning.asof.as_of_words` in ``t``'s language (the same text in English)."""
-    from ..asof import _is_midnight, as_of_day
-
-    t = _tr(t)
-    ts = parse_as_of(value)
-    day = _day(as_of_day(ts), t)
-    if _is_midnight(ts):
-        return t("as of end of {day} (UTC)", day=day)
-    return t("as of {day} {time} UTC", day=day, time=t.time(ts))
+    """:func:`~ewarning.asof.as_of_words` in ``t``'s language."""
+    return as_of_words(value, _tr(t))
 
 
 _KM_FROM_TOWN = re.compile(r"^\s*\d+(?:\.\d+)?\s*km\s+([NSEW]{1,3})\s+of\s+(.+?)\s*$")
