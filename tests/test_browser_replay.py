@@ -345,6 +345,16 @@ def _check_hotspot(page, replay: dict, status: str, shot: str) -> None:
     assert mine[0].get("Status") == status, f"'Alerts behind the score' row of {replay['alert']}: {mine[0]}"
 
 
+def _one_card(page, alert_id: str):
+    """The triage card of ``alert_id``, once there is exactly one: while Streamlit swaps the page after a
+    choice, the old card and the new one can both be there for a moment (CI, 2026-12-03); two for good
+    times out here."""
+    selector = f".ew-triage-card[data-alert='{alert_id}']"
+    page.wait_for_function(f"() => document.querySelectorAll({json.dumps(selector)}).length === 1",
+                           timeout=20_000)
+    return page.locator(selector)
+
+
 def test_replay_as_known_then_shows_the_status_of_that_day(replay_tab, replay_store):
     replay = replay_store
     alert_id = replay["alert"]
@@ -367,8 +377,7 @@ def test_replay_as_known_then_shows_the_status_of_that_day(replay_tab, replay_st
     _nav(page, "Alerts triage", ".ew-triage-card")
     in_queue_then = _metric(page, "In the queue")
     _select(page, "Alert to triage", alert_id)
-    card = page.locator(f".ew-triage-card[data-alert='{alert_id}']")
-    card.wait_for(timeout=20_000)
+    card = _one_card(page, alert_id)
     card.scroll_into_view_if_needed()
     page.mouse.move(5, 890)
     _shot(page, "replay_triage_as_known.png")
@@ -379,8 +388,7 @@ def test_replay_as_known_then_shows_the_status_of_that_day(replay_tab, replay_st
 
     # -- today's triage: discounted, out of the queue (the same three places) ----------------------
     _set_as_known(page, False)
-    card = page.locator(f".ew-triage-card[data-alert='{alert_id}']")
-    card.wait_for(timeout=20_000)     # the alert being triaged stays selected when it leaves the queue
+    card = _one_card(page, alert_id)     # the alert being triaged stays selected when it leaves the queue
     card.scroll_into_view_if_needed()
     page.mouse.move(5, 890)
     _shot(page, "replay_triage_today.png")
@@ -411,8 +419,7 @@ def test_replay_triage_card_names_who_edited_the_alert(replay_tab, replay_store)
     _settle(page)
     _set_as_known(page, True)                 # in the queue, so the box offers it
     _select(page, "Alert to triage", alert_id)
-    card = page.locator(f".ew-triage-card[data-alert='{alert_id}']")
-    card.wait_for(timeout=20_000)
+    card = _one_card(page, alert_id)
     card.scroll_into_view_if_needed()
     page.mouse.move(5, 890)
     _shot(page, "replay_triage_card_editor.png")
